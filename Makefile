@@ -1,0 +1,39 @@
+# Jixiao recipes. The README's two commands are `make run` and `make test`; everything else is optional.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+SYSTEM  := $(VENV)/.system-stamp
+
+.PHONY: run test ingest bench lint system-deps
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Debian packages: Chromium (kaleido chart export, browser tests), Noto CJK fonts (Chinese glyphs in exports),
+# poppler-utils (pdftoppm for report previews). Installed once per machine.
+$(SYSTEM):
+	@mkdir -p $(VENV)
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	    && command -v pdftoppm >/dev/null 2>&1; then :; else \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; fi
+	touch $(SYSTEM)
+
+system-deps: $(SYSTEM)
+
+run: $(STAMP)
+	$(VENV)/bin/jixiao ingest
+
+test: $(STAMP) $(SYSTEM)
+	$(PY) -m pytest
+
+ingest: $(STAMP)
+	$(VENV)/bin/jixiao ingest
+
+bench: $(STAMP)
+	$(PY) -m pytest -m benchmark -p no:cacheprovider -o addopts="" tests/benchmarks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

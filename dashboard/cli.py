@@ -1,0 +1,72 @@
+"""The `jixiao` command line: ingest forms, list findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dashboard import paths
+
+app = typer.Typer(help="绩效看板 Jixiao：预算绩效自评表的导入、核查与分析。", no_args_is_help=True,
+                  add_completion=False)
+console = Console()
+
+DbOption = typer.Option(None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）")
+
+
+def _db(db: Path | None) -> Path:
+    return db or paths.default_db()
+
+
+@app.command()
+def ingest(
+    inputs: list[Path] = typer.Argument(None, help="文件或文件夹（默认 data/raw 下全部表格）"),
+    db: Path | None = DbOption,
+    workers: int | None = typer.Option(None, help="解析进程数（默认 CPU 核数）"),
+) -> None:
+    """导入自评表：解析、核查并写入数据库。"""
+    from dashboard.ingest.pipeline import expand_paths
+    from dashboard.ingest.pipeline import ingest as run_ingest
+
+    targets = list(inputs) if inputs else [paths.RAW_DIR]
+    files = expand_paths(targets)
+    with Progress(TextColumn("[bold]导入"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("ingest", total=len(files))
+        summary = run_ingest(targets, _db(db), workers=workers, on_progress=lambda _: progress.advance(task))
+
+    table = Table(title=f"导入结果（{_db(db)}）")
+    for col in ("文件成功", "文件失败", "未变化", "其中替换", "自评表", "指标", "核查发现"):
+        table.add_column(col, justify="right")
+    table.add_row(str(summary.ok), str(len(summary.failed)), str(summary.count("unchanged")),
+                  str(summary.count("replaced")), str(summary.reports), str(summary.indicators),
+                  str(summary.findings))
+    console.print(table)
+    for failure in summary.failed:
+        console.print(f"[red]失败[/red] {failure.error}")
+    if summary.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def findings(db: Path | None = DbOption,
+             rule: str | None = typer.Option(None, help="只看某条规则，例如 total_mismatch")) -> None:
+    """列出核查发现（按单位、表格、规则）。"""
+    from dashboard.db import run_query
+
+    df = run_query("findings_list", db_path=_db(db), rule=rule)
+    table = Table(title=f"核查发现：{len(df)} 条")
+    for col in ("单位", "年度", "表格", "规则", "级别", "位置", "说明"):
+        table.add_column(col, overflow="fold")
+    for row in df.astype(object).where(df.notna(), None).itertuples(index=False):
+        table.add_row(row.unit or "", str(row.year or ""), row.form, row.rule, row.severity,
+                      f"{Path(row.path).name}:{row.source_line or ''}", row.message)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,155 @@
+"""Named validation rules over one Report. Rules only report; nothing is changed or "fixed".
+
+Rules that need several reports (a department's 项目支出 against its project forms, notes copied between
+units) run in SQL after loading: see dashboard/store.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dashboard.ingest.model import Finding, Indicator, Report
+from dashboard.ingest.vocab import is_no_deviation
+
+TOLERANCE = 0.01  # points
+RATE_TOLERANCE = 0.5  # percentage points: a rate written as a whole percent is within rounding
+
+# rule -> (severity, what it means), shown on the data-quality page.
+RULES: dict[str, tuple[str, str]] = {
+    "total_mismatch": ("error", "填报总分与重新计算的总分（预算执行得分＋各指标得分）不一致"),
+    "weights_not_100": ("error", "分值合计不等于100"),
+    "score_out_of_range": ("error", "得分超过分值或为负数"),
+    "execution_rate_mismatch": ("warning", "填报执行率与 执行数÷全年预算数 不一致（超出四舍五入误差）"),
+    "missing_budget_cell": ("warning", "预算表缺少单元格"),
+    "level1_weight_off_norm": ("warning", "一级指标分值偏离填报说明规定的权重"),
+    "unexplained_deduction": ("warning", "扣分但未说明偏差原因"),
+    "full_score_with_note": ("info", "得满分却填写了实质性的偏差说明"),
+    "full_score_target_missed": ("warning", "实际完成值未达到指标值却得满分"),
+    "unnamed_indicator": ("warning", "指标行没有指标名称"),
+    "duplicate_indicator": ("warning", "重复的指标行"),
+    "missing_total": ("warning", "没有合计/总分行"),
+    "truncated": ("warning", "表格疑似被截断"),
+    "missing_score": ("warning", "指标行缺少得分"),
+    "missing_metadata": ("error", "缺少年度或单位，无法参与排名"),
+    "unparsed_row": ("warning", "指标表中有未能识别的行"),
+    "glued_label": ("info", "数值单元格前粘连了其他文字"),
+    "extra_cells": ("info", "指标行有多余单元格"),
+    "project_name_from_title": ("info", "项目名称取自标题行"),
+    "project_budget_mismatch": ("warning", "部门整体表的项目支出与各项目表全年预算数之和不一致"),
+    "copied_note": ("warning", "偏差说明与其他单位的表格完全相同（疑似照抄）"),
+}
+
+EXECUTION_CLASS = "预算执行"
+
+
+def finding(rule: str, message: str, indicator: Indicator | None = None, line: int | None = None) -> Finding:
+    severity = RULES[rule][0]
+    return Finding(rule, severity, message, indicator.seq if indicator else None,
+                   indicator.source_line if indicator else line)
+
+
+def target_met(ind: Indicator) -> bool | None:
+    """Whether a numeric actual reaches its numeric target; None when either side is not a number."""
+    t, a = ind.target_value, ind.actual_value
+    if t is None or a is None:
+        return None
+    tu, au = ind.target_unit, ind.actual_unit
+    if tu and au and tu != au and "%" in (tu, au):
+        return None
+    op = ind.target_op or ">="
+    if op == ">=":
+        return a >= t - 1e-9
+    if op == ">":
+        return a > t
+    if op == "<=":
+        return a <= t + 1e-9
+    if op == "<":
+        return a < t
+    return abs(a - t) < 1e-9
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "空"
+    return f"{x:g}"
+
+
+def validate_report(r: Report) -> list[Finding]:
+    out: list[Finding] = []
+    line = r.source_line
+    if r.year is None or not r.unit:
+        missing = "、".join(n for n, v in (("年度", r.year), ("单位", r.unit)) if not v)
+        out.append(finding("missing_metadata", f"未能识别{missing}", line=line))
+
+    computed, stated = r.computed_total, r.stated_total
+    if stated is not None and computed is not None and abs(stated - computed) > TOLERANCE:
+        out.append(finding("total_mismatch", f"填报总分 {_fmt(stated)}，重新计算为 {_fmt(computed)}"
+                                             f"（相差 {_fmt(round(computed - stated, 4))}）", line=line))
+    weights = r.weight_total
+    if weights is not None and abs(weights - 100) > TOLERANCE:
+        out.append(finding("weights_not_100", f"分值合计为 {_fmt(weights)}，应为 100", line=line))
+
+    for b in r.budget_lines:
+        if b.weight is not None and b.score is not None and (b.score > b.weight + TOLERANCE or b.score < 0):
+            out.append(finding("score_out_of_range", f"预算执行得分 {_fmt(b.score)} 超出分值 {_fmt(b.weight)}",
+                               line=b.source_line))
+        if b.execution_rate_stated_pct is not None and b.executed is not None and b.full_year:
+            rate = b.executed / b.full_year * 100
+            if abs(rate - b.execution_rate_stated_pct) > RATE_TOLERANCE:
+                out.append(finding("execution_rate_mismatch",
+                                   f"“{b.line}”填报执行率 {_fmt(b.execution_rate_stated_pct)}%，"
+                                   f"按 {_fmt(b.executed)}÷{_fmt(b.full_year)} 计算为 {rate:.2f}%", line=b.source_line))
+
+    out.extend(_level1_norms(r))
+    out.extend(_indicator_rules(r.indicators))
+    return out
+
+
+def _level1_norms(r: Report) -> list[Finding]:
+    sums: dict[str, float] = defaultdict(float)
+    for ind in r.indicators:
+        if ind.level1 and ind.weight is not None:
+            sums[ind.level1] += ind.weight
+    if r.execution_weight is not None:
+        sums[EXECUTION_CLASS] += r.execution_weight
+    origin = "填报说明" if r.level1_norms_origin == "notes" else "通用规定"
+    out = []
+    for name, norm in r.level1_norms.items():
+        got = sums.get(name, 0.0)
+        if abs(got - norm) > TOLERANCE:
+            out.append(finding("level1_weight_off_norm",
+                               f"一级指标“{name}”分值合计 {_fmt(got)}，{origin}为 {_fmt(norm)}", line=r.source_line))
+    return out
+
+
+def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
+    out: list[Finding] = []
+    seen: list[Indicator] = []
+    for ind in indicators:
+        w, s = ind.weight, ind.score
+        if w is not None and s is not None:
+            if s > w + TOLERANCE or s < 0:
+                out.append(finding("score_out_of_range", f"得分 {_fmt(s)}，分值 {_fmt(w)}", ind))
+            elif s < w - TOLERANCE and is_no_deviation(ind.note):
+                note = f"偏差说明为“{ind.note}”" if ind.note else "未填写偏差原因"
+                out.append(finding("unexplained_deduction", f"扣 {_fmt(round(w - s, 4))} 分，{note}", ind))
+            elif abs(s - w) <= TOLERANCE:
+                if not is_no_deviation(ind.note) and len(ind.note or "") >= 5:
+                    out.append(finding("full_score_with_note", f"得满分，但偏差说明为：{ind.note[:60]}", ind))
+                if target_met(ind) is False:
+                    out.append(finding("full_score_target_missed",
+                                       f"指标值 {ind.target_text}，实际完成 {ind.actual_text}，仍得满分 {_fmt(s)}", ind))
+        if not ind.level3:
+            out.append(finding("unnamed_indicator", f"第{ind.seq}个指标没有名称（{ind.raw_text}）", ind))
+        twin = next((p for p in seen if _same_row(p, ind)), None)
+        if twin is not None:
+            out.append(finding("duplicate_indicator",
+                               f"与第{twin.seq}个指标（源文件第{twin.source_line}行）内容重复", ind))
+        seen.append(ind)
+    return out
+
+
+def _same_row(a: Indicator, b: Indicator) -> bool:
+    same_values = (a.level1, a.level2, a.target_text, a.actual_text, a.weight, a.score) == (
+        b.level1, b.level2, b.target_text, b.actual_text, b.weight, b.score)
+    return same_values and (a.level3 == b.level3 or not a.level3 or not b.level3)

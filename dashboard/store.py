@@ -1,0 +1,318 @@
+"""The single writer: parsed Documents -> DuckDB, one transaction per batch of documents, bulk Arrow inserts.
+
+A batch that fails as a whole is retried document by document, so one bad document never takes the others down
+and never leaves half-written rows. Re-ingesting an unchanged file (same sha256) adds nothing; a changed file at the
+same path replaces its earlier rows; a form (kind, year, unit, project) ingested again from another file
+replaces the earlier copy of that form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dashboard.ingest.model import Document, Report
+from dashboard.ingest.units import UnitRegistry
+from dashboard.ingest.validate import RULES, target_met
+
+CROSS_RULES = ("project_budget_mismatch", "copied_note")
+COPIED_NOTE_MIN_LENGTH = 15
+
+
+@dataclass
+class DocResult:
+    path: str
+    status: str  # ok | replaced | unchanged | failed
+    reports: int = 0
+    indicators: int = 0
+    findings: int = 0
+    error: str | None = None
+
+
+def schema_sql() -> str:
+    return resources.files("dashboard").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self.con.execute(schema_sql())
+        self._sync_rules()
+        self._load_state()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- state --------------------------------------------------------------------------------------------
+    def _load_state(self) -> None:
+        q = self.con.execute
+        self.next_id = {
+            "source": q("select coalesce(max(source_id), 0) + 1 from sources").fetchone()[0],
+            "report": q("select coalesce(max(report_id), 0) + 1 from reports").fetchone()[0],
+            "indicator": q("select coalesce(max(indicator_id), 0) + 1 from indicators").fetchone()[0],
+            "finding": q("select coalesce(max(finding_id), 0) + 1 from findings").fetchone()[0],
+        }
+        self.ok_shas = {r[0] for r in q("select sha256 from sources where status <> 'failed'").fetchall()}
+        self.units = UnitRegistry.from_rows(q("select unit_id, name, aliases from units").fetchall())
+
+    def _sync_rules(self) -> None:
+        rows = [(rule, sev, desc) for rule, (sev, desc) in RULES.items()]
+        self.con.execute("begin")
+        self.con.execute("delete from rules")
+        self.con.executemany("insert into rules values (?, ?, ?)", rows)
+        self.con.execute("commit")
+
+    def _take(self, kind: str, n: int = 1) -> int:
+        first = self.next_id[kind]
+        self.next_id[kind] += n
+        return first
+
+    # -- loading ------------------------------------------------------------------------------------------
+    def load(self, docs: list[Document]) -> list[DocResult]:
+        """Store a batch of parsed documents; returns one result per document, in order."""
+        pending = [d for d in docs if d.error is None and d.sha256 not in self.ok_shas]
+        results: dict[int, DocResult] = {}
+        for d in docs:
+            if d.error is None and d.sha256 in self.ok_shas:
+                results[id(d)] = DocResult(d.path, "unchanged")
+        failed = [d for d in docs if d.error is not None]
+        if pending:
+            try:
+                results.update(self._write(pending))
+            except duckdb.Error:
+                for d in pending:  # find the culprit: each document on its own
+                    try:
+                        results.update(self._write([d]))
+                    except duckdb.Error as e:
+                        d.error = f"{Path(d.path).name}: 写入数据库失败（{e}）"
+                        failed.append(d)
+        for d in failed:
+            results[id(d)] = self._write_failure(d)
+        return [results[id(d)] for d in docs]
+
+    def _write_failure(self, d: Document) -> DocResult:
+        self.con.execute("begin")
+        try:
+            # One row per file tried: a retry of the same failing file replaces the earlier failure row.
+            self.con.execute("delete from sources where path = ? and status = 'failed'", [d.path])
+            self.con.execute(
+                "insert into sources values (?, ?, ?, ?, ?, ?, 'failed', ?, ?, 0)",
+                [self._take("source"), d.path, d.sha256, d.format, d.template, _now(), d.error, d.is_synthetic],
+            )
+            self.con.execute("commit")
+        except duckdb.Error:
+            self.con.execute("rollback")
+            raise
+        return DocResult(d.path, "failed", error=d.error)
+
+    def _write(self, docs: list[Document]) -> dict[int, DocResult]:
+        saved_ids = dict(self.next_id)
+        saved_units = (dict(self.units.by_key), dict(self.units.names),
+                       {k: list(v) for k, v in self.units.aliases.items()}, set(self.units.dirty))
+        self.con.execute("begin")
+        try:
+            results = self._write_in_transaction(docs)
+            self._write_units()
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            self.next_id = saved_ids
+            (self.units.by_key, self.units.names, self.units.aliases, self.units.dirty) = saved_units
+            raise
+        self.units.dirty.clear()
+        for d in docs:
+            self.ok_shas.add(d.sha256)
+        return results
+
+    def _write_in_transaction(self, docs: list[Document]) -> dict[int, DocResult]:
+        tables: dict[str, dict[str, list]] = {name: {} for name in
+                                               ("sources", "reports", "budget_lines", "goals", "indicators",
+                                                "findings", "level1_norms")}
+        results: dict[int, DocResult] = {}
+        paths = [d.path for d in docs]
+        replaced_paths = {r[0] for r in self.con.execute(
+            "select distinct path from sources where list_contains(?, path) and status <> 'failed'", [paths]
+        ).fetchall()}
+        self._delete_sources_at(paths)
+        now = _now()
+        keys: list[tuple] = []
+        for d in docs:
+            source_id = self._take("source")
+            res = DocResult(d.path, "replaced" if d.path in replaced_paths else "ok", reports=len(d.reports))
+            _append(tables["sources"], source_id=source_id, path=d.path, sha256=d.sha256, format=d.format,
+                    template=d.template, ingested_at=now, status="ok", error=None, is_synthetic=d.is_synthetic,
+                    n_reports=len(d.reports))
+            for r in d.reports:
+                report_id = self._take("report")
+                unit_id, unit = self.units.resolve(r.unit)
+                keys.append((r.kind, r.year, unit_id, r.project or "", report_id))
+                self._append_report(tables, r, report_id, source_id, unit_id, unit, d.is_synthetic)
+                res.indicators += len(r.indicators)
+                res.findings += len(r.findings)
+            results[id(d)] = res
+        self._delete_replaced_forms(keys)
+        for name, columns in tables.items():
+            if columns:
+                arrow = pa.Table.from_pydict(columns)
+                self.con.register("_batch", arrow)
+                self.con.execute(f"insert into {name} by name select * from _batch")
+                self.con.unregister("_batch")
+        return results
+
+    def _append_report(self, tables: dict[str, dict[str, list]], r: Report, report_id: int, source_id: int,
+                       unit_id: int | None, unit: str | None, synthetic: bool) -> None:
+        total = r.total_line
+        _append(tables["reports"], report_id=report_id, source_id=source_id, kind=r.kind, year=r.year, unit=unit,
+                unit_id=unit_id, unit_raw=r.unit, supervisor=r.supervisor, project=r.project,
+                project_code=r.project_code, title=r.title, template=r.template,
+                budget_initial=total.initial if total else None,
+                budget_full_year=total.full_year if total else None,
+                budget_executed=total.executed if total else None,
+                execution_rate_stated_pct=total.execution_rate_stated_pct if total else None,
+                execution_rate_pct=r.execution_rate_pct, execution_weight=r.execution_weight,
+                execution_score=r.execution_score, stated_total=r.stated_total,
+                stated_weight_total=r.stated_weight_total, computed_total=r.computed_total,
+                weight_total=r.weight_total, level1_norms_origin=r.level1_norms_origin,
+                source_line=r.source_line, is_synthetic=synthetic)
+        for b in r.budget_lines:
+            _append(tables["budget_lines"], report_id=report_id, line=b.line, initial=b.initial,
+                    full_year=b.full_year, executed=b.executed,
+                    execution_rate_stated_pct=b.execution_rate_stated_pct, weight=b.weight, score=b.score,
+                    source_line=b.source_line)
+        for g in r.goals:
+            _append(tables["goals"], report_id=report_id, seq=g.seq, goal_text=g.goal_text,
+                    outcome_text=g.outcome_text)
+        first_indicator = self._take("indicator", len(r.indicators))
+        ids_by_seq = {}
+        for k, i in enumerate(r.indicators):
+            ids_by_seq[i.seq] = first_indicator + k
+            _append(tables["indicators"], indicator_id=first_indicator + k, report_id=report_id, seq=i.seq,
+                    level1=i.level1, level2=i.level2, level3=i.level3, target_text=i.target_text,
+                    target_op=i.target_op, target_value=i.target_value, target_unit=i.target_unit,
+                    actual_text=i.actual_text, actual_value=i.actual_value, actual_unit=i.actual_unit,
+                    weight=i.weight, score=i.score, note=i.note, source_line=i.source_line,
+                    raw_text=i.raw_text, target_met=target_met(i))
+        for f in r.findings:
+            _append(tables["findings"], finding_id=self._take("finding"), report_id=report_id,
+                    indicator_id=ids_by_seq.get(f.indicator_seq) if f.indicator_seq else None, rule=f.rule,
+                    severity=f.severity, message=f.message, source_line=f.source_line)
+        for level1, weight in r.level1_norms.items():
+            _append(tables["level1_norms"], report_id=report_id, level1=level1, weight=weight,
+                    origin=r.level1_norms_origin)
+
+    def _delete_reports(self, where: str, params: list) -> None:
+        ids = f"select report_id from reports where {where}"
+        for table in ("findings", "indicators", "goals", "budget_lines", "level1_norms"):
+            self.con.execute(f"delete from {table} where report_id in ({ids})", params)
+        self.con.execute(f"delete from reports where {where}", params)
+
+    def _delete_sources_at(self, paths: list[str]) -> None:
+        where = "source_id in (select source_id from sources where list_contains(?, path))"
+        self._delete_reports(where, [paths])
+        self.con.execute("delete from sources where list_contains(?, path)", [paths])
+
+    def _delete_replaced_forms(self, keys: list[tuple]) -> None:
+        """A form already stored from another file is replaced by the copy being loaded."""
+        if not keys:
+            return
+        batch = pa.Table.from_pylist([dict(zip(("kind", "year", "unit_id", "project", "report_id"), k))
+                                      for k in keys])
+        self.con.register("_keys", batch)
+        where = ("report_id in (select r.report_id from reports r join _keys k on r.kind = k.kind "
+                 "and r.year is not distinct from k.year and r.unit_id is not distinct from k.unit_id "
+                 "and coalesce(r.project, '') = k.project)")
+        stale = self.con.execute(f"select distinct source_id from reports where {where}").fetchall()
+        self._delete_reports(where, [])
+        self.con.unregister("_keys")
+        if stale:
+            self.con.execute(
+                "update sources set status = 'superseded' where list_contains(?, source_id) "
+                "and source_id not in (select source_id from reports)",
+                [[s[0] for s in stale]],
+            )
+
+    def _write_units(self) -> None:
+        if not self.units.dirty:
+            return
+        ids = sorted(self.units.dirty)
+        self.con.execute("delete from units where list_contains(?, unit_id)", [ids])
+        rows = [(i, self.units.names[i], self.units.aliases[i]) for i in ids]
+        self.con.executemany("insert into units values (?, ?, ?)", rows)
+
+    # -- findings across forms ------------------------------------------------------------------------------
+    def refresh_cross_findings(self) -> int:
+        """Recompute the rules that compare forms with each other; returns how many findings they gave."""
+        self.con.execute("begin")
+        try:
+            self.con.execute("delete from findings where list_contains(?, rule)", [list(CROSS_RULES)])
+            start = self._take("finding", 0)
+            self.con.execute(_CROSS_SQL, {"start": start, "min_len": COPIED_NOTE_MIN_LENGTH,
+                                          "sev_budget": RULES["project_budget_mismatch"][0],
+                                          "sev_copied": RULES["copied_note"][0]})
+            n = self.con.execute("select count(*) from findings where finding_id >= ?", [start]).fetchone()[0]
+            self.next_id["finding"] = start + n
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        return n
+
+
+_CROSS_SQL = """
+insert into findings
+with project_sums as (
+    select unit_id, year, sum(budget_full_year) as projects_full_year, count(*) as n_projects
+    from reports where kind = 'project' group by all
+),
+budget_gaps as (
+    select d.report_id, b.full_year as dept_project_budget, p.projects_full_year, p.n_projects, b.source_line
+    from reports d
+    join budget_lines b on b.report_id = d.report_id and b.line = '项目支出'
+    join project_sums p on p.unit_id = d.unit_id and p.year = d.year
+    where d.kind = 'department' and abs(coalesce(b.full_year, 0) - p.projects_full_year) > 0.005
+),
+notes as (
+    select i.indicator_id, i.report_id, i.source_line, r.unit_id, regexp_replace(i.note, '\\s+', '', 'g') as note_key
+    from indicators i join reports r using (report_id)
+    where length(i.note) >= $min_len
+),
+copied as (
+    select n.*, count(distinct unit_id) over (partition by note_key) as n_units
+    from notes n
+),
+found as (
+    select report_id, null::integer as indicator_id, 'project_budget_mismatch' as rule, $sev_budget as severity,
+           '部门整体表“项目支出”全年预算数 ' || coalesce(cast(dept_project_budget as varchar), '空') || ' 万元，同年 '
+           || n_projects || ' 张项目表全年预算数合计 ' || cast(round(projects_full_year, 4) as varchar) || ' 万元'
+           as message, source_line
+    from budget_gaps
+    union all
+    select report_id, indicator_id, 'copied_note', $sev_copied,
+           '偏差说明与另外 ' || (n_units - 1) || ' 个单位表格中的说明完全相同', source_line
+    from copied where n_units > 1
+)
+select $start + row_number() over (order by rule, report_id, indicator_id) - 1, *
+from found
+"""
+
+
+def _append(table: dict[str, list], **row: object) -> None:
+    for key, value in row.items():
+        table.setdefault(key, []).append(value)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)

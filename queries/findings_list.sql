@@ -1,0 +1,27 @@
+-- One row per finding, with the unit, year, form and source file it points to; errors first.
+-- params: $rule VARCHAR = NULL, $unit VARCHAR = NULL, $year INTEGER = NULL
+-- columns: finding_id, unit, year, kind, form, rule, severity, description, message, indicator, path, source_line, report_id, indicator_id
+with forms as (
+    select
+        r.report_id, r.unit, r.year, r.kind,
+        case when r.kind = 'department' then '部门整体支出' else r.project end as form,
+        s.path
+    from reports r
+    join sources s using (source_id)
+),
+
+final as (
+    select
+        f.finding_id, fo.unit, fo.year, fo.kind, fo.form, f.rule, f.severity, ru.description, f.message,
+        i.level3 as indicator, fo.path, f.source_line, f.report_id, f.indicator_id
+    from findings f
+    join forms fo using (report_id)
+    left join indicators i using (indicator_id)
+    left join rules ru using (rule)
+    where ($rule is null or f.rule = $rule)
+      and ($unit is null or fo.unit = $unit)
+      and ($year is null or fo.year = $year)
+)
+
+select * from final
+order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, unit, year, report_id, source_line

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.ingest.pipeline import ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "000_0ed4b7e3fbc5b049.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real sample ingested once per session (read-only for tests)."""
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    summary = ingest([SAMPLE], db, workers=1)
+    assert not summary.failed, summary.failed
+    return db
+
+
+@pytest.fixture(scope="session")
+def sample_con(sample_db: Path):
+    con = duckdb.connect(str(sample_db), read_only=True)
+    yield con
+    con.close()

@@ -1,0 +1,42 @@
+"""Layering rules: ingest and the read layer never import streamlit; SQL headers match their parameters."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboard.db import list_queries, load_query
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "dashboard" / "ingest").glob("*.py")) + [ROOT / "dashboard" / "db.py", ROOT / "dashboard" / "store.py"],
+    ids=lambda p: p.name,
+)
+def test_no_streamlit_below_the_pages(path):
+    assert "streamlit" not in imported_modules(path)
+
+
+@pytest.mark.parametrize("name", list_queries())
+def test_query_header_declares_exactly_the_parameters_used(name):
+    query = load_query(name)
+    body = "\n".join(line for line in query.sql.splitlines() if not line.startswith("--"))
+    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", body))
+    assert used == set(query.param_names)
+    assert query.description and query.columns

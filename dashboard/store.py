@@ -140,7 +140,7 @@ class Store:
     def _write_in_transaction(self, docs: list[Document]) -> dict[int, DocResult]:
         tables: dict[str, dict[str, list]] = {name: {} for name in
                                                ("sources", "reports", "budget_lines", "goals", "indicators",
-                                                "findings", "level1_norms")}
+                                                "findings", "level1_norms", "report_notes")}
         results: dict[int, DocResult] = {}
         paths = [d.path for d in docs]
         replaced_paths = {r[0] for r in self.con.execute(
@@ -186,12 +186,12 @@ class Store:
                 execution_score=r.execution_score, stated_total=r.stated_total,
                 stated_weight_total=r.stated_weight_total, computed_total=r.computed_total,
                 weight_total=r.weight_total, level1_norms_origin=r.level1_norms_origin,
-                source_line=r.source_line, is_synthetic=synthetic)
+                source_line=r.source_line, is_synthetic=synthetic, source_ref=r.source_ref)
         for b in r.budget_lines:
             _append(tables["budget_lines"], report_id=report_id, line=b.line, initial=b.initial,
                     full_year=b.full_year, executed=b.executed,
                     execution_rate_stated_pct=b.execution_rate_stated_pct, weight=b.weight, score=b.score,
-                    source_line=b.source_line)
+                    source_line=b.source_line, source_ref=b.source_ref)
         for g in r.goals:
             _append(tables["goals"], report_id=report_id, seq=g.seq, goal_text=g.goal_text,
                     outcome_text=g.outcome_text)
@@ -204,18 +204,21 @@ class Store:
                     target_op=i.target_op, target_value=i.target_value, target_unit=i.target_unit,
                     actual_text=i.actual_text, actual_value=i.actual_value, actual_unit=i.actual_unit,
                     weight=i.weight, score=i.score, note=i.note, source_line=i.source_line,
-                    raw_text=i.raw_text, target_met=target_met(i))
+                    raw_text=i.raw_text, target_met=target_met(i), source_ref=i.source_ref)
         for f in r.findings:
             _append(tables["findings"], finding_id=self._take("finding"), report_id=report_id,
                     indicator_id=ids_by_seq.get(f.indicator_seq) if f.indicator_seq else None, rule=f.rule,
-                    severity=f.severity, message=f.message, source_line=f.source_line)
+                    severity=f.severity, message=f.message, source_line=f.source_line, source_ref=f.source_ref)
+        for n in r.notes:
+            _append(tables["report_notes"], report_id=report_id, label=n.label, text=n.text,
+                    source_line=n.source_line)
         for level1, weight in r.level1_norms.items():
             _append(tables["level1_norms"], report_id=report_id, level1=level1, weight=weight,
                     origin=r.level1_norms_origin)
 
     def _delete_reports(self, where: str, params: list) -> None:
         ids = f"select report_id from reports where {where}"
-        for table in ("findings", "indicators", "goals", "budget_lines", "level1_norms"):
+        for table in ("findings", "indicators", "goals", "budget_lines", "level1_norms", "report_notes"):
             self.con.execute(f"delete from {table} where report_id in ({ids})", params)
         self.con.execute(f"delete from reports where {where}", params)
 
@@ -272,20 +275,21 @@ class Store:
 
 
 _CROSS_SQL = """
-insert into findings
+insert into findings (finding_id, report_id, indicator_id, rule, severity, message, source_line, source_ref)
 with project_sums as (
     select unit_id, year, sum(budget_full_year) as projects_full_year, count(*) as n_projects
     from reports where kind = 'project' group by all
 ),
 budget_gaps as (
-    select d.report_id, b.full_year as dept_project_budget, p.projects_full_year, p.n_projects, b.source_line
+    select d.report_id, b.full_year as dept_project_budget, p.projects_full_year, p.n_projects, b.source_line,
+           b.source_ref
     from reports d
     join budget_lines b on b.report_id = d.report_id and b.line = '项目支出'
     join project_sums p on p.unit_id = d.unit_id and p.year = d.year
     where d.kind = 'department' and abs(coalesce(b.full_year, 0) - p.projects_full_year) > 0.005
 ),
 notes as (
-    select i.indicator_id, i.report_id, i.source_line, r.unit_id, regexp_replace(i.note, '\\s+', '', 'g') as note_key
+    select i.indicator_id, i.report_id, i.source_line, i.source_ref, r.unit_id, regexp_replace(i.note, '\\s+', '', 'g') as note_key
     from indicators i join reports r using (report_id)
     where length(i.note) >= $min_len
 ),
@@ -297,11 +301,11 @@ found as (
     select report_id, null::integer as indicator_id, 'project_budget_mismatch' as rule, $sev_budget as severity,
            '部门整体表“项目支出”全年预算数 ' || coalesce(cast(dept_project_budget as varchar), '空') || ' 万元，同年 '
            || n_projects || ' 张项目表全年预算数合计 ' || cast(round(projects_full_year, 4) as varchar) || ' 万元'
-           as message, source_line
+           as message, source_line, source_ref
     from budget_gaps
     union all
     select report_id, indicator_id, 'copied_note', $sev_copied,
-           '偏差说明与另外 ' || (n_units - 1) || ' 个单位表格中的说明完全相同', source_line
+           '偏差说明与另外 ' || (n_units - 1) || ' 个单位表格中的说明完全相同', source_line, source_ref
     from copied where n_units > 1
 )
 select $start + row_number() over (order by rule, report_id, indicator_id) - 1, *

@@ -55,20 +55,23 @@ def is_total_line(name: str) -> bool:
 
 def parse_budget_row(row: Row, header: BudgetHeader) -> tuple[BudgetLine | None, list[Finding]]:
     cells = [c.strip() for c in row.cells]
-    last_label = max((i for i, c in enumerate(cells) if c and not _is_value_cell(c)), default=None)
+    # The line's name is the last text before its first figure; text after the figures is a 原因 column.
+    first_value = next((i for i, c in enumerate(cells) if c and _is_value_cell(c)), len(cells))
+    last_label = max((i for i, c in enumerate(cells[:first_value]) if c), default=None)
     if last_label is None:
         return None, []
     name = line_name(cells[last_label])
     values_at = list(range(last_label + 1, len(cells)))
     while values_at and not cells[values_at[-1]]:
         values_at.pop()
-    if values_at and values_at[0] == header.columns[0] and len(cells) <= header.width:
+    if (values_at and values_at[0] == header.columns[0] and len(cells) <= header.width
+            and _types_fit(cells, header)):
         # Aligned with the header: read by column, blanks stay blank.
         placed = {role: cells[col] if col < len(cells) else "" for role, col in zip(header.roles, header.columns)}
         lost: list[str] = []
     else:
         placed, lost = _align_by_type([cells[i] for i in values_at], header.roles)
-    line = BudgetLine(line=name, source_line=row.line)
+    line = BudgetLine(line=name, source_line=row.line, source_ref=row.ref)
     for role, text in placed.items():
         if role in _NAMES:
             setattr(line, "execution_rate_stated_pct" if role == "rate" else role, to_number(text))
@@ -81,9 +84,21 @@ def parse_budget_row(row: Row, header: BudgetHeader) -> tuple[BudgetLine | None,
         how = "该行缺少单元格" if lost else "单元格为空"
         findings.append(
             Finding("missing_budget_cell", "warning", f"预算行“{name}”的{what}缺失（{how}），按空值处理",
-                    source_line=row.line)
+                    source_line=row.line, source_ref=row.ref)
         )
     return line, findings
+
+
+def _types_fit(cells: list[str], header: BudgetHeader) -> bool:
+    """Column reading is trusted only if each cell has its column's type (a copy-paste may have shifted them)."""
+    for role, col in zip(header.roles, header.columns):
+        text = cells[col].strip() if col < len(cells) else ""
+        is_pct = text.endswith("%") or text.endswith("％")
+        if role == "rate" and text and not is_pct and text not in EMPTY_MARKERS:
+            return False
+        if role != "rate" and is_pct:
+            return False
+    return True
 
 
 def _align_by_type(values: list[str], roles: list[str]) -> tuple[dict[str, str], list[str]]:

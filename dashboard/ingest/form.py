@@ -9,7 +9,7 @@ from dashboard.ingest.budget import BudgetHeader, is_total_line, parse_budget_ro
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.goals import is_goal_label, parse_goals
 from dashboard.ingest.indicator_rows import IndicatorHeader, IndicatorTable
-from dashboard.ingest.model import Finding, Report, Row
+from dashboard.ingest.model import Finding, Note, Report, Row
 from dashboard.ingest.segment import FormSlice
 from dashboard.ingest.vocab import (
     DEFAULT_LEVEL1_NORMS,
@@ -23,7 +23,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_UNIT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?P<unit>.+?)\s*(?:部门)?(?:预算)?(?:整体支出|项目支出|预算项目支出|部门整体支出)绩效自评"
 )
-_PROJECT_CODE = re.compile(r"^(?P<code>\d{6,})\s*[-_－—:：、.]?\s*(?P<name>.+)$")
+_PROJECT_CODE = re.compile(r"^(?P<code>\d{6,}[0-9A-Z]*)\s*[-_－—:：、.]?\s*(?P<name>[^\d\s].*)$")
 _NORMS_TEXT = re.compile(r"一级指标(?:分值|权重)[^:：]*?(?:设置为|为)[:：]?(?P<body>[^。]+)")
 _NORM_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff]+?)(?P<w>\d+(?:\.\d+)?)分")
 
@@ -112,6 +112,7 @@ def parse_form(form: FormSlice, path: str | Path) -> Report:
     rows = form.rows
     kind = detect_kind(form.title, rows)
     start_line = form.title_line or (rows[0].line if rows else None)
+    start_ref = form.title_ref or (rows[0].ref if rows else None)
 
     budget_at = next((k for k, r in enumerate(rows) if BudgetHeader.detect(r)), None)
     table_at = next((k for k, r in enumerate(rows) if IndicatorHeader.detect(r)), None)
@@ -122,7 +123,8 @@ def parse_form(form: FormSlice, path: str | Path) -> Report:
     if budget_header is None:
         budget_at = None
 
-    report = Report(kind=kind, year=_year_of(form.title, rows), unit=None, title=form.title, source_line=start_line)
+    report = Report(kind=kind, year=_year_of(form.title, rows), unit=None, title=form.title, source_line=start_line,
+                    source_ref=start_ref)
     assert header is not None
     report.template = detect_template(header, budget_header)
 
@@ -178,7 +180,8 @@ def _fill_names(report: Report, meta: _Meta, title: str | None) -> None:
         if fallback is not None:
             report.findings.append(
                 Finding("project_name_from_title", "info",
-                        f"“项目名称”栏填写的是“{project or '（空）'}”，项目名称取自表格上方的标题行“{fallback}”")
+                        f"“项目名称”栏填写的是“{project or '（空）'}”，项目名称取自表格上方的标题行“{fallback}”",
+                        source_line=report.source_line, source_ref=report.source_ref)
             )
             project = fallback
     if project:
@@ -200,7 +203,6 @@ def _parse_table(report: Report, rows: list[Row], table_at: int, header: Indicat
     known_level1 = any(level1_name(c, report.kind) for r in body for _, c in r.nonempty()[:4])
     table = IndicatorTable(header, report.kind, known_level1)
     saw_total = False
-    notes: list[str] = []
     end = len(body)
     for k, row in enumerate(body):
         cells = row.nonempty()
@@ -220,22 +222,51 @@ def _parse_table(report: Report, rows: list[Row], table_at: int, header: Indicat
         report.findings.extend(result.findings)
         if result.indicator is not None:
             report.indicators.append(result.indicator)
-    for row in body[end:]:
-        notes.extend(c for _, c in row.nonempty())
+    notes = [c for row in body[end:] for _, c in row.nonempty()]
     report.stated_total = table.stated_total
     report.stated_weight_total = table.stated_weight_total
     if not report.indicators:
         raise IngestError(path, "指标表中没有可识别的指标行", header.line)
     if not saw_total:
-        last = report.indicators[-1].source_line
+        last = report.indicators[-1]
         if notes:
-            report.findings.append(Finding("missing_total", "warning", "未找到合计/总分行，无法核对填报总分", source_line=last))
+            report.findings.append(Finding("missing_total", "warning", "未找到合计/总分行，无法核对填报总分",
+                                           source_line=last.source_line, source_ref=last.source_ref))
         else:
             report.findings.append(
                 Finding("truncated", "warning", "表格在指标表中途结束（无合计行、无表后说明），可能被截断；已读取现有内容",
-                        source_line=last)
+                        source_line=last.source_line, source_ref=last.source_ref)
             )
-    _read_norms(report, notes)
+    report.notes = _labelled_notes(body[end:])
+    _read_norms(report, [n.text for n in report.notes])
+
+
+_NOTE_LABEL = re.compile(r"^(评价结论|存在问题|改进措施|说明|其他需要说明的问题|备注|项目负责人|财务负责人|填表人|联系电话|填报日期)[:：]?\s*")
+_NOTE_PREFIX = re.compile(r"^(注)\s*[:：]")
+
+
+def _labelled_notes(rows: list[Row]) -> list[Note]:
+    """Text after the table, kept with its label: 评价结论 | …, 项目负责人：张明, 注: 1. …"""
+    notes: list[Note] = []
+    for row in rows:
+        cells = [c for _, c in row.nonempty()]
+        if not cells:
+            continue
+        key = normalize_key(cells[0])
+        m = _NOTE_LABEL.match(key)
+        if m and len(cells) > 1 and m.end() == len(key):
+            notes.append(Note(m.group(1), " ".join(cells[1:]), row.line))
+            continue
+        if m and m.group(1) in ("项目负责人", "财务负责人", "填表人", "联系电话", "填报日期"):
+            for cell in cells:  # 项目负责人：张明 | 财务负责人：李红 | 填表人：王芳
+                label, _, value = normalize_key(cell).partition(":")
+                if value:
+                    notes.append(Note(label, value, row.line))
+            continue
+        p = _NOTE_PREFIX.match(cells[0])
+        label = p.group(1) if p else (m.group(1) if m else "")
+        notes.append(Note(label, " ".join(cells), row.line))
+    return notes
 
 
 def _read_norms(report: Report, notes: list[str]) -> None:
@@ -249,9 +280,12 @@ def _read_norms(report: Report, notes: list[str]) -> None:
                 name = level1_name(n.group("name"), report.kind)
                 if name:
                     norms[name] = float(n.group("w"))
+    classes = {i.level1 for i in report.indicators if i.level1}
+    default = DEFAULT_LEVEL1_NORMS.get(report.kind, {})
     if len(norms) >= 2:
         report.level1_norms, report.level1_norms_origin = norms, "notes"
-    else:
-        report.level1_norms = dict(DEFAULT_LEVEL1_NORMS.get(report.kind, {}))
-        report.level1_norms_origin = "default"
+    elif classes and classes <= set(default):
+        report.level1_norms, report.level1_norms_origin = dict(default), "default"
+    else:  # a template with other level-1 classes: no norm to hold it to
+        report.level1_norms, report.level1_norms_origin = {}, "none"
 

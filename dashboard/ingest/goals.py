@@ -11,7 +11,7 @@ GOAL_LABELS = {"年度总体目标", "预期目标", "实际完成情况", "目�
                "总体目标", "年度绩效目标", "绩效目标", "实际完成", "年度目标", "完成情况"}
 _OUTCOME = re.compile(r"^(目标\s*\d+\s*完成情况|完成情况|已完成|全面完成|完成)")
 _ORDINAL_SPLIT = re.compile(r"(?=[二三四五六七八九十]是)")
-_GOAL_N_SPLIT = re.compile(r"(?=目标\s*\d+\s*[:：])")
+_GOAL_N_SPLIT = re.compile(r"(?=目标\s*\d+\s*(?:完成情况)?\s*[:：])")
 
 
 def is_goal_label(text: str) -> bool:
@@ -23,7 +23,7 @@ def split_items(text: str) -> list[str]:
     if len(parts) == 1:
         only = parts[0]
         if only.startswith("一是"):
-            parts = [p.strip("；;。 ") for p in _ORDINAL_SPLIT.split(only) if p.strip("；;。 ")]
+            parts = [p.strip().rstrip("；;") for p in _ORDINAL_SPLIT.split(only) if p.strip("；;。 ")]
         elif len(_GOAL_N_SPLIT.findall(only)) > 1:
             parts = [p.strip() for p in _GOAL_N_SPLIT.split(only) if p.strip()]
     return parts
@@ -41,10 +41,11 @@ def parse_goals(rows: list[Row], outcome_column: int | None) -> list[Goal]:
                 outcome_texts.append(cell)
             else:
                 goal_texts.append(cell)
-    goals = split_items("\n".join(goal_texts))
-    outcomes = split_items("\n".join(outcome_texts))
+    goal_text, outcome_text = "\n".join(goal_texts), "\n".join(outcome_texts)
+    goals, outcomes = split_items(goal_text), split_items(outcome_text)
     if not goals and not outcomes:
         return []
     if len(goals) == len(outcomes):
         return [Goal(k, g, o) for k, (g, o) in enumerate(zip(goals, outcomes), start=1)]
-    return [Goal(1, "\n".join(goals) or None, "\n".join(outcomes) or None)]
+    # Items that do not pair up stay as written, in one row.
+    return [Goal(1, goal_text or None, outcome_text or None)]

@@ -16,6 +16,8 @@ from dashboard.ingest.values import (
     has_seq_label,
     is_bare_number,
     is_empty,
+    is_op_only,
+    is_unit_only,
     is_value_like,
     parse_value,
     strip_seq_label,
@@ -112,7 +114,7 @@ class IndicatorTable:
         if cells is None:
             result.findings.append(
                 Finding("unparsed_row", "warning", f"指标表中的一行未能识别（未找到分值/得分）：{row.text}",
-                        source_line=row.line)
+                        source_line=row.line, source_ref=row.ref)
             )
             return result
         self.seq += 1
@@ -173,7 +175,7 @@ class IndicatorTable:
         )
 
     def _by_type(self, row: Row, result: RowResult) -> _Cells | None:
-        cells = [(i, c.strip()) for i, c in enumerate(row.cells)]
+        cells, row_unit = _glue_ops_and_units([(i, c.strip()) for i, c in enumerate(row.cells)])
         pair = _weight_score_pair(cells)
         if pair is None:
             return None
@@ -199,10 +201,12 @@ class IndicatorTable:
             has_seq_label(labels[-2][1]) or labels[-1][0] == self.header.columns.get("target")
         ):
             values.insert(0, labels.pop()[1])
+        if row_unit and len(values) == 2 and is_bare_number(values[1]):
+            values[1] += row_unit  # a 度量单位 cell applies to the actual value too
         if s_at is None:
             result.findings.append(
                 Finding("missing_score", "warning", f"该行只找到一个分值数字，得分按缺失处理：{row.text}",
-                        source_line=row.line)
+                        source_line=row.line, source_ref=row.ref)
             )
         return _Cells(labels=labels, values=values, weight=weight, score=score,
                       note=note_cells[0] if note_cells else None, dropped=dropped)
@@ -247,21 +251,23 @@ class IndicatorTable:
                 self.level1 = parent
             self.level2 = level2_here
 
-        target_text = cells.values[0] if cells.values else None
-        actual_text = cells.values[1] if len(cells.values) > 1 else None
-        target = parse_value(_with_op_and_unit(target_text, cells.op, cells.unit))
-        actual = parse_value(_with_op_and_unit(actual_text, None, cells.unit))
+        # A separate 指标性质 / 度量单位 column is folded into the value text: `≥` | `95` | `%` reads `≥95%`.
+        target_text = _with_op_and_unit(cells.values[0] if cells.values else None, cells.op, cells.unit)
+        actual_text = _with_op_and_unit(cells.values[1] if len(cells.values) > 1 else None, None, cells.unit)
+        target = parse_value(target_text)
+        actual = parse_value(actual_text)
         for label, text in ((target.label, target_text), (actual.label, actual_text)):
             if label:
                 result.findings.append(
                     Finding("glued_label", "info",
-                            f"数值单元格“{text}”前粘连了文字“{label}”，已按数值读取", self.seq, row.line)
+                            f"数值单元格“{text}”前粘连了文字“{label}”，已按数值读取", self.seq, row.line,
+                            row.ref)
                 )
         if cells.dropped:
             result.findings.append(
                 Finding("extra_cells", "info",
                         f"该行有多余单元格，未计入：{'、'.join(cells.dropped)}（原行：{row.text}）",
-                        self.seq, row.line)
+                        self.seq, row.line, row.ref)
             )
         return Indicator(
             seq=self.seq,
@@ -280,7 +286,39 @@ class IndicatorTable:
             note=cells.note,
             source_line=row.line,
             raw_text=row.text,
+            source_ref=row.ref,
         )
+
+
+def _glue_ops_and_units(cells: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], str | None]:
+    """A comparator or a unit in a cell of its own (`≥` | `50` | `个`) joins the value it belongs to."""
+    out: list[tuple[int, str]] = []
+    unit: str | None = None
+    pending_op: tuple[int, str] | None = None
+    for i, c in cells:
+        if not c:
+            out.append((i, c))
+            continue
+        if is_op_only(c):
+            pending_op = (i, c.strip())
+            continue
+        if c in ("定性", "定量"):  # a 指标性质 cell that names the kind instead of a comparator
+            continue
+        if pending_op is not None:
+            c = pending_op[1] + c
+            i = pending_op[0]
+            pending_op = None
+        last = next((k for k in range(len(out) - 1, -1, -1) if out[k][1]), None)
+        if is_unit_only(c) and last is not None:
+            prev = parse_value(out[last][1])
+            if prev.is_numeric and prev.unit is None:
+                out[last] = (out[last][0], out[last][1] + c.strip())
+                unit = c.strip()
+                continue
+        out.append((i, c))
+    if pending_op is not None:
+        out.append(pending_op)
+    return out, unit
 
 
 def _within_weight_scale(x: float | None) -> bool:
@@ -288,8 +326,8 @@ def _within_weight_scale(x: float | None) -> bool:
 
 
 def _weight_score_pair(cells: list[tuple[int, str]]) -> tuple[int, int | None] | None:
-    """Positions of the weight and score: the rightmost two adjacent small numbers with only text after them."""
-    nonempty = [(i, c) for i, c in cells if c]
+    """List positions of the weight and score: the rightmost two adjacent small numbers with only text after them."""
+    nonempty = [(pos, c) for pos, (_, c) in enumerate(cells) if c]
     for k in range(len(nonempty) - 1, -1, -1):
         i, c = nonempty[k]
         if is_bare_number(c) and _within_weight_scale(to_number(c)):
@@ -323,7 +361,7 @@ def _with_op_and_unit(text: str | None, op: str | None, unit: str | None) -> str
     """Fold a separate 指标性质 (≥ ≤ =) and 度量单位 column into the value text before parsing."""
     if text is None or is_empty(text):
         return text
-    if op and not is_empty(op) and not any(text.startswith(s) for s in "≥≤<>=≧≦＜＞﹦＝"):
+    if op and is_op_only(op) and not parse_value(text).op:
         text = op.strip() + text
     if unit and not is_empty(unit) and is_bare_number(text.lstrip("≥≤<>=≧≦＜＞﹦＝")):
         text = text + unit.strip()

@@ -28,6 +28,7 @@ class Finding:
     message: str
     indicator_seq: int | None = None
     source_line: int | None = None
+    source_ref: str | None = None
 
 
 @dataclass
@@ -40,6 +41,7 @@ class BudgetLine:
     weight: float | None = None
     score: float | None = None
     source_line: int | None = None
+    source_ref: str | None = None
 
 
 @dataclass
@@ -67,6 +69,16 @@ class Indicator:
     note: str | None
     source_line: int | None
     raw_text: str = ""
+    source_ref: str | None = None
+
+
+@dataclass
+class Note:
+    """A labelled text block around the table: 评价结论, 存在问题, 改进措施, 说明, 项目负责人 …"""
+
+    label: str
+    text: str
+    source_line: int | None = None
 
 
 @dataclass
@@ -86,8 +98,10 @@ class Report:
     stated_total: float | None = None
     stated_weight_total: float | None = None
     level1_norms: dict[str, float] = field(default_factory=dict)
-    level1_norms_origin: str = "default"  # notes | default
+    level1_norms_origin: str = "default"  # notes | default | none
+    notes: list[Note] = field(default_factory=list)
     source_line: int | None = None
+    source_ref: str | None = None
 
     @property
     def total_line(self) -> BudgetLine | None:

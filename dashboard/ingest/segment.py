@@ -21,6 +21,7 @@ class FormSlice:
     title: str | None
     title_line: int | None
     rows: list[Row] = field(default_factory=list)
+    title_ref: str | None = None
 
 
 def title_of(row: Row) -> str | None:
@@ -45,7 +46,7 @@ def split_forms(rows: list[Row]) -> list[FormSlice]:
     for row in rows:
         title = title_of(row)
         if title is not None:
-            current = FormSlice(title, row.line)
+            current = FormSlice(title, row.line, title_ref=row.ref)
             forms.append(current)
             table_done = False
             continue

@@ -42,10 +42,12 @@ RULES: dict[str, tuple[str, str]] = {
 EXECUTION_CLASS = "预算执行"
 
 
-def finding(rule: str, message: str, indicator: Indicator | None = None, line: int | None = None) -> Finding:
+def finding(rule: str, message: str, indicator: Indicator | None = None, line: int | None = None,
+            ref: str | None = None) -> Finding:
     severity = RULES[rule][0]
-    return Finding(rule, severity, message, indicator.seq if indicator else None,
-                   indicator.source_line if indicator else line)
+    if indicator is not None:
+        return Finding(rule, severity, message, indicator.seq, indicator.source_line, indicator.source_ref)
+    return Finding(rule, severity, message, None, line, ref)
 
 
 def target_met(ind: Indicator) -> bool | None:
@@ -79,26 +81,27 @@ def validate_report(r: Report) -> list[Finding]:
     line = r.source_line
     if r.year is None or not r.unit:
         missing = "、".join(n for n, v in (("年度", r.year), ("单位", r.unit)) if not v)
-        out.append(finding("missing_metadata", f"未能识别{missing}", line=line))
+        out.append(finding("missing_metadata", f"未能识别{missing}", line=line, ref=r.source_ref))
 
     computed, stated = r.computed_total, r.stated_total
     if stated is not None and computed is not None and abs(stated - computed) > TOLERANCE:
         out.append(finding("total_mismatch", f"填报总分 {_fmt(stated)}，重新计算为 {_fmt(computed)}"
-                                             f"（相差 {_fmt(round(computed - stated, 4))}）", line=line))
+                                             f"（相差 {_fmt(round(computed - stated, 4))}）", line=line, ref=r.source_ref))
     weights = r.weight_total
     if weights is not None and abs(weights - 100) > TOLERANCE:
-        out.append(finding("weights_not_100", f"分值合计为 {_fmt(weights)}，应为 100", line=line))
+        out.append(finding("weights_not_100", f"分值合计为 {_fmt(weights)}，应为 100", line=line, ref=r.source_ref))
 
     for b in r.budget_lines:
         if b.weight is not None and b.score is not None and (b.score > b.weight + TOLERANCE or b.score < 0):
             out.append(finding("score_out_of_range", f"预算执行得分 {_fmt(b.score)} 超出分值 {_fmt(b.weight)}",
-                               line=b.source_line))
+                               line=b.source_line, ref=b.source_ref))
         if b.execution_rate_stated_pct is not None and b.executed is not None and b.full_year:
             rate = b.executed / b.full_year * 100
             if abs(rate - b.execution_rate_stated_pct) > RATE_TOLERANCE:
                 out.append(finding("execution_rate_mismatch",
                                    f"“{b.line}”填报执行率 {_fmt(b.execution_rate_stated_pct)}%，"
-                                   f"按 {_fmt(b.executed)}÷{_fmt(b.full_year)} 计算为 {rate:.2f}%", line=b.source_line))
+                                   f"按 {_fmt(b.executed)}÷{_fmt(b.full_year)} 计算为 {rate:.2f}%",
+                                   line=b.source_line, ref=b.source_ref))
 
     out.extend(_level1_norms(r))
     out.extend(_indicator_rules(r.indicators))
@@ -118,7 +121,8 @@ def _level1_norms(r: Report) -> list[Finding]:
         got = sums.get(name, 0.0)
         if abs(got - norm) > TOLERANCE:
             out.append(finding("level1_weight_off_norm",
-                               f"一级指标“{name}”分值合计 {_fmt(got)}，{origin}为 {_fmt(norm)}", line=r.source_line))
+                               f"一级指标“{name}”分值合计 {_fmt(got)}，{origin}为 {_fmt(norm)}",
+                               line=r.source_line, ref=r.source_ref))
     return out
 
 

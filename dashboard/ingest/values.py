@@ -31,8 +31,9 @@ _MAGNITUDES = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7,
 _UNIT_WORDS = (
     "万元|亿元|元|%|‰|人次|人|户|家|个月|个|件|次|项|天|日|工作日|小时|分钟|年|月|台|套|条|份|座|辆|所|册|场|期|篇|"
     "km²|km|公里|米|m²|m³|m|平方米|立方米|亩|公顷|吨|kg|千克|张|本|部|只|头|床|间|名|批|处|单|笔|门|类|张次|课时|学时|"
-    "GB|TB|MB|M|G|T|Mbps|岗|组|群|期次"
+    "GB|TB|MB|M|G|T|Mbps|岗|组|群|期次|起|例|宗|册次|平方公里|公顷|栋|个百分点|百分点|分"
 )
+_UNIT_WORDS = rf"(?:{_UNIT_WORDS})(?:/(?:{_UNIT_WORDS}|[\u4e00-\u9fff]))?"
 _VALUE = re.compile(
     rf"^(?P<label>.*?)\s*(?P<op>{OP_PATTERN})?\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*"
     rf"(?P<mag>万亿|千万|百万|万(?!元)|亿(?!元)|千(?![克米瓦]))?\s*(?P<unit>(?:{_UNIT_WORDS}))?\s*(?:以上|以内|以下|左右)?$"
@@ -148,6 +149,20 @@ def _looks_like_name_with_digit(m: re.Match[str]) -> bool:
 
 def _round(x: float) -> float:
     return float(round(x, 6))
+
+
+_UNIT_ONLY = re.compile(rf"^(?:万|亿|千|百万|千万)?(?:{_UNIT_WORDS})$")
+_OP_ONLY = re.compile(rf"^\s*(?:{OP_PATTERN})\s*$")
+
+
+def is_unit_only(text: str) -> bool:
+    """A 度量单位 cell: `人次`, `%`, `万元`."""
+    return bool(_UNIT_ONLY.match(nfkc(text).strip()))
+
+
+def is_op_only(text: str) -> bool:
+    """A 指标性质 cell holding only a comparator: `≥`, `﹦`."""
+    return bool(_OP_ONLY.match(nfkc(text)))
 
 
 def is_value_like(text: str) -> bool:

@@ -11,7 +11,8 @@ create table if not exists sources (
     status       varchar,    -- ok | failed | superseded (its forms were replaced by a newer file)
     error        varchar,
     is_synthetic boolean,    -- generated demo data (示例数据), never real figures
-    n_reports    integer
+    n_reports    integer,
+    notes        varchar     -- parts of the file that were not forms and were skipped, said out loud
 );
 
 create table if not exists units (

@@ -109,8 +109,9 @@ class Store:
             # One row per file tried: a retry of the same failing file replaces the earlier failure row.
             self.con.execute("delete from sources where path = ? and status = 'failed'", [d.path])
             self.con.execute(
-                "insert into sources values (?, ?, ?, ?, ?, ?, 'failed', ?, ?, 0)",
-                [self._take("source"), d.path, d.sha256, d.format, d.template, _now(), d.error, d.is_synthetic],
+                "insert into sources values (?, ?, ?, ?, ?, ?, 'failed', ?, ?, 0, ?)",
+                [self._take("source"), d.path, d.sha256, d.format, d.template, _now(), d.error, d.is_synthetic,
+                 "；".join(d.skipped) or None],
             )
             self.con.execute("commit")
         except duckdb.Error:
@@ -154,7 +155,7 @@ class Store:
             res = DocResult(d.path, "replaced" if d.path in replaced_paths else "ok", reports=len(d.reports))
             _append(tables["sources"], source_id=source_id, path=d.path, sha256=d.sha256, format=d.format,
                     template=d.template, ingested_at=now, status="ok", error=None, is_synthetic=d.is_synthetic,
-                    n_reports=len(d.reports))
+                    n_reports=len(d.reports), notes="；".join(d.skipped) or None)
             for r in d.reports:
                 report_id = self._take("report")
                 unit_id, unit = self.units.resolve(r.unit)

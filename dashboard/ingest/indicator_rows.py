@@ -158,8 +158,9 @@ class IndicatorTable:
                 continue
             if is_value_like(text) or is_bare_number(text):
                 return None
-            if role == "level1" and self.known_level1 and not level1_name(text, self.kind):
-                return None
+            if (role == "level1" and self.known_level1 and not level1_name(text, self.kind)
+                    and not (cell("level2") and cell("level3"))):
+                return None  # an unknown name alone in the level-1 column is a shifted cell
             labels.append((cols[role], text))
         if not cell("level3"):
             return None  # without a name in its column the row may be shifted: the type reader decides
@@ -234,8 +235,11 @@ class IndicatorTable:
             if len(labels) == 0 and level1_here is None and level2_here is None and level1_name(name, self.kind):
                 level1_here, name = level1_name(name, self.kind), None
         extras = [t for _, t in labels]
-        if extras and level1_here is None and not self.known_level1 and len(extras) >= 2:
-            level1_here = level_key(extras.pop(0))
+        # Two unknown names before the indicator's own: a full level-1 > level-2 path of a template whose
+        # classes the vocabulary does not know (决策 > 目标设定 > …).
+        if extras and level1_here is None and len(extras) >= 2 and level2_here is None:
+            level1_here = level1_name(extras[0], self.kind) or level_key(extras[0])
+            extras.pop(0)
         if extras and level2_here is None:
             level2_here = level_key(extras.pop(0)) if level2_name(extras[0]) else extras.pop(0)
         if extras and level1_here is None and not self.known_level1:

@@ -146,3 +146,4 @@ class Document:
     error: str | None = None
     template: str | None = None
     is_synthetic: bool = False
+    skipped: list[str] = field(default_factory=list)  # parts of the file that are not forms, said out loud

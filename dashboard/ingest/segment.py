@@ -22,6 +22,10 @@ class FormSlice:
     title_line: int | None
     rows: list[Row] = field(default_factory=list)
     title_ref: str | None = None
+    other_table: str | None = None  # the caption of a table that is not a self-evaluation form
+
+
+_OTHER_TABLE = re.compile(r"表\s*(\(.*\))?$")
 
 
 def title_of(row: Row) -> str | None:
@@ -34,7 +38,16 @@ def title_of(row: Row) -> str | None:
     return text if TITLE.search(normalize_key(text)) else None
 
 
-def _starts_new_form(row: Row) -> bool:
+def other_table_of(row: Row) -> str | None:
+    """The caption of another kind of table (`2022年部门基础数据表`), which ends the form before it."""
+    cells = row.nonempty()
+    if len(cells) != 1:
+        return None
+    text = _HASHES.sub("", cells[0][1]).strip()
+    return text if len(text) <= 40 and _OTHER_TABLE.search(normalize_key(text)) else None
+
+
+def starts_new_form(row: Row) -> bool:
     first = row.nonempty()
     return bool(first) and normalize_key(first[0][1]) in {"项目名称", "部门(单位)名称", "部门名称", "单位名称"}
 
@@ -50,7 +63,13 @@ def split_forms(rows: list[Row]) -> list[FormSlice]:
             forms.append(current)
             table_done = False
             continue
-        if current is None or (table_done and _starts_new_form(row)):
+        other = other_table_of(row)
+        if other is not None:
+            current = FormSlice(None, row.line, [row], other_table=other)
+            forms.append(current)
+            table_done = False
+            continue
+        if current is None or (table_done and starts_new_form(row)):
             current = FormSlice(None, None)
             forms.append(current)
             table_done = False

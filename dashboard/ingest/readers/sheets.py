@@ -12,7 +12,9 @@ from dashboard.ingest.model import Row
 from dashboard.ingest.readers.grid import Merge, cell_text, expand_merges, to_rows
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FORMULA_WITHOUT_VALUE = re.compile(rb"<(?:\w+:)?f[ >][^<]*(?:</(?:\w+:)?f>)?\s*</(?:\w+:)?c>")
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"<(?:\w+:)?f[ >][^<]*(?:</(?:\w+:)?f>)?\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 
 
 def _check_xlsx_container(path: str | Path, data: bytes) -> None:

@@ -42,7 +42,7 @@ def test_decoy_table_and_tail_of_previous_form_are_skipped_and_said():
 
 def test_form_cut_off_mid_table_is_ingested_with_a_truncated_finding():
     lines = project_form().splitlines()
-    cut = "\n".join(lines[: lines.index(next(l for l in lines if l.startswith("效益指标")))]) + "\n"
+    cut = "\n".join(lines[: lines.index(next(x for x in lines if x.startswith("效益指标")))]) + "\n"
     r = only_report(parse(cut))
     assert len(r.indicators) == 2
     assert "truncated" in rules(r)

@@ -11,7 +11,7 @@ from dashboard.ingest.form import parse_form
 from dashboard.ingest.indicator_rows import IndicatorHeader
 from dashboard.ingest.model import Document
 from dashboard.ingest.readers import reader_for
-from dashboard.ingest.segment import FormSlice, starts_new_form, split_forms
+from dashboard.ingest.segment import FormSlice, split_forms, starts_new_form
 from dashboard.ingest.validate import validate_report
 
 SYNTHETIC_MARK = "示例数据"

@@ -3,17 +3,24 @@
 Each query file starts with a header comment:
 
     -- One row per …                      (what a row is; the first line is the description)
-    -- params: $year INTEGER = NULL, $top INTEGER = 20
+    -- label: 一行中文说明                  (shown by `jixiao query --list`)
+    -- params: $year INTEGER = NULL, $top INTEGER = 20,
+    --   $metric VARCHAR = 'computed_total' [computed_total|stated_total]
     -- columns: unit, year, …
 
-Parameters are declared with a type and an optional default; a parameter without a default is required.
-Values are always bound, never pasted into SQL text.
+Parameters are declared with a type and an optional default; a parameter without a default is required. A list
+in brackets names the only values a parameter accepts. The declaration may continue on comment lines that start
+with `$`. Values are converted to the declared type (so the CLI can pass strings) and always bound, never pasted
+into SQL text.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +41,17 @@ class Param:
     type: str
     default: Any
     required: bool
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """`$metric VARCHAR = 'computed_total' [computed_total|stated_total]`, as in the header."""
+        text = f"${self.name} {self.type}"
+        if not self.required:
+            text += " = " + ("NULL" if self.default is None else repr(self.default) if isinstance(self.default, str)
+                             else str(self.default).lower() if isinstance(self.default, bool) else str(self.default))
+        if self.choices:
+            text += " [" + "|".join(self.choices) + "]"
+        return text
 
 
 @dataclass(frozen=True)
@@ -43,13 +61,24 @@ class Query:
     description: str
     params: tuple[Param, ...]
     columns: str
+    label: str = ""  # the `-- label:` line: a one-line description in Chinese, for the CLI and the app
 
     @property
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
 
+    @property
+    def column_names(self) -> list[str]:
+        """The columns the header promises, in order."""
+        return [c.strip() for c in self.columns.split(",") if c.strip()]
 
-_PARAM = re.compile(r"\$(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>[A-Z]+(?:\[\])?)(?:\s*=\s*(?P<default>[^,]+))?", re.I)
+
+_PARAM = re.compile(
+    r"\$(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>[A-Z]+(?:\[\])?)"
+    r"(?:\s*=\s*(?P<default>'[^']*'|[^,\[\s]+))?"
+    r"(?:\s*\[(?P<choices>[^\]]*)\])?",
+    re.I,
+)
 
 
 def _literal(text: str | None, type_: str) -> Any:
@@ -79,15 +108,28 @@ def parse_header(name: str, sql: str) -> Query:
     description = comments[0] if comments else ""
     params: list[Param] = []
     columns = ""
+    label = ""
+    section = None  # the key whose value may continue on the next comment lines: params | columns
     for c in comments:
-        if c.lower().startswith("params:"):
-            for m in _PARAM.finditer(c.split(":", 1)[1]):
+        key = c.split(":", 1)[0].lower() if re.match(r"[a-z]+:", c, re.I) else None
+        if key == "params" or (section == "params" and c.startswith("$")):
+            section = "params"
+            text = c.split(":", 1)[1] if key == "params" else c
+            for m in _PARAM.finditer(text):
                 default = m.group("default")
+                choices = tuple(x.strip() for x in (m.group("choices") or "").split("|") if x.strip())
                 params.append(Param(m.group("name"), m.group("type"), _literal(default, m.group("type")),
-                                    default is None))
-        elif c.lower().startswith("columns:"):
+                                    default is None, choices))
+        elif key == "columns":
+            section = "columns"
             columns = c.split(":", 1)[1].strip()
-    return Query(name, sql, description, tuple(params), columns)
+        elif section == "columns" and c and key is None:
+            columns = f"{columns.rstrip(',')}, {c.strip()}"
+        else:
+            section = None
+            if key == "label":
+                label = c.split(":", 1)[1].strip()
+    return Query(name, sql, description, tuple(params), columns, label)
 
 
 @functools.cache
@@ -112,14 +154,68 @@ def connect(db_path: str | Path | None = None, read_only: bool = True) -> duckdb
     return duckdb.connect(str(path), read_only=read_only)
 
 
+_TRUE = {"true", "1", "yes", "y", "是", "真"}
+_FALSE = {"false", "0", "no", "n", "否", "假"}
+
+
+def coerce(value: Any, type_: str) -> Any:
+    """`value` as the declared SQL type; strings are parsed (the CLI passes strings). Raises ValueError."""
+    if value is None:
+        return None
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()  # numpy scalars from DataFrame cells
+    upper = type_.upper()
+    if upper in ("INTEGER", "BIGINT"):
+        if isinstance(value, bool):
+            raise ValueError(value)
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            return int(value)
+        raise ValueError(value)
+    if upper in ("DOUBLE", "FLOAT", "DECIMAL"):
+        if isinstance(value, bool):
+            raise ValueError(value)
+        number = float(value) if isinstance(value, numbers.Real | str) else math.nan
+        if math.isnan(number) or math.isinf(number):
+            raise ValueError(value)
+        return number
+    if upper == "BOOLEAN":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError(value)
+    if upper == "VARCHAR":
+        if isinstance(value, str):
+            return value
+        raise ValueError(value)
+    return value
+
+
+_TYPE_LABELS = {"INTEGER": "整数", "BIGINT": "整数", "DOUBLE": "数值", "FLOAT": "数值", "DECIMAL": "数值",
+                "BOOLEAN": "布尔值（true/false）", "VARCHAR": "文本"}
+
+
 def bind(query: Query, params: dict[str, Any]) -> dict[str, Any]:
+    """The values to bind: given ones converted to their declared types, defaults for the rest."""
     unknown = sorted(set(params) - set(query.param_names))
     if unknown:
         raise QueryError(f"查询 {query.name} 没有参数 {', '.join(unknown)}（可用：{', '.join(query.param_names) or '无'}）")
     bound = {}
     for p in query.params:
         if p.name in params:
-            bound[p.name] = params[p.name]
+            try:
+                value = coerce(params[p.name], p.type)
+            except (ValueError, TypeError, OverflowError):
+                label = _TYPE_LABELS.get(p.type.upper(), p.type)
+                raise QueryError(f"查询 {query.name} 的参数 {p.name} 应为{label}（{p.type}），"
+                                 f"收到 {params[p.name]!r}") from None
+            if p.choices and value is not None and str(value) not in p.choices:
+                raise QueryError(f"查询 {query.name} 的参数 {p.name} 只能取 {'、'.join(p.choices)}，收到 {value!r}")
+            bound[p.name] = value
         elif p.required:
             raise QueryError(f"查询 {query.name} 缺少必填参数 {p.name}（{p.type}）")
         else:
@@ -130,8 +226,14 @@ def bind(query: Query, params: dict[str, Any]) -> dict[str, Any]:
 def run_query(name: str, con: duckdb.DuckDBPyConnection | None = None, db_path: str | Path | None = None,
               **params: Any) -> pd.DataFrame:
     """Run queries/<name>.sql with bound parameters and return a DataFrame."""
+    return run_query_with(name, params, con=con, db_path=db_path)
+
+
+def run_query_with(name: str, params: Mapping[str, Any], con: duckdb.DuckDBPyConnection | None = None,
+                   db_path: str | Path | None = None) -> pd.DataFrame:
+    """Like run_query, with the parameters in a mapping (any key, even `name`, is checked against the header)."""
     query = load_query(name)
-    bound = bind(query, params)
+    bound = bind(query, dict(params))
     own = con is None
     connection = connect(db_path) if own else con
     try:

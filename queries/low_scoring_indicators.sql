@@ -1,0 +1,100 @@
+-- One row per indicator that lost points or whose numeric actual misses its target, most points lost first.
+-- label: 低分预警：扣分或未达目标的指标，按扣分从多到少，可按关键词（含同义词）筛选
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+--   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $project VARCHAR = NULL,
+--   $level1 VARCHAR = NULL, $keyword VARCHAR = NULL, $min_points_lost DOUBLE = NULL
+-- columns: indicator_id, report_id, dataset, unit, year, kind, form, level1, level2, level3, level_path,
+--   target_text, target_op, target_value, target_unit, actual_text, actual_value, actual_unit, weight, score,
+--   points_lost, score_pct, is_target_met, is_lost_points, is_hotline, status, note, path, source_line
+--
+-- points_lost = weight − score. A row is listed when points_lost > 0 or is_target_met is false (a full score
+-- although the numeric actual misses the target is listed with points_lost 0).
+-- $keyword matches level3, target_text and note (case-insensitive, substring); a keyword that contains a term
+-- of the keyword_synonyms view matches every term of that topic too, so 热线, 接通率, 接听率 and 12345 find each
+-- other. $min_points_lost keeps rows that lost at least that many points. $project filters project forms by name.
+-- Order: points lost (most first), then hotline items (any hotline term in level3, target_text or note) first
+-- on ties, then unit, year, form and source line.
+with indicators_in_scope as (
+    select i.*
+    from indicator_facts i
+    where (i.is_lost_points or i.is_target_met = false)
+      and ($dataset is null or i.dataset = $dataset)
+      and ($year is null or i.year = $year)
+      and ($unit is null or i.unit = $unit)
+      and ($kind is null or i.kind = $kind)
+      and ($report_id is null or i.report_id = $report_id)
+      and ($project is null or i.project = $project)
+      and ($level1 is null or i.level1 = $level1)
+      and ($min_points_lost is null or i.points_lost >= $min_points_lost)
+),
+
+searchable as (
+    select
+        indicator_id,
+        lower(coalesce(level3, '') || ' ' || coalesce(target_text, '') || ' ' || coalesce(note, '')) as search_text
+    from indicators_in_scope
+),
+
+search_terms as (
+    select lower(trim(cast($keyword as varchar))) as term
+    where $keyword is not null
+
+    union
+
+    select lower(s.term) as term
+    from keyword_synonyms s
+    join keyword_synonyms m on m.topic = s.topic
+    where position(lower(m.term) in lower(cast($keyword as varchar))) > 0
+),
+
+keyword_matches as (
+    select distinct x.indicator_id
+    from searchable x
+    join search_terms t on position(t.term in x.search_text) > 0
+),
+
+hotline_items as (
+    select distinct x.indicator_id
+    from searchable x
+    join keyword_synonyms s on s.topic = 'hotline' and position(lower(s.term) in x.search_text) > 0
+),
+
+final as (
+    select
+        i.indicator_id,
+        i.report_id,
+        i.dataset,
+        i.unit,
+        i.year,
+        i.kind,
+        i.form,
+        i.level1,
+        i.level2,
+        i.level3,
+        concat_ws(' › ', i.level1, i.level2, i.indicator) as level_path,
+        i.target_text,
+        i.target_op,
+        i.target_value,
+        i.target_unit,
+        i.actual_text,
+        i.actual_value,
+        i.actual_unit,
+        i.weight,
+        i.score,
+        i.points_lost,
+        i.score_pct,
+        i.is_target_met,
+        i.is_lost_points,
+        h.indicator_id is not null as is_hotline,
+        i.status,
+        i.note,
+        i.path,
+        i.source_line
+    from indicators_in_scope i
+    left join hotline_items h on h.indicator_id = i.indicator_id
+    where $keyword is null
+       or i.indicator_id in (select indicator_id from keyword_matches)
+)
+
+select * from final
+order by points_lost desc nulls last, is_hotline desc, unit, year, form, source_line

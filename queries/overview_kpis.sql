@@ -1,0 +1,187 @@
+-- One row per headline figure (KPI) for a year, beside the same figure for the previous year and the change.
+-- label: 总览指标：所选年度的主要数字及与上年相比的变化
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $kind VARCHAR = NULL [department|project]
+-- columns: year, prev_year, kpi, label, value_unit, value, prev_value, delta, is_higher_better, sort_key
+--
+-- $year NULL = the latest year in the filtered data; prev_year = year − 1 (prev_value NULL when it has no
+-- forms, delta NULL then). Figures, over the forms of the year:
+--   n_units, n_forms, n_department_forms, n_project_forms;
+--   mean_total = mean form total (computed, else stated), mean_stated_total;
+--   mean_execution_rate_pct = mean form execution rate (computed, else stated);
+--   n_indicators, n_lost_points (indicators with weight − score > 0), points_lost = Σ (weight − score),
+--   n_target_missed (numeric actual misses its target);
+--   n_findings, n_error_findings;
+--   n_grade_excellent / n_grade_good / n_grade_fair / n_grade_poor = forms graded 优 / 良 / 中 / 差 on the total
+--   used (grade_scale view), n_grade_changed = forms whose grade differs between stated and computed totals.
+-- All values are DOUBLE so one column holds them; is_higher_better tells how to colour the delta.
+with forms as (
+    select *
+    from form_facts
+    where year is not null
+      and ($dataset is null or dataset = $dataset)
+      and ($kind is null or kind = $kind)
+),
+
+chosen_year as (
+    select coalesce($year, max(year)) as year
+    from forms
+),
+
+forms_in_years as (
+    select f.*
+    from forms f
+    join chosen_year c on f.year in (c.year, c.year - 1)
+),
+
+form_stats as (
+    select
+        year,
+        count(distinct unit_id) as n_units,
+        count(*) as n_forms,
+        count(*) filter (where kind = 'department') as n_department_forms,
+        count(*) filter (where kind = 'project') as n_project_forms,
+        avg(total_used) as mean_total,
+        avg(stated_total) as mean_stated_total,
+        avg(execution_rate_used_pct) as mean_execution_rate_pct,
+        count(*) filter (where grade = '优') as n_grade_excellent,
+        count(*) filter (where grade = '良') as n_grade_good,
+        count(*) filter (where grade = '中') as n_grade_fair,
+        count(*) filter (where grade = '差') as n_grade_poor,
+        count(*) filter (where stated_grade <> computed_grade) as n_grade_changed
+    from forms_in_years
+    group by year
+),
+
+indicator_stats as (
+    select
+        f.year,
+        count(*) as n_indicators,
+        count(*) filter (where i.is_lost_points) as n_lost_points,
+        sum(i.points_lost) as points_lost,
+        count(*) filter (where i.is_target_met = false) as n_target_missed
+    from indicator_facts i
+    join forms_in_years f on f.report_id = i.report_id
+    group by f.year
+),
+
+finding_stats as (
+    select
+        f.year,
+        count(*) as n_findings,
+        count(*) filter (where fi.severity = 'error') as n_error_findings
+    from findings fi
+    join forms_in_years f on f.report_id = fi.report_id
+    group by f.year
+),
+
+year_stats as (
+    select
+        s.*,
+        coalesce(i.n_indicators, 0) as n_indicators,
+        coalesce(i.n_lost_points, 0) as n_lost_points,
+        coalesce(i.points_lost, 0) as points_lost,
+        coalesce(i.n_target_missed, 0) as n_target_missed,
+        coalesce(fs.n_findings, 0) as n_findings,
+        coalesce(fs.n_error_findings, 0) as n_error_findings
+    from form_stats s
+    left join indicator_stats i on i.year = s.year
+    left join finding_stats fs on fs.year = s.year
+),
+
+kpis as (
+    select *
+    from (values
+        ('n_units', '单位数', '个', true, 1),
+        ('n_forms', '自评表数', '张', true, 2),
+        ('n_department_forms', '部门整体自评表', '张', true, 3),
+        ('n_project_forms', '项目自评表', '张', true, 4),
+        ('mean_total', '平均得分（重新计算）', '分', true, 5),
+        ('mean_stated_total', '平均得分（填报）', '分', true, 6),
+        ('mean_execution_rate_pct', '平均预算执行率', '%', true, 7),
+        ('n_indicators', '指标数', '个', true, 8),
+        ('n_lost_points', '扣分指标', '个', false, 9),
+        ('points_lost', '扣分合计', '分', false, 10),
+        ('n_target_missed', '未达目标指标', '个', false, 11),
+        ('n_findings', '核查发现', '条', false, 12),
+        ('n_error_findings', '错误级核查发现', '条', false, 13),
+        ('n_grade_excellent', '优（90–100分）', '张', true, 14),
+        ('n_grade_good', '良（80–89分）', '张', true, 15),
+        ('n_grade_fair', '中（60–79分）', '张', false, 16),
+        ('n_grade_poor', '差（0–59分）', '张', false, 17),
+        ('n_grade_changed', '重算后等级变化', '张', false, 18)
+    ) as t (kpi, label, value_unit, is_higher_better, sort_key)
+),
+
+values_by_kpi as (
+    select
+        c.year,
+        c.year - 1 as prev_year,
+        p.kpi,
+        p.label,
+        p.value_unit,
+        p.is_higher_better,
+        p.sort_key,
+        case p.kpi
+            when 'n_units' then cur.n_units
+            when 'n_forms' then cur.n_forms
+            when 'n_department_forms' then cur.n_department_forms
+            when 'n_project_forms' then cur.n_project_forms
+            when 'mean_total' then cur.mean_total
+            when 'mean_stated_total' then cur.mean_stated_total
+            when 'mean_execution_rate_pct' then cur.mean_execution_rate_pct
+            when 'n_indicators' then cur.n_indicators
+            when 'n_lost_points' then cur.n_lost_points
+            when 'points_lost' then cur.points_lost
+            when 'n_target_missed' then cur.n_target_missed
+            when 'n_findings' then cur.n_findings
+            when 'n_error_findings' then cur.n_error_findings
+            when 'n_grade_excellent' then cur.n_grade_excellent
+            when 'n_grade_good' then cur.n_grade_good
+            when 'n_grade_fair' then cur.n_grade_fair
+            when 'n_grade_poor' then cur.n_grade_poor
+            when 'n_grade_changed' then cur.n_grade_changed
+        end as value,
+        case p.kpi
+            when 'n_units' then prev.n_units
+            when 'n_forms' then prev.n_forms
+            when 'n_department_forms' then prev.n_department_forms
+            when 'n_project_forms' then prev.n_project_forms
+            when 'mean_total' then prev.mean_total
+            when 'mean_stated_total' then prev.mean_stated_total
+            when 'mean_execution_rate_pct' then prev.mean_execution_rate_pct
+            when 'n_indicators' then prev.n_indicators
+            when 'n_lost_points' then prev.n_lost_points
+            when 'points_lost' then prev.points_lost
+            when 'n_target_missed' then prev.n_target_missed
+            when 'n_findings' then prev.n_findings
+            when 'n_error_findings' then prev.n_error_findings
+            when 'n_grade_excellent' then prev.n_grade_excellent
+            when 'n_grade_good' then prev.n_grade_good
+            when 'n_grade_fair' then prev.n_grade_fair
+            when 'n_grade_poor' then prev.n_grade_poor
+            when 'n_grade_changed' then prev.n_grade_changed
+        end as prev_value
+    from chosen_year c
+    cross join kpis p
+    left join year_stats cur on cur.year = c.year
+    left join year_stats prev on prev.year = c.year - 1
+    where c.year is not null
+),
+
+final as (
+    select
+        year,
+        prev_year,
+        kpi,
+        label,
+        value_unit,
+        cast(value as double) as value,
+        cast(prev_value as double) as prev_value,
+        cast(value as double) - cast(prev_value as double) as delta,
+        is_higher_better,
+        sort_key
+    from values_by_kpi
+)
+
+select * from final
+order by sort_key

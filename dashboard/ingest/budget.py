@@ -28,6 +28,8 @@ class BudgetHeader:
 
     @classmethod
     def detect(cls, row: Row) -> BudgetHeader | None:
+        if not any("预算" in c for c in row.cells):
+            return None  # every budget header names its 年初预算/全年预算
         roles: list[str] = []
         columns: list[int] = []
         for i, cell in row.nonempty():

@@ -45,6 +45,8 @@ class IndicatorHeader:
 
     @classmethod
     def detect(cls, row: Row) -> IndicatorHeader | None:
+        if not any("指标" in c for c in row.cells):
+            return None  # every header names its 一级/二级/三级指标
         columns: dict[str, int] = {}
         for i, cell in row.nonempty():
             role = header_role(cell, INDICATOR_HEADER)

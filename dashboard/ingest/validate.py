@@ -156,4 +156,6 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
 def _same_row(a: Indicator, b: Indicator) -> bool:
     same_values = (a.level1, a.level2, a.target_text, a.actual_text, a.weight, a.score) == (
         b.level1, b.level2, b.target_text, b.actual_text, b.weight, b.score)
-    return same_values and (a.level3 == b.level3 or not a.level3 or not b.level3)
+    # An unnamed row repeats the named row before it; a named row after an unnamed one is not its copy
+    # (rows such as 100% | 100% | 6 | 6 are common).
+    return same_values and (a.level3 == b.level3 or not b.level3)

@@ -6,6 +6,7 @@ leading label kept as `label`; `≤平均成本` -> ('<=', None, None) and quali
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -57,11 +58,16 @@ class Value:
         return self.value is not None
 
 
+_PLAIN = re.compile(r"^[^<&\u00a0\u3000\ufeff\s](?:[^<&\u00a0\u3000\ufeff\s]| (?! ))*(?<! )$")
+
+
 def clean_cell(raw: str | None) -> str:
     """Text of a cell as a reader sees it: HTML removed, entities decoded, whitespace collapsed."""
     if raw is None:
         return ""
     text = str(raw)
+    if not text or _PLAIN.match(text):
+        return text
     if "<" in text:
         text = re.sub(r"<sup>\s*2\s*</sup>", "²", text, flags=re.I)
         text = re.sub(r"<sup>\s*3\s*</sup>", "³", text, flags=re.I)
@@ -111,6 +117,7 @@ def has_seq_label(name: str) -> bool:
     return bool(_SEQ_LABEL.match(name))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_value(text: str | None) -> Value:
     """Parse a target or actual cell. Never raises; text that is no number keeps value None."""
     if is_empty(text):
@@ -155,16 +162,19 @@ _UNIT_ONLY = re.compile(rf"^(?:万|亿|千|百万|千万)?(?:{_UNIT_WORDS})$")
 _OP_ONLY = re.compile(rf"^\s*(?:{OP_PATTERN})\s*$")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def is_unit_only(text: str) -> bool:
     """A 度量单位 cell: `人次`, `%`, `万元`."""
     return bool(_UNIT_ONLY.match(nfkc(text).strip()))
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def is_op_only(text: str) -> bool:
     """A 指标性质 cell holding only a comparator: `≥`, `﹦`."""
     return bool(_OP_ONLY.match(nfkc(text)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_value_like(text: str) -> bool:
     """True for a cell that is a target/actual value rather than a name: numbers, comparators, 优/及时/健全 …"""
     t = text.strip()

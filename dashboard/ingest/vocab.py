@@ -6,6 +6,7 @@ forms' language: level names, header words, budget line names and the qualitativ
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -102,6 +103,7 @@ NO_DEVIATION = {"无偏差", "无", "/", "-", "—", "无偏差。", "无差异"
 ORG_SUFFIX = re.compile(r"(办公室|办公厅|中心|局|委员会|委|厅|院|所|站|队|政府|部|处|室|馆|学校|医院|协会|联合会|集团)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_key(text: str) -> str:
     """Form a matching key: Simplified, NFKC (full-width -> half-width), no whitespace."""
     text = unicodedata.normalize("NFKC", _T2S.convert(text))
@@ -149,8 +151,16 @@ def is_no_deviation(note: str | None) -> bool:
 
 
 def header_role(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
+    return _header_role(text, id(table))
+
+
+_TABLES: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _header_role(text: str, table_id: int) -> str | None:
     key = normalize_key(text)
-    for role, words in table.items():
+    for role, words in _TABLES[table_id].items():
         if any(w in key for w in words):
             return role
     return None
@@ -171,3 +181,7 @@ KNOWN_LABELS = {
         *TOTAL_LABELS,
     )
 }
+
+
+for _table in (INDICATOR_HEADER, BUDGET_HEADER):
+    _TABLES[id(_table)] = _table

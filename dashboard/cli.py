@@ -28,17 +28,25 @@ def ingest(
     inputs: list[Path] = typer.Argument(None, help="文件或文件夹（默认 data/raw 下全部表格）"),
     db: Path | None = DbOption,
     workers: int | None = typer.Option(None, help="解析进程数（默认 CPU 核数）"),
+    rebuild: bool = typer.Option(False, "--rebuild", help="删除现有数据库后重新导入"),
 ) -> None:
     """导入自评表：解析、核查并写入数据库。"""
     from dashboard.ingest.pipeline import expand_paths
     from dashboard.ingest.pipeline import ingest as run_ingest
+    from dashboard.store import SchemaOutdated
 
+    if rebuild:
+        _db(db).unlink(missing_ok=True)
     targets = list(inputs) if inputs else [paths.RAW_DIR]
     files = expand_paths(targets)
     with Progress(TextColumn("[bold]导入"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("ingest", total=len(files))
-        summary = run_ingest(targets, _db(db), workers=workers, on_progress=lambda _: progress.advance(task))
+        try:
+            summary = run_ingest(targets, _db(db), workers=workers, on_progress=lambda _: progress.advance(task))
+        except SchemaOutdated as e:
+            console.print(f"[red]{e}[/red]")
+            raise typer.Exit(code=2) from e
 
     table = Table(title=f"导入结果（{_db(db)}）")
     for col in ("文件成功", "文件失败", "未变化", "其中替换", "自评表", "指标", "核查发现"):

@@ -9,6 +9,7 @@ replaces the earlier copy of that form.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -38,12 +39,52 @@ def schema_sql() -> str:
     return resources.files("dashboard").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
+def schema_version() -> str:
+    """A fingerprint of schema.sql: a database built with another schema is rebuilt, never half-migrated."""
+    return hashlib.sha256(schema_sql().encode("utf-8")).hexdigest()[:16]
+
+
+class SchemaOutdated(Exception):
+    """The database file was built with an older schema."""
+
+
+def stored_schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def is_current(path: str | Path) -> bool:
+    """True if the file exists and was built with this schema (opened read-only, so readers may hold it)."""
+    if not Path(path).exists():
+        return False
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return stored_schema_version(con) == schema_version()
+    finally:
+        con.close()
+
+
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
+        existing = self.con.execute("select count(*) from information_schema.tables where table_name = 'reports'"
+                                    ).fetchone()[0]
+        version = stored_schema_version(self.con)
+        if existing and version != schema_version():
+            self.con.close()
+            raise SchemaOutdated(f"数据库 {self.path} 由旧版本的表结构生成，请删除该文件后重新导入（jixiao ingest --rebuild）")
         self.con.execute(schema_sql())
+        self.con.execute("create table if not exists meta (key varchar, value varchar)")
+        self.con.execute("delete from meta where key = 'schema_version'")
+        self.con.execute("insert into meta values ('schema_version', ?)", [schema_version()])
         self._sync_rules()
         self._load_state()
 

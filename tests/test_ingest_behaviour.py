@@ -137,3 +137,17 @@ def test_cross_form_rules(tmp_path):
     n = con.execute("select count(*) from findings where rule = 'copied_note'").fetchone()[0]
     con.close()
     assert n == 2
+
+
+def test_database_of_an_older_schema_is_refused_not_half_migrated(tmp_path):
+    from dashboard.store import SchemaOutdated, Store, is_current
+
+    db = tmp_path / "t.duckdb"
+    ingest([write(tmp_path / "a.txt", project_form())], db, workers=1)
+    assert is_current(db)
+    con = duckdb.connect(str(db))
+    con.execute("update meta set value = 'old' where key = 'schema_version'")
+    con.close()
+    assert not is_current(db)
+    with pytest.raises(SchemaOutdated, match="jixiao ingest --rebuild"):
+        Store(db)

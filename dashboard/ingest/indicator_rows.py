@@ -45,7 +45,7 @@ class IndicatorHeader:
 
     @classmethod
     def detect(cls, row: Row) -> IndicatorHeader | None:
-        if not any("指标" in c for c in row.cells):
+        if not any("级指标" in c or "級指標" in c for c in row.cells):
             return None  # every header names its 一级/二级/三级指标
         columns: dict[str, int] = {}
         for i, cell in row.nonempty():
@@ -231,6 +231,14 @@ class IndicatorTable:
                 break
             labels.pop(0)
         name: str | None = None
+        name_col = self.header.columns.get("level3")
+        if (labels and level1_here is not None and level2_here is None and name_col is not None
+                and labels[-1][0] == self.header.columns.get("level2")
+                and not (row.cells[name_col].strip() if name_col < len(row.cells) else "")):
+            # Merged level cells expanded over a row whose name cell is empty (xlsx/docx): the last label is
+            # the level-2 name in its own column, and the row has no name.
+            text = labels.pop()[1]
+            level2_here = level_key(text) if level2_name(text) else text
         if labels:
             # A row of values only (no name) keeps name None; otherwise the last label is the name.
             name = labels.pop()[1]

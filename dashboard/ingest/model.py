@@ -14,7 +14,7 @@ class Row:
     ref: str = ""  # where the row sits, e.g. "第74行" or "Sheet1 第12行"
 
     def nonempty(self) -> list[tuple[int, str]]:
-        return [(i, c) for i, c in enumerate(self.cells) if c.strip()]
+        return [(i, c) for i, c in enumerate(self.cells) if c and not c.isspace()]
 
     @property
     def text(self) -> str:

@@ -128,7 +128,7 @@ def _level1_norms(r: Report) -> list[Finding]:
 
 def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
     out: list[Finding] = []
-    seen: list[Indicator] = []
+    seen: dict[tuple, list[Indicator]] = {}
     for ind in indicators:
         w, s = ind.weight, ind.score
         if w is not None and s is not None:
@@ -145,17 +145,13 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
                                        f"指标值 {ind.target_text}，实际完成 {ind.actual_text}，仍得满分 {_fmt(s)}", ind))
         if not ind.level3:
             out.append(finding("unnamed_indicator", f"第{ind.seq}个指标没有名称（{ind.raw_text}）", ind))
-        twin = next((p for p in seen if _same_row(p, ind)), None)
+        # A duplicate repeats an earlier row's levels, values, weight and score. An unnamed row repeats the
+        # named row before it; a named row after an unnamed one is not its copy (rows such as
+        # 100% | 100% | 6 | 6 are common).
+        key = (ind.level1, ind.level2, ind.target_text, ind.actual_text, ind.weight, ind.score)
+        twin = next((p for p in seen.get(key, ()) if p.level3 == ind.level3 or not ind.level3), None)
         if twin is not None:
             out.append(finding("duplicate_indicator",
                                f"与第{twin.seq}个指标（源文件第{twin.source_line}行）内容重复", ind))
-        seen.append(ind)
+        seen.setdefault(key, []).append(ind)
     return out
-
-
-def _same_row(a: Indicator, b: Indicator) -> bool:
-    same_values = (a.level1, a.level2, a.target_text, a.actual_text, a.weight, a.score) == (
-        b.level1, b.level2, b.target_text, b.actual_text, b.weight, b.score)
-    # An unnamed row repeats the named row before it; a named row after an unnamed one is not its copy
-    # (rows such as 100% | 100% | 6 | 6 are common).
-    return same_values and (a.level3 == b.level3 or not b.level3)

@@ -84,6 +84,28 @@ def write_xlsx(grid: Grid, path: Path, merges: bool = True, sheet_per_form: bool
     return path
 
 
+def write_xls(grid: Grid, path: Path, merges: bool = True) -> Path:
+    """The legacy .xls format (xlwt), percentages as numbers with a % format, level columns merged."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    pct = xlwt.easyxf(num_format_str="0%")
+    merged = {(top, col): bottom for col, top, bottom in level_merges(grid)} if merges else {}
+    covered = {(r, col) for (top, col), bottom in merged.items() for r in range(top + 1, bottom + 1)}
+    for r, row in enumerate(grid):
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            value, fmt = _typed(text)
+            if (r, c) in merged:
+                sheet.write_merge(r, merged[(r, c)], c, c, value if value is not None else "")
+            elif value is not None:
+                sheet.write(r, c, value, pct) if fmt else sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
 def _split_forms(grid: Grid) -> list[Grid]:
     parts: list[Grid] = []
     for row in grid:

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.ingest.parse import parse_bytes, parse_file
 from tests.conftest import FIXTURES, SAMPLE
-from tests.formats import grid_from_text, write_docx, write_free, write_pdf, write_pipe, write_xlsx
+from tests.formats import grid_from_text, write_docx, write_free, write_pdf, write_pipe, write_xls, write_xlsx
 from tests.formtext import project_form
 
 SICHUAN = FIXTURES / "sichuan_2023.txt"
@@ -59,6 +59,12 @@ def test_xlsx_with_merged_level_cells(source):
     # The sample's export already lost its merges and shifted cells; merging on top of that would invent
     # structure, so it is written cell for cell. Clean forms get the merged level columns a real sheet has.
     path = write_xlsx(grid, tmp / f"{name}.xlsx", merges=name != "sample")
+    assert records(parse_file(path)) == expected
+
+
+def test_legacy_xls(source):
+    name, grid, expected, tmp = source
+    path = write_xls(grid, tmp / f"{name}.xls", merges=name != "sample")
     assert records(parse_file(path)) == expected
 
 

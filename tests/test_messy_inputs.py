@@ -167,3 +167,10 @@ def test_broken_files_get_a_clear_error_naming_the_file(name, data, message, tmp
 def test_workbook_with_cached_values_reads():
     doc = parse_bytes("ok.xlsx", _xlsx_bytes(with_formula=False))
     assert only_report(doc).computed_total == 77
+
+
+def test_utf8_bom_crlf_and_non_breaking_spaces():
+    text = project_form().replace("\n", "\r\n").replace("校园安全经费", "校园安全经费\u00a0").replace("≥20人", "≥\u00a020人")
+    r = only_report(parse_bytes("bom.txt", b"\xef\xbb\xbf" + text.encode("utf-8")))
+    assert r.project == "校园安全经费"
+    assert (r.indicators[0].target_op, r.indicators[0].target_value) == (">=", 20.0)

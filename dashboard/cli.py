@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dashboard import paths
+from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 
 app = typer.Typer(help="绩效看板 Jixiao：预算绩效自评表的导入、核查与分析。", no_args_is_help=True,
@@ -78,6 +79,7 @@ def findings(db: Path | None = DbOption,
 
 
 register_query_command(app)
+register_demo_command(app)
 
 if __name__ == "__main__":
     app()

@@ -102,8 +102,9 @@ def demo(
     table.add_row("部门整体表", str(stats.department_forms))
     table.add_row("项目表", str(stats.forms - stats.department_forms))
     table.add_row("指标", str(stats.indicators))
-    for rule, n in sorted(stats.defects.items()):
-        table.add_row(f"植入问题 {rule}", str(n))
+    for cause, n in sorted(stats.planted.items()):
+        table.add_row(f"植入问题 {cause}", str(n))
+    table.add_row("应报出的核查发现（含连带）", str(sum(stats.defects.values())))
     table.add_row("用时", f"{stats.seconds:.1f} 秒（{n_workers} 个进程）")
     console.print(table)
     console.print(f"输出目录：{target}\n标准答案：{target / TRUTH_FILE}")

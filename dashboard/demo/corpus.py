@@ -35,7 +35,8 @@ class CorpusStats:
     indicators: int = 0
     bytes: int = 0
     files_by_format: Counter = field(default_factory=Counter)
-    defects: Counter = field(default_factory=Counter)
+    defects: Counter = field(default_factory=Counter)  # findings ingest must report, by rule
+    planted: Counter = field(default_factory=Counter)  # defects planted, by kind (one duplicated row is one)
     seconds: float = 0.0
     skipped: bool = False
 
@@ -44,7 +45,8 @@ class CorpusStats:
                 "department_forms": self.department_forms, "project_forms": self.forms - self.department_forms,
                 "indicators": self.indicators, "bytes": self.bytes,
                 "files_by_format": dict(sorted(self.files_by_format.items())),
-                "defects_by_rule": dict(sorted(self.defects.items())), "seconds": round(self.seconds, 2)}
+                "planted_defects": dict(sorted(self.planted.items())),
+                "expected_findings_by_rule": dict(sorted(self.defects.items())), "seconds": round(self.seconds, 2)}
 
 
 def format_for(doc: DocumentRec, formats: Sequence[str]) -> str:
@@ -152,6 +154,7 @@ def write_corpus(out: str | Path, plan: Plan, formats: Sequence[str] = DEFAULT_F
         if truth is not None:
             documents.append(truth)
     stats.defects = Counter(d["rule"] for d in defects)
+    stats.planted = Counter(d["cause"] for d in defects if d["rule"] == d["cause"])
     stats.seconds = time.perf_counter() - start
     truth_doc = {
         "generator": generator_meta(plan, formats),

@@ -183,24 +183,36 @@ def default_corpus_dir() -> Path:
 
 def ensure_default_corpus(out: str | Path | None = None, *, seed: int = DEFAULT_SEED, units: int = DEFAULT_UNITS,
                           years: Sequence[int] = DEFAULT_YEARS, formats: Sequence[str] = DEFAULT_FORMATS,
-                          workers: int | None = None) -> Path:
-    """The default demo corpus (data/demo/), generated on first use; a no-op when the same corpus is there."""
+                          workers: int = 1) -> Path:
+    """The default demo corpus (data/demo/), generated on first use (≈1 s); a no-op when the same corpus is there.
+
+    The folder is built beside its final place and swapped in, so a reader never sees half a corpus."""
     out = Path(out) if out is not None else default_corpus_dir()
     plan = make_plan(units, tuple(years), seed)
     want = generator_meta(plan, formats)
-    marker = out / META_FILE
-    if marker.exists() and (out / TRUTH_FILE).exists():
-        try:
-            have = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            have = None
-        if have == want:
-            return out
+    if _generated_by(out) == want:
+        return out
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
-    write_corpus(tmp, plan, formats, workers=workers if workers is not None else (os.cpu_count() or 1))
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
+    write_corpus(tmp, plan, formats, workers=workers)
+    try:
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except OSError:
+        # Another process swapped in its copy meanwhile; keep it if it is the same corpus.
+        shutil.rmtree(tmp, ignore_errors=True)
+        if _generated_by(out) != want:
+            raise
     return out
+
+
+def _generated_by(out: Path) -> dict | None:
+    marker = out / META_FILE
+    if not (marker.exists() and (out / TRUTH_FILE).exists()):
+        return None
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -299,7 +299,8 @@ class _DocGen:
                 low = 0.0 if number <= 5 else 0.85
                 a_num = number * rng.uniform(1.02, 1.4) + 0.3 if miss else number * rng.uniform(low, 1.0)
             else:
-                top = 100.0 if t.unit == "%" else number * 1.5
+                # Rates near 100 top out at 100; small ones (增速 ≥8%, 覆盖率 ≥12%) overshoot modestly.
+                top = 100.0 if (t.unit == "%" and number >= 50) else number * 1.3
                 a_num = number - rng.uniform(0.6, 12) if miss else (
                     number if number >= top else rng.uniform(number, top))
                 a_num = max(a_num, 0.0)

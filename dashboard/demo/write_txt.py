@@ -138,7 +138,8 @@ def _project(f: FormRec, rng: random.Random) -> list[str]:
     else:
         out = [("## " if rng.random() < 0.9 else "") + title, "", f"项目名称\t{f.project}\t\t\t\t\t\t",
                f"主管部门\t{f.supervisor}\t\t\t实施单位\t{f.unit_written}\t\t"]
-    shifted_budget = name_on_title_line or any(b.style.get("lost_executed") for b in f.budget_lines)
+    lost_cell = any(b.style.get("lost_executed") for b in f.budget_lines)
+    shifted_budget = name_on_title_line or (lost_cell and rng.random() < 0.5)
     full_width = rng.random() < 0.6
     colon = "：" if full_width else ":"
     if shifted_budget:

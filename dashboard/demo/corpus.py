@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -171,8 +172,18 @@ def write_corpus(out: str | Path, plan: Plan, formats: Sequence[str] = DEFAULT_F
 
 
 def generator_meta(plan: Plan, formats: Sequence[str]) -> dict:
-    return {"version": GENERATOR_VERSION, "seed": plan.seed, "units": len(plan.units), "years": list(plan.years),
-            "formats": list(formats)}
+    return {"version": GENERATOR_VERSION, "code": code_fingerprint(), "seed": plan.seed, "units": len(plan.units),
+            "years": list(plan.years), "formats": list(formats)}
+
+
+def code_fingerprint() -> str:
+    """A hash of the modules that decide the corpus's bytes: a changed generator regenerates data/demo."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("vocabulary.py", "generate.py", "model.py", "layout.py", "write_txt.py", "write_xlsx.py",
+                 "write_docx.py", "zipfix.py", "corpus.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def default_corpus_dir() -> Path:

@@ -1,15 +1,17 @@
 -- One row per node of the tree unit-year → form → level-1 → level-2 → indicator, with sums of weight, score and points lost.
 -- label: 指标下钻：单位 → 自评表 → 一级指标 → 二级指标 → 指标，逐级汇总分值、得分与扣分
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
---   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $level1 VARCHAR = NULL
+--   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $level1 VARCHAR = NULL,
+--   $max_depth INTEGER = 4
 -- columns: depth, level, node_id, parent_id, label, unit_id, unit, year, report_id, kind, form, level1, level2,
 --   indicator_id, indicator, n_indicators, weight, score, points_lost, score_pct, n_lost_points, n_target_missed,
 --   target_text, actual_text, is_target_met, status, note, path, source_line, level1_seq, level2_seq, seq
 --
 -- depth 0 unit (in one year), 1 form, 2 level-1 class, 3 level-2 class, 4 indicator (level = unit | form |
--- level1 | level2 | indicator). node_id / parent_id link the rows for a sunburst or treemap (the unit rows have
--- parent_id ''). Each form's budget execution line is a leaf under level-1 '预算执行', so a form node's weight
--- and score equal the form's weight_total and computed_total (sample department form: 95 and 93).
+-- level1 | level2 | indicator); $max_depth stops the tree early (1 = units and forms only, cheap on a whole
+-- corpus). node_id / parent_id link the rows for a sunburst or treemap (the unit rows have parent_id '').
+-- Each form's budget execution line is a leaf under level-1 '预算执行', so a form node's weight and score equal
+-- the form's weight_total and computed_total (sample department form: 95 and 93).
 -- points_lost = Σ (weight − score) over leaves with both; score_pct = score / weight × 100 of the node;
 -- n_indicators counts leaves (the execution line included). Missing level names show as '（未分类）'.
 -- Leaf rows carry the indicator's target, actual, note and source line; form rows the form's first line.
@@ -34,10 +36,11 @@ execution_lines as (
     group by b.report_id
 ),
 
-leaves as (
+-- Every leaf with what is shown for it; leaf_id is the indicator_id, or −report_id for an execution line.
+leaf_details as (
     select
+        i.indicator_id as leaf_id,
         i.report_id,
-        'i' || cast(i.indicator_id as varchar) as leaf_key,
         i.indicator_id,
         i.seq,
         coalesce(i.level1, '（未分类）') as level1,
@@ -54,13 +57,13 @@ leaves as (
         i.note,
         i.source_line
     from indicator_facts i
-    join forms f on f.report_id = i.report_id
+    where i.report_id in (select report_id from forms)
 
     union all
 
     select
+        -f.report_id as leaf_id,
         f.report_id,
-        'x' || cast(f.report_id as varchar) as leaf_key,
         null as indicator_id,
         0 as seq,
         '预算执行' as level1,
@@ -87,136 +90,135 @@ leaves as (
     where f.execution_weight is not null or f.execution_score is not null
 ),
 
-ordered_leaves as (
+-- Only ids and numbers go into the ROLLUP; names and texts are joined back afterwards. Levels deeper than
+-- $max_depth are blanked so their groups collapse into their parent's.
+leaves as (
     select
-        l.*,
         f.unit_id,
-        f.unit,
         f.year,
-        f.kind,
-        f.form,
-        f.path,
-        f.source_line as form_line,
-        min(l.seq) over (partition by l.report_id, l.level1) as level1_seq,
-        min(l.seq) over (partition by l.report_id, l.level1, l.level2) as level2_seq
-    from leaves l
+        l.report_id,
+        case when $max_depth >= 2 then l.level1 end as level1,
+        case when $max_depth >= 2 then min(l.seq) over (partition by l.report_id, l.level1) end as level1_seq,
+        case when $max_depth >= 3 then l.level2 end as level2,
+        case when $max_depth >= 3 then min(l.seq) over (partition by l.report_id, l.level1, l.level2) end
+            as level2_seq,
+        case when $max_depth >= 4 then l.leaf_id end as leaf_id,
+        l.seq,
+        l.weight,
+        l.score,
+        l.points_lost,
+        l.is_lost_points,
+        l.is_target_met
+    from leaf_details l
     join forms f on f.report_id = l.report_id
-    where ($level1 is null or l.level1 = $level1)
+    where $level1 is null or l.level1 = $level1
 ),
 
 tree as (
     select
-        grouping(report_id) + grouping(level1) + grouping(level2) + grouping(leaf_key) as levels_up,
+        4 - (grouping(report_id) + grouping(level1) + grouping(level2) + grouping(leaf_id)) as depth,
         unit_id,
-        unit,
         year,
         report_id,
-        kind,
-        form,
-        path,
-        form_line,
         level1,
         level1_seq,
         level2,
         level2_seq,
-        leaf_key,
-        max(indicator_id) as indicator_id,
-        max(indicator) as indicator,
+        leaf_id,
         min(seq) as seq,
         count(*) as n_indicators,
         sum(weight) as weight,
         sum(score) as score,
         sum(points_lost) as points_lost,
         count(*) filter (where is_lost_points) as n_lost_points,
-        count(*) filter (where is_target_met = false) as n_target_missed,
-        max(target_text) as target_text,
-        max(actual_text) as actual_text,
-        bool_and(is_target_met) as is_target_met,
-        max(status) as status,
-        max(note) as note,
-        max(source_line) as source_line
-    from ordered_leaves
-    group by rollup (
-        (unit_id, unit, year),
-        (report_id, kind, form, path, form_line),
-        (level1, level1_seq),
-        (level2, level2_seq),
-        leaf_key
-    )
+        count(*) filter (where is_target_met = false) as n_target_missed
+    from leaves
+    group by rollup ((unit_id, year), report_id, (level1, level1_seq), (level2, level2_seq), leaf_id)
     having grouping(unit_id) = 0
+),
+
+unit_names as (
+    select unit_id, year, max(unit) as unit
+    from forms
+    group by unit_id, year
 ),
 
 nodes as (
     select
         t.*,
-        4 - t.levels_up as depth,
-        'u' || coalesce(cast(t.unit_id as varchar), '?') || '-' || coalesce(cast(t.year as varchar), '?') as unit_node,
+        'u' || coalesce(cast(t.unit_id as varchar), '?') || '-' || coalesce(cast(t.year as varchar), '?')
+            as unit_node,
         '/r' || cast(t.report_id as varchar) as form_part,
         '/' || t.level1 as level1_part,
         '/' || t.level2 as level2_part,
-        '/' || t.leaf_key as leaf_part
+        '/' || case when t.leaf_id < 0 then 'x' || cast(-t.leaf_id as varchar)
+                    else 'i' || cast(t.leaf_id as varchar) end as leaf_part
     from tree t
+    where t.depth <= $max_depth
 ),
 
 final as (
     select
-        depth,
-        case depth when 0 then 'unit' when 1 then 'form' when 2 then 'level1' when 3 then 'level2'
-                   else 'indicator' end as level,
-        case depth
-            when 0 then unit_node
-            when 1 then unit_node || form_part
-            when 2 then unit_node || form_part || level1_part
-            when 3 then unit_node || form_part || level1_part || level2_part
-            else unit_node || form_part || level1_part || level2_part || leaf_part
+        n.depth,
+        case n.depth when 0 then 'unit' when 1 then 'form' when 2 then 'level1' when 3 then 'level2'
+                     else 'indicator' end as level,
+        case n.depth
+            when 0 then n.unit_node
+            when 1 then n.unit_node || n.form_part
+            when 2 then n.unit_node || n.form_part || n.level1_part
+            when 3 then n.unit_node || n.form_part || n.level1_part || n.level2_part
+            else n.unit_node || n.form_part || n.level1_part || n.level2_part || n.leaf_part
         end as node_id,
-        case depth
+        case n.depth
             when 0 then ''
-            when 1 then unit_node
-            when 2 then unit_node || form_part
-            when 3 then unit_node || form_part || level1_part
-            else unit_node || form_part || level1_part || level2_part
+            when 1 then n.unit_node
+            when 2 then n.unit_node || n.form_part
+            when 3 then n.unit_node || n.form_part || n.level1_part
+            else n.unit_node || n.form_part || n.level1_part || n.level2_part
         end as parent_id,
-        case depth
-            when 0 then coalesce(unit, '（未知单位）') || ' ' || coalesce(cast(year as varchar), '')
-            when 1 then form
-            when 2 then level1
-            when 3 then level2
-            else indicator
+        case n.depth
+            when 0 then coalesce(u.unit, '（未知单位）') || ' ' || coalesce(cast(n.year as varchar), '')
+            when 1 then f.form
+            when 2 then n.level1
+            when 3 then n.level2
+            else d.indicator
         end as label,
-        unit_id,
-        unit,
-        year,
-        report_id,
-        kind,
-        form,
-        level1,
-        level2,
-        case when depth = 4 then indicator_id end as indicator_id,
-        case when depth = 4 then indicator end as indicator,
-        n_indicators,
-        weight,
-        score,
-        points_lost,
-        case when weight > 0 then score / weight * 100 end as score_pct,
-        n_lost_points,
-        n_target_missed,
-        case when depth = 4 then target_text end as target_text,
-        case when depth = 4 then actual_text end as actual_text,
-        case when depth = 4 then is_target_met end as is_target_met,
+        n.unit_id,
+        u.unit,
+        n.year,
+        n.report_id,
+        f.kind,
+        f.form,
+        n.level1,
+        n.level2,
+        d.indicator_id,
+        d.indicator,
+        n.n_indicators,
+        n.weight,
+        n.score,
+        n.points_lost,
+        case when n.weight > 0 then n.score / n.weight * 100 end as score_pct,
+        n.n_lost_points,
+        n.n_target_missed,
+        d.target_text,
+        d.actual_text,
+        d.is_target_met,
         case
-            when depth = 4 then status
-            when n_lost_points > 0 then 'lost_points'
-            when n_target_missed > 0 then 'target_missed'
+            when n.depth = 4 then d.status
+            when n.n_lost_points > 0 then 'lost_points'
+            when n.n_target_missed > 0 then 'target_missed'
             else 'ok'
         end as status,
-        case when depth = 4 then note end as note,
-        case when depth >= 1 then path end as path,
-        case when depth = 4 then source_line when depth = 1 then form_line end as source_line,
-        level1_seq,
-        level2_seq,
-        seq
-    from nodes
+        d.note,
+        f.path,
+        case when n.depth = 4 then d.source_line when n.depth = 1 then f.source_line end as source_line,
+        n.level1_seq,
+        n.level2_seq,
+        n.seq
+    from nodes n
+    left join unit_names u on u.unit_id is not distinct from n.unit_id and u.year is not distinct from n.year
+    left join forms f on f.report_id = n.report_id
+    left join leaf_details d on n.depth = 4 and d.leaf_id = n.leaf_id
 )
 
 select * from final

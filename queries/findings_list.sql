@@ -1,7 +1,7 @@
 -- One row per finding, with the unit, year, form and source file it points to; errors first.
 -- label: 核查发现明细：每条发现及其单位、表格与源文件位置
 -- params: $rule VARCHAR = NULL, $unit VARCHAR = NULL, $year INTEGER = NULL, $dataset VARCHAR = NULL [real|demo],
---   $severity VARCHAR = NULL [error|warning|info], $report_id INTEGER = NULL
+--   $severity VARCHAR = NULL [error|warning|info], $report_id INTEGER = NULL, $limit INTEGER = NULL
 -- columns: finding_id, unit, year, kind, form, rule, severity, description, message, indicator, path, source_line, report_id, indicator_id
 with forms as (
     select
@@ -31,3 +31,4 @@ final as (
 
 select * from final
 order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, unit, year, report_id, source_line
+limit $limit

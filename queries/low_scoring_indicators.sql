@@ -2,7 +2,7 @@
 -- label: 低分预警：扣分或未达目标的指标，按扣分从多到少，可按关键词（含同义词）筛选
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
 --   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $project VARCHAR = NULL,
---   $level1 VARCHAR = NULL, $keyword VARCHAR = NULL, $min_points_lost DOUBLE = NULL
+--   $level1 VARCHAR = NULL, $keyword VARCHAR = NULL, $min_points_lost DOUBLE = NULL, $limit INTEGER = NULL
 -- columns: indicator_id, report_id, dataset, unit, year, kind, form, level1, level2, level3, level_path,
 --   target_text, target_op, target_value, target_unit, actual_text, actual_value, actual_unit, weight, score,
 --   points_lost, score_pct, is_target_met, is_lost_points, is_hotline, status, note, path, source_line
@@ -13,7 +13,7 @@
 -- of the keyword_synonyms view matches every term of that topic too, so 热线, 接通率, 接听率 and 12345 find each
 -- other. $min_points_lost keeps rows that lost at least that many points. $project filters project forms by name.
 -- Order: points lost (most first), then hotline items (any hotline term in level3, target_text or note) first
--- on ties, then unit, year, form and source line.
+-- on ties, then unit, year, form and source line. $limit keeps the first rows only (NULL = all).
 with indicators_in_scope as (
     select i.*
     from indicator_facts i
@@ -28,13 +28,6 @@ with indicators_in_scope as (
       and ($min_points_lost is null or i.points_lost >= $min_points_lost)
 ),
 
-searchable as (
-    select
-        indicator_id,
-        lower(coalesce(level3, '') || ' ' || coalesce(target_text, '') || ' ' || coalesce(note, '')) as search_text
-    from indicators_in_scope
-),
-
 search_terms as (
     select lower(trim(cast($keyword as varchar))) as term
     where $keyword is not null
@@ -47,16 +40,30 @@ search_terms as (
     where position(lower(m.term) in lower(cast($keyword as varchar))) > 0
 ),
 
+-- A term without letters that have case (Chinese, digits) is matched as is; only others lower-case the text.
 keyword_matches as (
-    select distinct x.indicator_id
-    from searchable x
-    join search_terms t on position(t.term in x.search_text) > 0
+    select distinct i.indicator_id
+    from indicators_in_scope i
+    join search_terms t
+      on case when t.term = upper(t.term)
+              then position(t.term in coalesce(i.level3, '')) > 0
+                   or position(t.term in coalesce(i.target_text, '')) > 0
+                   or position(t.term in coalesce(i.note, '')) > 0
+              else position(t.term in lower(coalesce(i.level3, ''))) > 0
+                   or position(t.term in lower(coalesce(i.target_text, ''))) > 0
+                   or position(t.term in lower(coalesce(i.note, ''))) > 0
+         end
 ),
 
+-- Hotline terms are Chinese or digits, so they are matched without lower-casing the (long) notes.
 hotline_items as (
-    select distinct x.indicator_id
-    from searchable x
-    join keyword_synonyms s on s.topic = 'hotline' and position(lower(s.term) in x.search_text) > 0
+    select distinct i.indicator_id
+    from indicators_in_scope i
+    join keyword_synonyms s
+      on s.topic = 'hotline'
+     and (position(s.term in coalesce(i.level3, '')) > 0
+          or position(s.term in coalesce(i.target_text, '')) > 0
+          or position(s.term in coalesce(i.note, '')) > 0)
 ),
 
 final as (
@@ -98,3 +105,4 @@ final as (
 
 select * from final
 order by points_lost desc nulls last, is_hotline desc, unit, year, form, source_line
+limit $limit

@@ -178,6 +178,9 @@ def test_keyword_without_synonyms_and_other_filters(sample_con):
     assert set(q(sample_con, "low_scoring_indicators", min_points_lost=2)["level3"]) == {
         "服务平台支撑能力", "党建工作创新能力"}
     assert q(sample_con, "low_scoring_indicators", unit="别的单位").empty
+    # Letters match whatever their case: the note of 服务平台支撑能力 mentions the “甘快办”政务APP.
+    assert list(q(sample_con, "low_scoring_indicators", keyword="app")["level3"]) == ["服务平台支撑能力"]
+    assert len(q(sample_con, "low_scoring_indicators", limit=2)) == 2
     assert len(q(sample_con, "low_scoring_indicators", kind="department")) == 2
     assert len(q(sample_con, "low_scoring_indicators", report_id=4)) == 1
 

@@ -161,6 +161,7 @@ select
     f.source_id,
     s.path,
     f.source_line,
+    f.source_ref,
     case when coalesce(f.is_synthetic, false) then 'demo' else 'real' end as dataset,
     coalesce(f.is_synthetic, false) as is_synthetic,
     f.kind,
@@ -252,7 +253,8 @@ select
         else 'ok'
     end as status,
     i.note,
-    i.source_line
+    i.source_line,
+    i.source_ref
 from indicators i
 join form_facts f on f.report_id = i.report_id;
 

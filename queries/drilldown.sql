@@ -5,7 +5,8 @@
 --   $max_depth INTEGER = 4
 -- columns: depth, level, node_id, parent_id, label, unit_id, unit, year, report_id, kind, form, level1, level2,
 --   indicator_id, indicator, n_indicators, weight, score, points_lost, score_pct, n_lost_points, n_target_missed,
---   target_text, actual_text, is_target_met, status, note, path, source_line, level1_seq, level2_seq, seq
+--   target_text, actual_text, is_target_met, status, note, path, source_line, source_ref, level1_seq, level2_seq,
+--   seq
 --
 -- depth 0 unit (in one year), 1 form, 2 level-1 class, 3 level-2 class, 4 indicator (level = unit | form |
 -- level1 | level2 | indicator); $max_depth stops the tree early (1 = units and forms only, cheap on a whole
@@ -29,7 +30,7 @@ with forms as (
 ),
 
 execution_lines as (
-    select b.report_id, min(b.source_line) as source_line
+    select b.report_id, min(b.source_line) as source_line, min(b.source_ref) as source_ref
     from budget_lines b
     join forms f on f.report_id = b.report_id
     where b.weight is not null or b.score is not null
@@ -55,7 +56,8 @@ leaf_details as (
         i.target_text,
         i.actual_text,
         i.note,
-        i.source_line
+        i.source_line,
+        i.source_ref
     from indicator_facts i
     where i.report_id in (select report_id from forms)
 
@@ -84,7 +86,8 @@ leaf_details as (
              then cast(cast(f.execution_rate_used_pct as bigint) as varchar)
              else cast(round(f.execution_rate_used_pct, 2) as varchar) end || '%' as actual_text,
         case when f.execution_rate_basis = 'stated' then '执行率取填报值（执行数缺失）' end as note,
-        coalesce(b.source_line, f.source_line) as source_line
+        coalesce(b.source_line, f.source_line) as source_line,
+        coalesce(b.source_ref, f.source_ref) as source_ref
     from forms f
     left join execution_lines b on b.report_id = f.report_id
     where f.execution_weight is not null or f.execution_score is not null
@@ -212,6 +215,7 @@ final as (
         d.note,
         f.path,
         case when n.depth = 4 then d.source_line when n.depth = 1 then f.source_line end as source_line,
+        case when n.depth = 4 then d.source_ref when n.depth = 1 then f.source_ref end as source_ref,
         n.level1_seq,
         n.level2_seq,
         n.seq

@@ -2,7 +2,8 @@
 -- label: 核查发现明细：每条发现及其单位、表格与源文件位置
 -- params: $rule VARCHAR = NULL, $unit VARCHAR = NULL, $year INTEGER = NULL, $dataset VARCHAR = NULL [real|demo],
 --   $severity VARCHAR = NULL [error|warning|info], $report_id INTEGER = NULL, $limit INTEGER = NULL
--- columns: finding_id, unit, year, kind, form, rule, severity, description, message, indicator, path, source_line, report_id, indicator_id
+-- columns: finding_id, unit, year, kind, form, rule, severity, description, message, indicator, path, source_line,
+--   report_id, indicator_id, source_ref
 with forms as (
     select
         r.report_id, r.unit, r.year, r.kind,
@@ -16,7 +17,7 @@ with forms as (
 final as (
     select
         f.finding_id, fo.unit, fo.year, fo.kind, fo.form, f.rule, f.severity, ru.description, f.message,
-        i.level3 as indicator, fo.path, f.source_line, f.report_id, f.indicator_id
+        i.level3 as indicator, fo.path, f.source_line, f.report_id, f.indicator_id, f.source_ref
     from findings f
     join forms fo using (report_id)
     left join indicators i using (indicator_id)

@@ -3,7 +3,7 @@
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
 --   $kind VARCHAR = NULL [department|project], $changed_only BOOLEAN = false
 -- columns: report_id, dataset, unit, year, kind, form, stated_total, stated_grade, computed_total,
---   computed_grade, is_grade_changed, grade_change, grade, total_basis, path, source_line
+--   computed_grade, is_grade_changed, grade_change, grade, total_basis, path, source_line, source_ref
 --
 -- Grades come from the grade_scale view: the Ministry of Finance bands 优 90–100, 良 80–89, 中 60–79, 差 0–59,
 -- applied to the unrounded total with half-open bands (≥ 90 优, ≥ 80 良, ≥ 60 中, else 差; 89.5 is 良, a total
@@ -28,7 +28,8 @@ with final as (
         f.grade,
         f.total_basis,
         f.path,
-        f.source_line
+        f.source_line,
+        f.source_ref
     from form_facts f
     where ($dataset is null or f.dataset = $dataset)
       and ($year is null or f.year = $year)

@@ -4,7 +4,7 @@
 -- columns: indicator_id, report_id, dataset, unit_id, unit, year, kind, form, level1, level2, indicator,
 --   target_text, target_value, target_unit, actual_text, actual_value, actual_unit, weight, score, points_lost,
 --   score_pct, is_target_met, status, prev_year, prev_actual_value, actual_value_change, prev_score_pct,
---   score_pct_change, note, path, source_line
+--   score_pct_change, note, path, source_line, source_ref
 --
 -- $indicator is matched exactly against level3 (take it from indicator_search). A series is one unit's indicator in
 -- the same kind of form and the same project (the department form counts as one project); prev_* come from
@@ -61,7 +61,8 @@ final as (
         score_pct - prev_score_pct as score_pct_change,
         note,
         path,
-        source_line
+        source_line,
+        source_ref
     from series
 )
 

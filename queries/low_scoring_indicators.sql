@@ -5,7 +5,8 @@
 --   $level1 VARCHAR = NULL, $keyword VARCHAR = NULL, $min_points_lost DOUBLE = NULL, $limit INTEGER = NULL
 -- columns: indicator_id, report_id, dataset, unit, year, kind, form, level1, level2, level3, level_path,
 --   target_text, target_op, target_value, target_unit, actual_text, actual_value, actual_unit, weight, score,
---   points_lost, score_pct, is_target_met, is_lost_points, is_hotline, status, note, path, source_line
+--   points_lost, score_pct, is_target_met, is_lost_points, is_hotline, status, note, path, source_line,
+--   source_ref
 --
 -- points_lost = weight − score. A row is listed when points_lost > 0 or is_target_met is false (a full score
 -- although the numeric actual misses the target is listed with points_lost 0).
@@ -14,6 +15,7 @@
 -- other. $min_points_lost keeps rows that lost at least that many points. $project filters project forms by name.
 -- Order: points lost (most first), then hotline items (any hotline term in level3, target_text or note) first
 -- on ties, then unit, year, form and source line. $limit keeps the first rows only (NULL = all).
+-- source_ref is the place in the file as the reader names it (第74行, Sheet1 第3行, 第2页).
 with indicators_in_scope as (
     select i.*
     from indicator_facts i
@@ -96,7 +98,8 @@ final as (
         i.status,
         i.note,
         i.path,
-        i.source_line
+        i.source_line,
+        i.source_ref
     from indicators_in_scope i
     left join hotline_items h on h.indicator_id = i.indicator_id
     where $keyword is null

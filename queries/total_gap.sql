@@ -4,7 +4,7 @@
 --   $kind VARCHAR = NULL [department|project], $min_abs_gap DOUBLE = NULL
 -- columns: report_id, dataset, unit, year, kind, form, stated_total, computed_total, total_gap, abs_total_gap,
 --   total_used, total_basis, weight_total, stated_weight_total, weight_gap, stated_grade, computed_grade,
---   is_grade_changed, path, source_line
+--   is_grade_changed, path, source_line, source_ref
 --
 -- total_gap = stated_total − computed_total (negative: the form states less than its own scores add up to);
 -- NULL when either is missing, and then total_used / total_basis say which one exists. weight_gap =
@@ -31,7 +31,8 @@ with final as (
         computed_grade,
         stated_grade <> computed_grade as is_grade_changed,
         path,
-        source_line
+        source_line,
+        source_ref
     from form_facts
     where ($dataset is null or dataset = $dataset)
       and ($year is null or year = $year)

@@ -160,6 +160,7 @@ def test_hotline_tops_the_list_of_its_project(sample_con):
         100, 87, 4, 3, 1)
     assert top["is_target_met"] == False  # noqa: E712 - numpy bool
     assert top["source_line"] == 74 and top["path"].endswith("000_0ed4b7e3fbc5b049.txt")
+    assert top["source_ref"] == "第74行"
     assert top["level_path"] == "产出指标 › 质量指标 › 群众来电咨询接听率"
     assert "12345" in top["note"]
 

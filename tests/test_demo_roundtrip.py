@@ -230,6 +230,16 @@ def test_cli_demo(tmp_path):
     assert len(list(out.rglob("*.txt"))) == 6
     bad = runner.invoke(app, ["demo", "--formats", "pdf", "--out", str(tmp_path / "x")])
     assert bad.exit_code != 0
+    # A smaller corpus written over a bigger one leaves no stale file behind.
+    again = runner.invoke(app, ["demo", "--units", "1", "--years", "2022", "--out", str(out), "--workers", "1"])
+    assert again.exit_code == 0, again.output
+    assert [p.name for p in out.rglob("*.txt")] == ["示例数据_2022_0001_祁连市人民政府办公室.txt"]
+    # A folder that is not a demo corpus is never written into.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep", encoding="utf-8")
+    refused = runner.invoke(app, ["demo", "--units", "1", "--years", "2022", "--out", str(other)])
+    assert refused.exit_code != 0 and (other / "mine.txt").read_text(encoding="utf-8") == "keep"
 
 
 # -- parser behaviour the corpus exposed -------------------------------------------------------------------

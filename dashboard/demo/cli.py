@@ -20,7 +20,14 @@ from rich.progress import (
 from rich.table import Table
 
 from dashboard.demo import vocabulary as V
-from dashboard.demo.corpus import DEFAULT_UNITS, FORMATS, TRUTH_FILE, default_corpus_dir, write_corpus
+from dashboard.demo.corpus import (
+    DEFAULT_UNITS,
+    FORMATS,
+    TRUTH_FILE,
+    NotADemoFolder,
+    default_corpus_dir,
+    write_corpus,
+)
 from dashboard.demo.generate import DEFAULT_SEED, make_plan
 
 console = Console()
@@ -90,8 +97,11 @@ def demo(
     with Progress(TextColumn("[bold]生成示例数据"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True) as progress:
         task = progress.add_task("demo", total=total)
-        stats = write_corpus(target, plan, format_list, workers=n_workers, full_truth=not province,
-                             on_progress=lambda n: progress.advance(task, n))
+        try:
+            stats = write_corpus(target, plan, format_list, workers=n_workers, full_truth=not province,
+                                 on_progress=lambda n: progress.advance(task, n))
+        except NotADemoFolder as e:
+            raise typer.BadParameter(str(e), param_hint="--out") from None
 
     table = Table(title="示例数据已生成（虚构数据，文件名均含“示例数据”）")
     table.add_column("项目")

@@ -122,6 +122,7 @@ def write_corpus(out: str | Path, plan: Plan, formats: Sequence[str] = DEFAULT_F
         if f not in FORMATS:
             raise ValueError(f"不支持的格式：{f}（可选：{'、'.join(FORMATS)}）")
     out = Path(out)
+    clear_corpus(out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     tasks = [(k, year) for year in plan.years for k in range(len(plan.units))]
@@ -171,6 +172,24 @@ def write_corpus(out: str | Path, plan: Plan, formats: Sequence[str] = DEFAULT_F
     return stats
 
 
+class NotADemoFolder(ValueError):
+    pass
+
+
+def clear_corpus(out: Path) -> None:
+    """Remove an earlier demo corpus from `out`, so no stale file of another size or seed stays behind.
+    A non-empty folder that holds no demo corpus is left alone and refused."""
+    if not out.exists() or not any(out.iterdir()):
+        return
+    if not (out / META_FILE).exists():
+        raise NotADemoFolder(f"输出目录 {out} 不为空，且不是示例数据目录（没有 {META_FILE}），未写入")
+    for child in out.iterdir():
+        if child.is_dir() and child.name.isdigit():
+            shutil.rmtree(child)
+    for name in (TRUTH_FILE, META_FILE):
+        (out / name).unlink(missing_ok=True)
+
+
 def generator_meta(plan: Plan, formats: Sequence[str]) -> dict:
     return {"version": GENERATOR_VERSION, "code": code_fingerprint(), "seed": plan.seed, "units": len(plan.units),
             "years": list(plan.years), "formats": list(formats)}
@@ -203,6 +222,8 @@ def ensure_default_corpus(out: str | Path | None = None, *, seed: int = DEFAULT_
     want = generator_meta(plan, formats)
     if _generated_by(out) == want:
         return out
+    if out.exists() and any(out.iterdir()) and not (out / META_FILE).exists():
+        raise NotADemoFolder(f"{out} 不为空，且不是示例数据目录（没有 {META_FILE}），未覆盖")
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)

@@ -19,6 +19,7 @@ from dashboard.demo.model import BudgetLineRec, DefectRec, DocumentRec, FormRec,
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20240601
 SYNTHETIC_MARK = "示例数据"
+BASE_YEAR = 2019  # where the units' drift starts
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,6 @@ class Plan:
     seed: int = DEFAULT_SEED
     rates: Rates = field(default_factory=Rates)
     _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    @property
-    def first_year(self) -> int:
-        return self.years[0]
 
     def variants_of(self, name: str) -> tuple[str, ...]:
         if "variants" not in self._cache:
@@ -152,7 +149,6 @@ class Profile:
     exec_base: float
     growth: float
     variant_bias: float
-    header_style: int  # how this unit's clerk lays out the project indicator table
     glyph_variant: bool  # writes ≧/≦
 
 
@@ -166,7 +162,6 @@ def profile(seed: int, unit_index: int) -> Profile:
         exec_base=rng.uniform(0.9, 0.995),
         growth=rng.uniform(1.0, 1.08),
         variant_bias=rng.random(),
-        header_style=rng.randrange(3),
         glyph_variant=rng.random() < 0.3,
     )
 
@@ -202,7 +197,7 @@ class _DocGen:
         self.rng = random.Random(f"{plan.seed}|doc|{unit_index}|{year}")
         self.prof = profile(plan.seed, unit_index)
         self.domain = V.DOMAINS[self.unit.domain]
-        years_in = year - plan.first_year
+        years_in = year - BASE_YEAR  # the same unit and year give the same form whatever the range asked for
         self.miss_p = min(0.4, max(0.0, self.prof.miss_base + self.prof.trend * years_in))
         self.scale = self.unit.size * self.prof.growth ** years_in
         self.rates = plan.rates

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dashboard import paths
+from dashboard.app_cli import register as register_app_command
 from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 
@@ -80,6 +81,7 @@ def findings(db: Path | None = DbOption,
 
 register_query_command(app)
 register_demo_command(app)
+register_app_command(app)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,27 @@
+"""绩效看板: the Streamlit entry point (`streamlit run dashboard/app.py`, or `jixiao app`).
+
+Page setup only: the page list, the sidebar filters every page shares, the 示例数据 marker. The pages live in
+dashboard/views/ rather than pages/: Streamlit runs a `pages/` folder next to the entry script as an old-style
+multipage app on a fresh server, so a shared link such as /ranking?year=2022 would open that page without this
+file's navigation and filters.
+"""
+
+import streamlit as st
+
+from dashboard import ui
+
+st.set_page_config(page_title="绩效看板", page_icon=":material/monitoring:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+page = st.navigation([
+    st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == "overview"))
+    for url_path, (path, title, icon) in ui.PAGES.items()
+])
+if ui.database().exists:
+    filters, options = ui.sidebar()
+    ui.synthetic_banner(filters, options)
+else:
+    ui.missing_database_message()
+    if page.url_path != "import":
+        st.stop()
+page.run()

@@ -1,0 +1,300 @@
+"""Streamlit glue shared by the pages: the cached database and queries, the current filters, charts with their
+export buttons, tables with CSV / XLSX downloads, URL-synced page widgets and the 示例数据 marker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, export, filters, paths
+from dashboard.filters import Filters, Options
+from dashboard.live import LiveDatabase
+
+PAGES = {  # url_path -> the page file (relative to app.py), its title and icon
+    "overview": ("views/overview.py", "总览", ":material/dashboard:"),
+    "ranking": ("views/ranking.py", "部门排名", ":material/leaderboard:"),
+    "distribution": ("views/distribution.py", "得分分布", ":material/bar_chart:"),
+    "drilldown": ("views/drilldown.py", "指标下钻", ":material/account_tree:"),
+    "watchlist": ("views/watchlist.py", "低分预警", ":material/warning:"),
+    "compare": ("views/compare.py", "年度对比", ":material/timeline:"),
+    "quality": ("views/quality.py", "数据质量", ":material/fact_check:"),
+    "import": ("views/upload.py", "数据导入", ":material/upload_file:"),
+}
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "jixiao-chart"},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+}
+
+
+# -- database ------------------------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _live(path: str) -> LiveDatabase:
+    return LiveDatabase(path)
+
+
+def database() -> LiveDatabase:
+    return _live(str(paths.default_db()))
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _cached_query(db_path: str, generation: str, name: str, items: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    return _live(db_path).query(name, dict(items))
+
+
+def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
+    """queries/<name>.sql with the filters' parameters (overridden by `params`), cached per parameters and
+    database generation; several selected units filter the rows."""
+    live = database()
+    bound = f.params_for(name, **params) if f is not None else {k: v for k, v in params.items() if v is not None}
+    started = time.perf_counter()
+    df = _cached_query(str(live.path), live.generation(), name, tuple(sorted(bound.items())))
+    _timings().append((name, time.perf_counter() - started))
+    if f is not None and f.unit_rows_filter(name) and "unit" not in params:
+        df = filters.apply_units(df, f.units)
+    return df
+
+
+def clear_caches() -> None:
+    """After an import: forget cached results (the generation key would miss them anyway) and free memory."""
+    _cached_query.clear()
+    _options.clear()
+
+
+def _timings() -> list[tuple[str, float]]:
+    return st.session_state.setdefault("_query_timings", [])
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _options(db_path: str, generation: str, dataset: str | None, year: int | None) -> Options:
+    df = _live(db_path).query("filter_options", {"dataset": dataset, "year": year})
+    return Options.from_frame(df)
+
+
+def load_options(dataset: str | None, year: int | None) -> Options:
+    live = database()
+    return _options(str(live.path), live.generation(), dataset, year)
+
+
+def missing_database_message() -> None:
+    st.error(f"还没有数据库（{database().path}）。请在项目目录运行 `make run`（或 `jixiao app`），它会先导入 "
+             "data/raw 中的自评表和示例数据，再启动看板；也可以在“数据导入”页上传自评表。")
+
+
+# -- filters -------------------------------------------------------------------------------------------------------
+def sidebar() -> tuple[Filters, Options]:
+    f, options = filters.render_sidebar(load_options)
+    st.session_state["_filters"] = (f, options)
+    return f, options
+
+
+def current() -> tuple[Filters, Options]:
+    """The filters drawn by the sidebar in this run (app.py draws it before the page)."""
+    if "_filters" not in st.session_state:
+        return sidebar()
+    return st.session_state["_filters"]
+
+
+def note(f: Filters, options: Options) -> str | None:
+    """The marker that goes on every chart while synthetic data is in view."""
+    return charts.SYNTHETIC_NOTE if f.shows_synthetic(options) else None
+
+
+def synthetic_banner(f: Filters, options: Options) -> None:
+    if f.shows_synthetic(options):
+        real = "；“数据集”选“真实数据”只看真实自评表" if options.has_real else ""
+        st.warning(f"**示例数据**：当前视图包含为演示生成的虚构自评表（文件名带“示例数据”），数字不是真实情况{real}。",
+                   icon=":material/science:")
+
+
+def scope_caption(name: str, f: Filters) -> None:
+    """Say so when a chart could not follow the unit selection (aggregates take one unit at a time)."""
+    if len(f.units) > 1 and "unit" in filters.load_query(name).param_names:
+        st.caption("多选单位时此图按全部单位统计；只选一个单位时按该单位统计。")
+
+
+# -- page widgets mirrored in the URL ------------------------------------------------------------------------------
+def url_widget(key: str, param: str, options: Sequence[Any], format_func: Callable[[Any], str] = str,
+               default: Any = None) -> None:
+    """Before a page widget is drawn: take its value from the URL when a link or a page switch brought one."""
+    synced = st.session_state.setdefault("_url_synced", {})
+    url_text = st.query_params.get(param)
+    if filters.url_value_to_apply(url_text, synced.get(param), key in st.session_state):
+        by_text = {format_func(o): o for o in options}
+        if url_text in by_text:
+            st.session_state[key] = by_text[url_text]
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+def url_write(param: str, value: Any, default: Any = None, format_func: Callable[[Any], str] = str) -> None:
+    """After the widget: put its value in the URL (left out when it is the default)."""
+    synced = st.session_state.setdefault("_url_synced", {})
+    if value is None or value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+        synced[param] = None
+    else:
+        text = format_func(value)
+        if st.query_params.get(param) != text:
+            st.query_params[param] = text
+        synced[param] = text
+
+
+def url_text_input(label: str, key: str, param: str, **kwargs: Any) -> str:
+    synced = st.session_state.setdefault("_url_synced", {})
+    url_text = st.query_params.get(param)
+    if filters.url_value_to_apply(url_text, synced.get(param), key in st.session_state):
+        st.session_state[key] = url_text
+    value = st.text_input(label, key=key, **kwargs)
+    url_write(param, value.strip() or None)
+    return value.strip()
+
+
+def url_selectbox(label: str, options: Sequence[Any], key: str, param: str,
+                  format_func: Callable[[Any], str] = str, url_format: Callable[[Any], str] | None = None,
+                  **kwargs: Any) -> Any:
+    """A selectbox whose value is in the URL as `param` (url_format: the text used there, default the label)."""
+    options = list(options)
+    if not options:
+        return None
+    fmt = url_format or format_func
+    url_widget(key, param, options, fmt, options[0])
+    value = st.selectbox(label, options, key=key, format_func=format_func, **kwargs)
+    url_write(param, value, options[0], fmt)
+    return value
+
+
+def go_to(page: str, **params: Any) -> None:
+    """Switch page with page parameters; the sidebar filters travel in their bound URL parameters."""
+    path = PAGES[page][0]
+    clean = {k: str(v) for k, v in params.items() if v is not None}
+    st.session_state.setdefault("_url_synced", {}).update({k: None for k in clean})
+    st.switch_page(path, query_params=clean)
+
+
+# -- charts and tables ---------------------------------------------------------------------------------------------
+def chart(fig: go.Figure, name: str, key: str | None = None, on_select: str | Callable | None = None,
+          selection_mode: str | tuple = "points") -> Any:
+    """Show a figure with its exports (PNG 2×, SVG, PDF rendered server-side only when clicked)."""
+    kwargs: dict[str, Any] = {"theme": None, "config": {**PLOTLY_CONFIG, "toImageButtonOptions": {
+        **PLOTLY_CONFIG["toImageButtonOptions"], "filename": name}}, "key": key}
+    if on_select is not None:
+        kwargs.update(on_select=on_select, selection_mode=selection_mode)
+    event = st.plotly_chart(fig, **kwargs)
+    export_buttons(fig, name, key or name)
+    return event
+
+
+def export_buttons(fig: go.Figure, name: str, key: str) -> None:
+    row = st.container(horizontal=True, gap="small")
+    for fmt, label, tip in (("png", "PNG", "PNG 图片（2 倍分辨率）"), ("svg", "SVG", "SVG 矢量图"), ("pdf", "PDF", "PDF 文件")):
+        row.download_button(
+            label, data=_renderer(fig, fmt), file_name=f"{name}.{fmt}", mime=export.MIME[fmt], help=f"下载{tip}",
+            key=f"dl-{key}-{fmt}", on_click="ignore", icon=":material/download:", type="tertiary",
+        )
+
+
+def _renderer(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
+    def render() -> bytes:
+        return export.figure_bytes(fig, fmt)  # type: ignore[arg-type]
+
+    return render
+
+
+ColumnSpec = Mapping[str, tuple[str, str]]  # column -> (Chinese label, kind)
+
+
+def _column_config(spec: ColumnSpec) -> dict[str, Any]:
+    cc = st.column_config
+    config: dict[str, Any] = {}
+    for col, (label, kind) in spec.items():
+        if kind == "score":
+            config[col] = cc.NumberColumn(label, format="%.2f")
+        elif kind == "pct":
+            config[col] = cc.NumberColumn(label, format="%.1f%%")
+        elif kind == "wan":
+            config[col] = cc.NumberColumn(label, format="%.2f 万元")
+        elif kind == "int":
+            config[col] = cc.NumberColumn(label, format="%d")
+        elif kind == "link":
+            config[col] = cc.LinkColumn(label, display_text="下钻 ›")
+        elif kind == "bool":
+            config[col] = cc.CheckboxColumn(label)
+        elif kind == "long":
+            config[col] = cc.TextColumn(label, width="large")
+        else:
+            config[col] = cc.TextColumn(label)
+    return config
+
+
+def table(df: pd.DataFrame, spec: ColumnSpec, name: str, key: str, *, height: int | str = "auto",
+          on_select: str | None = None, hide_index: bool = True) -> Any:
+    """A table of the columns in `spec` (Chinese headers), with CSV (UTF-8 BOM) and XLSX downloads."""
+    cols = [c for c in spec if c in df.columns]
+    view = df[cols]
+    kwargs: dict[str, Any] = {"column_config": _column_config({c: spec[c] for c in cols}), "hide_index": hide_index,
+                              "key": key, "height": height}
+    if on_select is not None:
+        kwargs.update(on_select=on_select, selection_mode="single-row")
+    event = st.dataframe(view, **kwargs)
+    download = view.drop(columns=[c for c in cols if spec[c][1] == "link"])
+    download = download.rename(columns={c: spec[c][0] for c in download.columns})
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("CSV", data=lambda: export.table_csv(download), file_name=f"{name}.csv",
+                        mime=export.MIME["csv"], key=f"csv-{key}", on_click="ignore", icon=":material/download:",
+                        type="tertiary", help="下载 CSV（UTF-8，Excel 可直接打开）")
+    row.download_button("Excel", data=lambda: export.table_xlsx(download, name), file_name=f"{name}.xlsx",
+                        mime=export.MIME["xlsx"], key=f"xlsx-{key}", on_click="ignore", icon=":material/download:",
+                        type="tertiary", help="下载 Excel 工作簿（.xlsx）")
+    return event
+
+
+def selected_row(event: Any) -> int | None:
+    """The index of the row picked in a selectable table, if any."""
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    return rows[0] if rows else None
+
+
+def selected_points(event: Any) -> list[dict[str, Any]]:
+    try:
+        return list(event.selection.points)
+    except AttributeError:
+        return []
+
+
+def display_path(path: Any) -> str:
+    """A path relative to the project where it lies inside it."""
+    try:
+        return str(paths.ROOT.joinpath(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def source_text(path: Any, line: Any) -> str:
+    """'data/raw/000_0ed4b7e3fbc5b049.txt 第49行' — relative to the project where possible."""
+    if not isinstance(path, str) or not path:
+        return "—"
+    shown = display_path(path)
+    return f"{shown} 第{int(line)}行" if line is not None and not pd.isna(line) else shown
+
+
+def metric(col: Any, label: str, value: str, delta: float | None = None, delta_text: str | None = None,
+           inverse: bool = False, help: str | None = None, description: str | None = None) -> None:
+    """st.metric with a numeric change: no arrow and no colour when nothing changed."""
+    if delta is None or charts.is_missing(delta):
+        col.metric(label, value, help=help)
+        return
+    unchanged = abs(float(delta)) < 1e-9
+    col.metric(label, value, delta=delta_text or charts.fmt_signed(delta, "", ascii_minus=True),
+               delta_color="off" if unchanged else ("inverse" if inverse else "normal"),
+               delta_arrow="off" if unchanged else "auto", delta_description=description, help=help)

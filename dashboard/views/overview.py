@@ -1,0 +1,65 @@
+"""总览: the year's headline figures with changes vs the previous year, grades, and the points lost most."""
+
+import streamlit as st
+
+from dashboard import charts, ui
+
+f, options = ui.current()
+note = ui.note(f, options)
+
+st.title(f"总览 · {f.year}年" if f.year else "总览")
+st.caption(f"口径：{f.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。")
+
+if options.has_real and options.has_demo and f.dataset != "real":
+    real_year = ui.load_options("real", None).latest_year
+
+    def _only_real() -> None:
+        st.session_state["dataset"] = "real"
+        st.session_state["year"] = real_year
+        st.session_state["units"] = []
+
+    c1, c2 = st.columns([5, 1], vertical_alignment="center")
+    c1.info(f"真实样本：{real_year}年的真实自评表（其余为示例数据）。只看真实数据，可查看其扣分指标，如 12345 热线接听率。",
+            icon=":material/verified:")
+    c2.button("只看真实数据", on_click=_only_real, type="primary", width="stretch")
+
+kpis = ui.query("overview_kpis", f).set_index("kpi")
+if f.units:
+    st.caption("总览数字按全部单位统计（单位筛选用于其他页面的图表与表格）。")
+
+
+def show(col, kpi: str, *, digits: int = 2) -> None:
+    if kpi not in kpis.index:
+        col.metric("—", "—")
+        return
+    row = kpis.loc[kpi]
+    unit = row["value_unit"]
+    value = charts.fmt_value(row["value"], unit, digits) if unit in ("分", "%") else \
+        f"{charts.fmt_number(row['value'], digits)}{unit}"
+    ui.metric(col, row["label"], value, row["delta"], inverse=not bool(row["is_higher_better"]),
+              description=f"较{int(row['prev_year'])}年" if not charts.is_missing(row["delta"]) else None)
+
+
+cols = st.columns(6)
+for col, kpi in zip(cols, ("n_units", "n_forms", "mean_total", "mean_execution_rate_pct", "n_lost_points",
+                           "n_findings")):
+    show(col, kpi)
+cols = st.columns(6)
+for col, kpi in zip(cols, ("n_grade_excellent", "n_grade_good", "n_grade_fair", "n_grade_poor",
+                           "n_grade_changed", "points_lost")):
+    show(col, kpi)
+
+left, right = st.columns(2, gap="large")
+with left:
+    grades = ui.query("grade_distribution", f)
+    ui.chart(charts.grade_chart(grades, note=note), f"等级分布_{f.year}", key="overview-grades")
+    ui.scope_caption("grade_distribution", f)
+with right:
+    lost = ui.query("low_scoring_indicators", f)
+    event = ui.chart(charts.watchlist_chart(lost, top=10, note=note), f"扣分最多的指标_{f.year}",
+                     key="overview-lost", on_select="rerun")
+    st.caption("点击条形可打开该指标的下钻页。")
+    points = ui.selected_points(event)
+    if points and points[0].get("customdata"):
+        indicator_id, report_id, unit = points[0]["customdata"][:3]
+        ui.go_to("drilldown", unit=unit, form=int(report_id), indicator=int(indicator_id))

@@ -1,0 +1,150 @@
+"""dashboard/charts.py: pure DataFrame -> figure functions, one theme with a CJK font, Chinese number formats,
+exact values in the hover, one status colour mapping, the 示例数据 marker."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import charts
+from dashboard.db import run_query
+
+
+def layout_font(fig: go.Figure) -> str:
+    return fig.layout.template.layout.font.family
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (291.54, "291.54万元"), (0, "0万元"), (12345.6, "1.23亿元"), (1234.5, "1,234.5万元"), (None, "—"),
+    (float("nan"), "—"),
+])
+def test_money_in_wan_the_chinese_way(value, text):
+    assert charts.fmt_wan(value) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(87, "87%"), (99.53, "99.5%"), (100.0, "100%"), (None, "—")])
+def test_percent(value, text):
+    assert charts.fmt_pct(value) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(93, "93分"), (88.5, "88.5分"), (99.999, "100分")])
+def test_scores(value, text):
+    assert charts.fmt_score(value) == text
+
+
+def test_signed_changes_and_rank_changes():
+    assert charts.fmt_signed(2.5, "分") == "+2.5分"
+    assert charts.fmt_signed(-1, "个") == "−1个"  # a real minus sign in text
+    assert charts.fmt_signed(-1, "", ascii_minus=True) == "-1"  # st.metric reads the direction from '-'
+    assert charts.fmt_signed(0.0, "分") == "0分"
+    assert charts.fmt_rank_change(3) == "↑3"
+    assert charts.fmt_rank_change(-2) == "↓2"
+    assert charts.fmt_rank_change(0) == "持平"
+    assert charts.fmt_rank_change(None) == "—"
+
+
+def test_value_with_unit():
+    assert charts.fmt_value(697600, "件") == "697,600件"
+    assert charts.fmt_value(95, "%") == "95%"
+    assert charts.fmt_exact(87.12345) == "87.1235"
+
+
+def test_unit_status_uses_the_indicator_vocabulary():
+    assert charts.unit_status(1.0) == "lost_points"
+    assert charts.unit_status(0.0, 2) == "target_missed"
+    assert charts.unit_status(0.0) == "ok"
+    assert charts.unit_status(None) == "no_score"
+    assert set(charts.STATUS_COLORS) == set(charts.STATUS_LABELS) == set(charts.STATUS_ORDER)
+
+
+def ranking_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "year": [2022, 2022, 2022], "rank": [1, 2, 2], "unit": ["甲局", "乙局", "丙局"],
+        "metric_value": [99.5, 93.25, 93.25], "n_ranked": [3, 3, 3], "is_tied": [False, True, True],
+        "prev_rank": [2, 1, None], "rank_change": [1, -1, None], "grade": ["优", "优", "优"],
+        "points_lost": [0.0, 6.75, 6.75],
+    })
+
+
+def test_ranking_chart():
+    fig = charts.ranking_chart(ranking_frame(), "computed_total")
+    bar = fig.data[0]
+    assert layout_font(fig).startswith("Noto Sans CJK SC")
+    assert list(bar.y) == ["1. 甲局", "2. 乙局", "2. 丙局"]
+    assert [c[0] for c in bar.customdata] == ["甲局", "乙局", "丙局"]  # a click names the unit
+    assert list(bar.marker.color) == [charts.STATUS_COLORS["ok"], charts.STATUS_COLORS["lost_points"],
+                                      charts.STATUS_COLORS["lost_points"]]
+    assert bar.text[0] == "99.5分  ↑1" and bar.text[1] == "93.25分  ↓1"
+    assert "93.25分" in bar.hovertext[1] and "并列" in bar.hovertext[1]  # exact value in the hover
+    assert fig.layout.xaxis.range[0] == 90  # scores near 100: the axis starts below the minimum, and says so
+    assert "横轴自90起" in fig.layout.xaxis.title.text
+    legend = {t.name for t in fig.data if t.showlegend}
+    assert legend == {"达标", "扣分"}
+
+
+def test_synthetic_marker_is_on_the_figure_itself():
+    fig = charts.ranking_chart(ranking_frame(), "computed_total", note=charts.SYNTHETIC_NOTE)
+    assert fig.layout.title.subtitle.text == charts.SYNTHETIC_NOTE
+    assert fig.layout.margin.t >= 84
+    assert charts.ranking_chart(ranking_frame()).layout.title.subtitle.text is None
+
+
+def test_empty_inputs_give_a_message_not_an_error():
+    empty = ranking_frame().iloc[0:0]
+    fig = charts.ranking_chart(empty)
+    assert "没有" in fig.layout.annotations[0].text
+    assert "没有" in charts.watchlist_chart(pd.DataFrame(columns=["unit", "level3"])).layout.annotations[0].text
+
+
+def test_charts_from_the_sample_queries(sample_con):
+    """Every chart function draws the sample's query rows, with the CJK font and hover text."""
+    q = lambda name, **p: run_query(name, con=sample_con, **p)  # noqa: E731
+    figures = {
+        "ranking": charts.ranking_chart(q("department_ranking", year=2022)),
+        "grades": charts.grade_chart(q("grade_distribution", year=2022)),
+        "histogram": charts.histogram_chart(q("score_distribution", year=2022)),
+        "box": charts.box_chart(q("score_distribution", year=2022)),
+        "scatter": charts.execution_scatter(q("year_over_year", year=2022)),
+        "treemap": charts.drill_treemap(q("drilldown", year=2022)),
+        "indicator": charts.indicator_chart(q("indicator_history", indicator="群众来电咨询接听率")
+                                            .query("form == '政务服务经费'")),
+        "watchlist": charts.watchlist_chart(q("low_scoring_indicators", year=2022)),
+        "findings": charts.findings_chart(q("findings_summary", year=2022)),
+        "total_gap": charts.total_gap_chart(q("total_gap", year=2022)),
+        "leniency": charts.leniency_chart(q("score_check", level="unit")),
+        "trend": charts.year_trend_chart(q("year_over_year"), "unit_total", "分", "历年得分"),
+    }
+    for name, fig in figures.items():
+        assert layout_font(fig).startswith("Noto Sans CJK SC"), name
+        assert fig.data, name
+        assert not fig.layout.annotations or "没有" not in fig.layout.annotations[0].text, name
+
+
+def test_watchlist_chart_puts_the_hotline_with_its_exact_figures(sample_con):
+    rows = run_query("low_scoring_indicators", con=sample_con, year=2022)
+    fig = charts.watchlist_chart(rows)
+    bar = fig.data[0]
+    hotline = next(i for i, label in enumerate(bar.y) if "群众来电咨询接听率" in label)
+    assert "目标：100%" in bar.hovertext[hotline] and "实际：87%" in bar.hovertext[hotline]
+    assert "得分：3/4分" in bar.hovertext[hotline]
+    assert bar.customdata[hotline][0] == rows.loc[hotline, "indicator_id"]  # a click finds the indicator
+
+
+def test_indicator_chart_shows_target_and_actual_in_status_colour(sample_con):
+    rows = run_query("indicator_history", con=sample_con, indicator="群众来电咨询接听率")
+    fig = charts.indicator_chart(rows[rows["form"] == "政务服务经费"])
+    target, actual = fig.data[0], fig.data[1]
+    assert list(target.y) == [100] and list(actual.y) == [87]
+    assert actual.marker.color[0] == charts.STATUS_COLORS["lost_points"]
+    assert fig.layout.yaxis.ticksuffix == "%"
+
+
+def test_treemap_areas_are_the_leaf_weights(sample_con):
+    tree = run_query("drilldown", con=sample_con, year=2022)
+    fig = charts.drill_treemap(tree)
+    t = fig.data[0]
+    leaves = tree["depth"] == 4
+    assert sum(t.values) == pytest.approx(tree.loc[leaves, "weight"].fillna(0).sum())
+    assert t.branchvalues == "remainder"
+    assert set(t.marker.colors) <= set(charts.STATUS_COLORS.values())

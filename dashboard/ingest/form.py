@@ -17,6 +17,7 @@ from dashboard.ingest.vocab import (
     is_section_label,
     level1_name,
     normalize_key,
+    original_span,
 )
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -164,9 +165,7 @@ def parse_form(form: FormSlice, path: str | Path) -> Report:
 def _fill_names(report: Report, meta: _Meta, title: str | None) -> None:
     title_unit = None
     if title:
-        m = _TITLE_UNIT.search(normalize_key(title))
-        if m:
-            title_unit = m.group("unit").strip() or None
+        title_unit = original_span(_TITLE_UNIT, title, "unit")
     report.supervisor = meta.values.get("supervisor")
     report.unit = meta.values.get("unit") or meta.unlabelled_unit or title_unit
     if report.unit is None and report.kind == "department":

@@ -110,6 +110,23 @@ def normalize_key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def original_span(pattern: re.Pattern[str], text: str, group: str) -> str | None:
+    """Match `pattern` against the key of `text` (Simplified, half-width, no spaces) but return the group as it
+    is written in `text`, so a Traditional or full-width name keeps its original characters."""
+    key_chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            continue
+        for k in normalize_key(ch):
+            key_chars.append(k)
+            origin.append(i)
+    m = pattern.search("".join(key_chars))
+    if not m or m.group(group) is None or m.start(group) == m.end(group):
+        return None
+    return text[origin[m.start(group)]: origin[m.end(group) - 1] + 1].strip()
+
+
 _WEIGHT_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 
 

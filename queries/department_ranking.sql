@@ -5,8 +5,8 @@
 -- columns: year, rank, unit_id, unit, dataset, metric, metric_value, is_higher_better, n_ranked, is_tied,
 --   prev_year, prev_rank, prev_metric_value, rank_change, score_basis, dept_report_id, dept_total,
 --   dept_stated_total, dept_computed_total, n_projects, projects_mean_total, projects_mean_stated_total,
---   unit_total, unit_stated_total, grade, execution_rate_pct, points_lost, weight_scored, points_lost_share_pct,
---   n_findings, n_error_findings
+--   unit_total, unit_stated_total, grade, n_forms_weight_off, execution_rate_pct, points_lost, weight_scored,
+--   points_lost_share_pct, n_findings, n_error_findings
 --
 -- $year NULL = the latest year in the filtered data. A unit's figures for a year come from its forms:
 --   unit_total (metric computed_total) = the department form's total (computed, else stated) when the unit has a
@@ -20,18 +20,33 @@
 --     execution lines included, counting items that have both a weight and a score.
 --   findings = the number of validation findings on the unit's forms that year.
 --   grade = unit_total on the grade_scale view (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差; unrounded, so 89.5 is 良).
+--   n_forms_weight_off = the unit's forms whose weights do not add up to 100: their totals (which may exceed
+--   100) are not on the 100-point scale, so a high computed_total rank may be an artefact;
+--   points_lost_share is the weight-normalised view.
 -- rank 1 is the best: the highest value for computed_total, stated_total and execution_rate, the lowest for
 -- points_lost_share and findings. Ties share a rank and the next rank is skipped (standard competition
 -- ranking, "1224"), so a rank is 1 + the number of units strictly better. Units without a value get no rank
 -- and come last. prev_rank is the unit's rank in year − 1 under the same metric and filters;
 -- rank_change = prev_rank − rank (positive = moved up); NULL when the unit was not ranked the year before.
-with forms as (
+with forms_any_year as (
     select *
     from form_facts
     where unit_id is not null
       and year is not null
       and ($dataset is null or dataset = $dataset)
       and ($kind is null or kind = $kind)
+),
+
+chosen_year as (
+    select coalesce($year, max(year)) as year
+    from forms_any_year
+),
+
+-- Only the chosen year and the one before are aggregated.
+forms as (
+    select f.*
+    from forms_any_year f
+    join chosen_year c on f.year = c.year or f.year = c.year - 1
 ),
 
 indicator_points as (
@@ -62,7 +77,8 @@ form_points as (
             + case when f.execution_score is not null then coalesce(f.execution_weight, 0) else 0 end
             as form_weight_scored,
         coalesce(c.n_findings, 0) as form_findings,
-        coalesce(c.n_error_findings, 0) as form_error_findings
+        coalesce(c.n_error_findings, 0) as form_error_findings,
+        case when abs(f.weight_total - 100) > 0.005 then 1 else 0 end as form_weight_off
     from forms f
     left join indicator_points p on p.report_id = f.report_id
     left join finding_counts c on c.report_id = f.report_id
@@ -92,6 +108,7 @@ unit_years as (
         avg(execution_rate_stated_pct) filter (where kind = 'project') as projects_stated_rate_pct,
         sum(form_points_lost) as points_lost,
         sum(form_weight_scored) as weight_scored,
+        cast(sum(form_weight_off) as bigint) as n_forms_weight_off,
         cast(sum(form_findings) as bigint) as n_findings,
         cast(sum(form_error_findings) as bigint) as n_error_findings
     from form_points
@@ -148,11 +165,6 @@ ranked_ties as (
     from ranked r
 ),
 
-chosen_year as (
-    select coalesce($year, max(year)) as year
-    from forms
-),
-
 final as (
     select
         r.year,
@@ -180,6 +192,7 @@ final as (
         r.unit_total,
         r.unit_stated_total,
         g.grade,
+        r.n_forms_weight_off,
         r.execution_rate_pct,
         r.points_lost,
         r.weight_scored,

@@ -16,7 +16,7 @@
 -- full-year of the projects; points_lost_share_pct = Σ (weight − score) / Σ weight × 100 over all forms,
 -- execution lines included. budget_full_year_wan = the department form's full-year budget, else Σ projects'.
 -- prev_* are the unit's figures for year − 1 (NULL when it has no forms that year); *_change = this − prev.
--- $year filters the rows shown, not the data the previous year is read from.
+-- $year keeps that year's rows (its previous year is still read for prev_*).
 with forms as (
     select *
     from form_facts
@@ -25,6 +25,7 @@ with forms as (
       and ($dataset is null or dataset = $dataset)
       and ($unit is null or unit = $unit)
       and ($kind is null or kind = $kind)
+      and ($year is null or year = $year or year = $year - 1)
 ),
 
 indicator_points as (

@@ -299,6 +299,7 @@ def test_ranking_of_the_sample_unit(sample_con):
     assert row["projects_mean_total"] == pytest.approx(301 / 3)
     assert row["projects_mean_stated_total"] == pytest.approx((89 + 88 + 88) / 3)
     assert row["unit_stated_total"] == 88
+    assert row["n_forms_weight_off"] == 2  # department 95, 党支部 106
     # Points lost: 1 + 1 + 1 + 2 + 2 = 7 of weights 95 + 100 + 100 + 106 = 401 (execution lines included).
     assert (row["points_lost"], row["weight_scored"]) == (7, 401)
     assert row["points_lost_share_pct"] == pytest.approx(700 / 401)

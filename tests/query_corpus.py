@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formtext import project_form  # tests/ is on sys.path under both `pytest` and `python -m pytest`
-
 from dashboard.ingest.pipeline import ingest
+from tests.formtext import project_form
 
 EDU = "武威市教育局"
 HEALTH = "武威市卫生健康委员会"

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from query_corpus import DEMO, EDU, HEALTH, TRANSPORT, build_corpus_db
 
 from dashboard.db import QueryError, list_queries, load_query, run_query
+from tests.query_corpus import DEMO, EDU, HEALTH, TRANSPORT, build_corpus_db
 
 SAMPLE_UNIT = "武威市政府政务服务中心"
 REQUIRED = {"indicator_history": {"indicator": "群众满意度"}}

@@ -200,7 +200,7 @@ class Store:
             for r in d.reports:
                 report_id = self._take("report")
                 unit_id, unit = self.units.resolve(r.unit)
-                keys.append((r.kind, r.year, unit_id, r.project or "", report_id))
+                keys.append((r.kind, r.year, unit_id, r.project or "", d.is_synthetic, report_id))
                 self._append_report(tables, r, report_id, source_id, unit_id, unit, d.is_synthetic)
                 res.indicators += len(r.indicators)
                 res.findings += len(r.findings)
@@ -270,15 +270,17 @@ class Store:
         self.con.execute("delete from sources where list_contains(?, path)", [paths])
 
     def _delete_replaced_forms(self, keys: list[tuple]) -> None:
-        """A form already stored from another file is replaced by the copy being loaded."""
+        """A form already stored from another file is replaced by the copy being loaded. Demo forms never
+        replace real ones (nor real ones demo forms): the dataset is part of a form's identity."""
         if not keys:
             return
-        batch = pa.Table.from_pylist([dict(zip(("kind", "year", "unit_id", "project", "report_id"), k))
-                                      for k in keys])
+        names = ("kind", "year", "unit_id", "project", "is_synthetic", "report_id")
+        batch = pa.Table.from_pylist([dict(zip(names, k)) for k in keys])
         self.con.register("_keys", batch)
         where = ("report_id in (select r.report_id from reports r join _keys k on r.kind = k.kind "
                  "and r.year is not distinct from k.year and r.unit_id is not distinct from k.unit_id "
-                 "and coalesce(r.project, '') = k.project)")
+                 "and coalesce(r.project, '') = k.project "
+                 "and coalesce(r.is_synthetic, false) = k.is_synthetic)")
         stale = self.con.execute(f"select distinct source_id from reports where {where}").fetchall()
         self._delete_reports(where, [])
         self.con.unregister("_keys")

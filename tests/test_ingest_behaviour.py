@@ -151,3 +151,21 @@ def test_database_of_an_older_schema_is_refused_not_half_migrated(tmp_path):
     assert not is_current(db)
     with pytest.raises(SchemaOutdated, match="jixiao ingest --rebuild"):
         Store(db)
+
+
+def test_demo_copy_of_a_form_never_replaces_the_real_one(tmp_path):
+    db = tmp_path / "t.duckdb"
+    ingest([write(tmp_path / "real.txt", project_form())], db, workers=1)
+    ingest([write(tmp_path / "copy_示例数据.txt", project_form(hotline_score=4, total=100))], db, workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("select is_synthetic, computed_total from reports order by report_id").fetchall()
+    con.close()
+    assert rows == [(False, 77.0), (True, 78.0)]
+
+
+def test_blank_scores_are_a_finding(tmp_path):
+    text = project_form().replace("\t100%\t87%\t25\t3\t接通率不高\t", "\t100%\t87%\t25\t\t\t")
+    doc = parse_bytes(tmp_path / "f.txt", text.encode())
+    (r,) = doc.reports
+    missing = [f for f in r.findings if f.rule == "missing_score"]
+    assert len(missing) == 1 and missing[0].indicator_seq == 2

@@ -206,11 +206,6 @@ class IndicatorTable:
             values.insert(0, labels.pop()[1])
         if row_unit and len(values) == 2 and is_bare_number(values[1]):
             values[1] += row_unit  # a 度量单位 cell applies to the actual value too
-        if s_at is None:
-            result.findings.append(
-                Finding("missing_score", "warning", f"该行只找到一个分值数字，得分按缺失处理：{row.text}",
-                        source_line=row.line, source_ref=row.ref)
-            )
         return _Cells(labels=labels, values=values, weight=weight, score=score,
                       note=note_cells[0] if note_cells else None, dropped=dropped)
 

@@ -131,6 +131,8 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
     seen: dict[tuple, list[Indicator]] = {}
     for ind in indicators:
         w, s = ind.weight, ind.score
+        if w is not None and s is None:
+            out.append(finding("missing_score", f"有分值 {_fmt(w)}，但得分为空，按缺失处理（未计入重新计算的总分）", ind))
         if w is not None and s is not None:
             if s > w + TOLERANCE or s < 0:
                 out.append(finding("score_out_of_range", f"得分 {_fmt(s)}，分值 {_fmt(w)}", ind))

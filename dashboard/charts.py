@@ -420,17 +420,19 @@ def execution_scatter(df: pd.DataFrame, note: str | None = None, title: str | No
     return fig
 
 
-def execution_rate_chart(df: pd.DataFrame, note: str | None = None, title: str | None = None) -> go.Figure:
+def execution_rate_chart(df: pd.DataFrame, note: str | None = None, title: str | None = None,
+                         projects: bool = True) -> go.Figure:
     """execution_rates rows (one year) -> horizontal bars per unit: the department form's execution rate beside
-    the project forms' pooled rate, highest on top, with the 100% line; the hover says stated or recomputed."""
+    the project forms' pooled rate (unless `projects` is False: a compact chart for many units), highest on top,
+    with the 100% line; the hover says stated or recomputed."""
     title = title or "预算执行率：部门整体与项目"
     rows = df[df["dept_rate_pct"].notna() | df["projects_rate_pct"].notna()].copy()
     if rows.empty:
         return empty_figure("没有可计算执行率的单位", title)
     rows["_rate"] = rows["dept_rate_pct"].fillna(rows["projects_rate_pct"])
     rows = rows.sort_values(["_rate", "unit"], ascending=[False, True], kind="stable")
-    has_projects = rows["projects_rate_pct"].notna().any()
-    fig = _figure(title, note, max(320, 110 + (34 if has_projects else 24) * len(rows)))
+    has_projects = projects and rows["projects_rate_pct"].notna().any()
+    fig = _figure(title, note, max(240, 110 + (34 if has_projects else 24) * len(rows)))
     basis_label = {"computed": "重新计算（执行数 ÷ 全年预算）", "stated": "填报值"}
     series = [("部门整体", "dept_rate_pct", "dept_rate_basis", "dept_full_year_wan", "dept_executed_wan", PRIMARY)]
     if has_projects:
@@ -447,7 +449,7 @@ def execution_rate_chart(df: pd.DataFrame, note: str | None = None, title: str |
                                                          rows[executed])]),
             hoverinfo="text",
         ))
-    values = pd.concat([rows["dept_rate_pct"], rows["projects_rate_pct"]])
+    values = pd.concat([rows["dept_rate_pct"]] + ([rows["projects_rate_pct"]] if has_projects else []))
     floor = _axis_floor(values, "%")
     top = max(float(values.max()), 100.0)
     fig.add_vline(x=100, line=dict(color="#8a99ab", dash="dash", width=1))
@@ -604,6 +606,45 @@ def findings_chart(df: pd.DataFrame, top: int = 15, note: str | None = None, tit
                       yaxis=dict(autorange="reversed", title_text=""),
                       legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, entrywidth=0.5,
                                   entrywidthmode="fraction"))
+    return fig
+
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_COLORS = {"error": STATUS_COLORS["lost_points"], "warning": STATUS_COLORS["target_missed"],
+                   "info": STATUS_COLORS["no_score"]}
+
+
+def findings_rule_chart(df: pd.DataFrame, top: int = 12, note: str | None = None, title: str | None = None
+                        ) -> go.Figure:
+    """findings_summary rows (unit × rule) -> one bar per rule, summed over the units shown, coloured by
+    severity, errors first; the hover says on how many units and forms."""
+    title = title or "核查发现：按问题类型"
+    if df.empty:
+        return empty_figure("没有核查发现", title, height=240)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    rules = (df.groupby(["rule", "severity", "description"], dropna=False)
+             .agg(n=("n_findings", "sum"), units=("unit", "nunique"), forms=("n_forms", "sum")).reset_index())
+    rules["_order"] = rules["severity"].map(rank).fillna(3)
+    rules = rules.sort_values(["_order", "n", "rule"], ascending=[True, False, True], kind="stable").head(top)
+    labels = [d if isinstance(d, str) and d else r for r, d in zip(rules["rule"], rules["description"])]
+    fig = _figure(title, note, max(260, 120 + 30 * len(rules)))
+    fig.add_trace(go.Bar(
+        x=rules["n"], y=labels, orientation="h", showlegend=False,
+        marker=dict(color=[SEVERITY_COLORS.get(s, STATUS_COLORS["no_score"]) for s in rules["severity"]]),
+        text=[f"{int(n)}条" for n in rules["n"]], textposition="outside", cliponaxis=False,
+        hovertext=_hover([[("", lbl), ("级别", SEVERITY_LABELS.get(s, s)), ("发现", f"{int(n)}条"),
+                           ("涉及单位", f"{int(u)}个"), ("涉及表格", f"{int(f)}张")]
+                          for lbl, s, n, u, f in zip(labels, rules["severity"], rules["n"], rules["units"],
+                                                     rules["forms"])]),
+        hoverinfo="text",
+    ))
+    for s in ("error", "warning", "info"):
+        if s in set(rules["severity"]):
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=SEVERITY_LABELS[s],
+                                     marker=dict(color=SEVERITY_COLORS[s], size=11, symbol="square"),
+                                     hoverinfo="skip", showlegend=True))
+    fig.update_layout(xaxis=dict(title_text="核查发现（条）", range=[0, float(rules["n"].max()) * 1.15 + 0.5]),
+                      yaxis=dict(autorange="reversed", title_text="", tickfont=dict(size=12), ticksuffix="  "))
     return fig
 
 

@@ -25,8 +25,10 @@ $(SYSTEM):
 
 system-deps: $(SYSTEM)
 
-run: $(STAMP)
-	$(VENV)/bin/jixiao ingest
+# The dashboard on the default data: data/raw, the demo corpus (generated on first run) and data/uploads; the
+# database is built on first start (or when the schema changed), then http://127.0.0.1:8501 serves the app.
+run: $(STAMP) $(SYSTEM)
+	$(VENV)/bin/jixiao app
 
 test: $(STAMP) $(SYSTEM)
 	$(PY) -m pytest

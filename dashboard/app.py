@@ -6,10 +6,13 @@ multipage app on a fresh server, so a shared link such as /ranking?year=2022 wou
 file's navigation and filters.
 """
 
+import time
+
 import streamlit as st
 
 from dashboard import ui
 
+started = time.perf_counter()
 st.set_page_config(page_title="绩效看板", page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="expanded")
 
@@ -24,4 +27,7 @@ else:
     ui.missing_database_message()
     if page.url_path != "import":
         st.stop()
-page.run()
+try:
+    page.run()
+finally:
+    ui.log_run_time(page.url_path or "overview", time.perf_counter() - started)

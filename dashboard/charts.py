@@ -140,6 +140,12 @@ def fmt_rank_change(x: Any) -> str:
     return f"↑{int(x)}" if x > 0 else f"↓{-int(x)}"
 
 
+def short(text: str, limit: int) -> str:
+    """Text cut to `limit` characters with an ellipsis (axis labels; the hover keeps the whole text)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def metric_value_text(metric: str, x: Any) -> str:
     unit = METRIC_UNITS.get(metric, "")
     if unit == "条":
@@ -211,11 +217,11 @@ def unit_status(points_lost: Any, n_target_missed: Any = 0) -> str:
     return "ok"
 
 
-def _status_legend(fig: go.Figure, statuses: Iterable[str], marker: str = "square") -> None:
+def _status_legend(fig: go.Figure, statuses: Iterable[str], marker: str = "square", prefix: str = "") -> None:
     """Legend entries for the statuses shown (bar charts colour points, not traces)."""
     for s in STATUS_ORDER:
         if s in set(statuses):
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=STATUS_LABELS[s],
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=prefix + STATUS_LABELS[s],
                                      marker=dict(color=STATUS_COLORS[s], size=11, symbol=marker),
                                      hoverinfo="skip", showlegend=True))
 
@@ -293,7 +299,8 @@ def grade_chart(df: pd.DataFrame, note: str | None = None, title: str | None = N
         n = part["n_forms"].fillna(0).astype(int)
         share = part["share_pct"]
         fig.add_trace(go.Bar(
-            x=[f"{g}（{b}）" for g, b in zip(GRADE_ORDER, ("90–100分", "80–89分", "60–79分", "0–59分"))],
+            x=[f"{g}<br><span style='font-size:11px;color:{MUTED_COLOR}'>{b}</span>"
+               for g, b in zip(GRADE_ORDER, ("90–100分", "80–89分", "60–79分", "0–59分"))],
             y=n, name=name, marker_color=color, text=[str(v) for v in n], textposition="outside",
             cliponaxis=False,
             hovertext=_hover([[("", f"{g} · {name}"), ("表格数", f"{v}张"), ("占比", fmt_pct(s))]
@@ -524,10 +531,9 @@ def indicator_chart(df: pd.DataFrame, note: str | None = None, title: str | None
                                                            rows["score"], rows["weight"], statuses)]),
             hoverinfo="text",
         ))
-        low = _axis_floor(pd.concat([rows["actual_value"], rows["target_value"]]), unit if unit == "%" else "")
         top = float(pd.concat([rows["actual_value"], rows["target_value"]]).max())
         fig.update_layout(yaxis=dict(title_text=f"（{unit}）" if unit else "", ticksuffix="%" if unit == "%" else "",
-                                     range=[low or 0, top * 1.12 if top > 0 else 1]))
+                                     range=[0, top * 1.15 if top > 0 else 1]))
     else:
         fig.add_trace(go.Bar(x=years, y=rows["weight"], name="分值", marker_color="#dfe6ee",
                              text=[fmt_score(w) for w in rows["weight"]], textposition="outside", cliponaxis=False,
@@ -543,7 +549,7 @@ def indicator_chart(df: pd.DataFrame, note: str | None = None, title: str | None
             hoverinfo="text",
         ))
         fig.update_layout(yaxis=dict(title_text="（分）", rangemode="tozero"))
-    _status_legend(fig, statuses)
+    _status_legend(fig, statuses, prefix="实际值：" if numeric else "得分：")
     fig.update_layout(barmode="group", bargap=0.35, xaxis=dict(title_text="", type="category"))
     return fig
 
@@ -557,7 +563,8 @@ def watchlist_chart(df: pd.DataFrame, top: int = 15, note: str | None = None, ti
     if rows.empty:
         return empty_figure("没有扣分或未达目标的指标", title)
     fig = _figure(title, note, max(300, 110 + 44 * len(rows)))
-    labels = [f"{i + 1}. {n or '（未命名指标）'}<br><span style='font-size:11px;color:{MUTED_COLOR}'>{u}｜{f}</span>"
+    labels = [f"{i + 1}. {short(n or '（未命名指标）', 16)}<br>"
+              f"<span style='font-size:11px;color:{MUTED_COLOR}'>{short(f'{u}｜{f}', 24)}</span>"
               for i, (u, n, f) in enumerate(zip(rows["unit"], rows["level3"], rows["form"]))]
     statuses = [s if s in STATUS_COLORS else "no_score" for s in rows["status"]]
     fig.add_trace(go.Bar(

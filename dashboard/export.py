@@ -13,6 +13,7 @@ import os
 import shutil
 import threading
 import warnings
+from contextlib import suppress
 from typing import Literal
 
 import pandas as pd
@@ -55,6 +56,13 @@ def start_server() -> bool:
             return False
         _server_started = True
         return True
+
+
+def warm_up() -> None:
+    """Start the browser behind the exports ahead of the first click (the app calls this in a thread)."""
+    if start_server():
+        with suppress(Exception):
+            figure_bytes(go.Figure(go.Bar(x=["预热"], y=[1])), "png", width=100, height=100, scale=1)
 
 
 def figure_bytes(fig: go.Figure, fmt: ImageFormat, *, scale: float | None = None, width: int | None = None,

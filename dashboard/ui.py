@@ -3,6 +3,9 @@ export buttons, tables with CSV / XLSX downloads, URL-synced page widgets and th
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -61,6 +64,15 @@ def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
     return df
 
 
+def log_run_time(page: str, seconds: float) -> None:
+    """With JIXIAO_TIMINGS=1, print the server time of every script run (the browser test reads it)."""
+    if os.environ.get("JIXIAO_TIMINGS"):
+        queries = _timings()
+        print(f"jixiao-timing page={page} run_ms={seconds * 1000:.1f} queries={len(queries)} "
+              f"query_ms={sum(t for _, t in queries) * 1000:.1f}", file=sys.stderr, flush=True)
+    _timings().clear()
+
+
 def clear_caches() -> None:
     """After an import: forget cached results (the generation key would miss them anyway) and free memory."""
     _cached_query.clear()
@@ -101,8 +113,11 @@ def current() -> tuple[Filters, Options]:
     return st.session_state["_filters"]
 
 
-def note(f: Filters, options: Options) -> str | None:
-    """The marker that goes on every chart while synthetic data is in view."""
+def note(f: Filters, options: Options, rows: pd.DataFrame | None = None) -> str | None:
+    """The 示例数据 marker for a chart: when its rows say which dataset they come from, only if demo rows are
+    among them; otherwise whenever synthetic data can be in view under the filters."""
+    if rows is not None and "dataset" in rows.columns:
+        return charts.SYNTHETIC_NOTE if rows["dataset"].isin(["demo", "mixed"]).any() else None
     return charts.SYNTHETIC_NOTE if f.shows_synthetic(options) else None
 
 
@@ -159,15 +174,17 @@ def url_text_input(label: str, key: str, param: str, **kwargs: Any) -> str:
 
 def url_selectbox(label: str, options: Sequence[Any], key: str, param: str,
                   format_func: Callable[[Any], str] = str, url_format: Callable[[Any], str] | None = None,
-                  **kwargs: Any) -> Any:
-    """A selectbox whose value is in the URL as `param` (url_format: the text used there, default the label)."""
+                  pinned: bool = False, **kwargs: Any) -> Any:
+    """A selectbox whose value is in the URL as `param` (url_format: the text used there, default the label).
+    The first option is the default and left out of the URL, unless `pinned` (the default may change with the
+    data, e.g. the first unit, so a shared link names it)."""
     options = list(options)
     if not options:
         return None
     fmt = url_format or format_func
     url_widget(key, param, options, fmt, options[0])
     value = st.selectbox(label, options, key=key, format_func=format_func, **kwargs)
-    url_write(param, value, options[0], fmt)
+    url_write(param, value, None if pinned else options[0], fmt)
     return value
 
 
@@ -180,9 +197,19 @@ def go_to(page: str, **params: Any) -> None:
 
 
 # -- charts and tables ---------------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _warm_exports() -> bool:
+    """Once per server: start kaleido's browser in the background, so the first export is not the slow one."""
+    if os.environ.get("JIXIAO_NO_WARMUP"):
+        return False
+    threading.Thread(target=export.warm_up, name="kaleido-warm-up", daemon=True).start()
+    return True
+
+
 def chart(fig: go.Figure, name: str, key: str | None = None, on_select: str | Callable | None = None,
           selection_mode: str | tuple = "points") -> Any:
     """Show a figure with its exports (PNG 2×, SVG, PDF rendered server-side only when clicked)."""
+    _warm_exports()
     kwargs: dict[str, Any] = {"theme": None, "config": {**PLOTLY_CONFIG, "toImageButtonOptions": {
         **PLOTLY_CONFIG["toImageButtonOptions"], "filename": name}}, "key": key}
     if on_select is not None:

@@ -44,6 +44,7 @@ def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app_env(app_db: Path, monkeypatch: pytest.MonkeyPatch):
     """Every page test reads the session database with fresh caches (cached results leak between AppTests)."""
     monkeypatch.setenv("JIXIAO_DB", str(app_db))
+    monkeypatch.setenv("JIXIAO_NO_WARMUP", "1")  # no export browser behind every AppTest
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

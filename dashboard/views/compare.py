@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import charts, ui
 
 f, options = ui.current()
-note = ui.note(f, options)
 
 st.title("年度对比")
 mode = ui.url_selectbox("对比对象", ["units", "indicator"], key="cmp_mode", param="mode",
@@ -32,7 +31,7 @@ if mode == "units":
     value = c2.selectbox("数值", list(VALUES), format_func=lambda v: VALUES[v][0], key="cmp_value")
     label, unit = VALUES[value]
     shown = history[history["unit"].isin(picked)]
-    ui.chart(charts.year_trend_chart(shown, value, unit, f"各单位历年{label}", note=note,
+    ui.chart(charts.year_trend_chart(shown, value, unit, f"各单位历年{label}", note=ui.note(f, options, shown),
                                      highlight=picked), f"年度对比_{label}", key="cmp-units")
     if not f.units:
         st.caption(f"默认显示{f.year}年得分较上年下降最多的三个单位；可在上方或侧栏选择单位。")
@@ -65,7 +64,7 @@ else:
     history["series"] = history["unit"] + "｜" + history["form"]
     ui.chart(charts.year_trend_chart(history, measure, unit, f"{name}：历年" + ("得分率" if measure == "score_pct"
                                                                              else "实际值"),
-                                     note=note, series="series"), f"指标历年_{name}", key="cmp-indicator")
+                                     note=ui.note(f, options, history), series="series"), f"指标历年_{name}", key="cmp-indicator")
     history["status_label"] = history["status"].map(charts.STATUS_LABELS)
     ui.table(history, {
         "unit": ("单位", "text"),

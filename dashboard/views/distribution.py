@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, ui
 
 f, options = ui.current()
-note = ui.note(f, options)
+note = ui.note(f, options)  # the distributions carry no dataset column
 
 st.title(f"得分分布 · {f.year}年" if f.year else "得分分布")
 c1, c2 = st.columns(2)
@@ -39,7 +39,7 @@ if group_by != "unit":
 
 st.subheader("预算执行率与自评得分")
 units = ui.query("year_over_year", f)
-ui.chart(charts.execution_scatter(units, note=note, title=f"{f.year}年 各单位预算执行率与自评得分（点的大小：全年预算）"),
+ui.chart(charts.execution_scatter(units, note=ui.note(f, options, units), title=f"{f.year}年 各单位预算执行率与自评得分（点的大小：全年预算）"),
          f"执行率与得分_{f.year}", key="dist-scatter")
 
 quantiles = dist.drop_duplicates("group_value")

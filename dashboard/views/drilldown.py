@@ -6,7 +6,6 @@ import streamlit as st
 from dashboard import charts, filters, ui
 
 f, options = ui.current()
-note = ui.note(f, options)
 
 st.title(f"指标下钻 · {f.year}年" if f.year else "指标下钻")
 if not options.units:
@@ -17,7 +16,7 @@ if not options.units:
 units = list(dict.fromkeys([*[u for u in f.units if u in options.units], *options.units]))
 c1, c2, c3 = st.columns([2, 2, 3])
 with c1:
-    unit = ui.url_selectbox("单位", units, key="drill_unit", param="unit")
+    unit = ui.url_selectbox("单位", units, key="drill_unit", param="unit", pinned=True)
 forms = ui.query("grades", f, unit=unit)
 form_names = dict(zip(forms["report_id"], forms["form"]))
 form_kinds = dict(zip(forms["report_id"], forms["kind"]))
@@ -50,7 +49,7 @@ with c3:
 
 scope = f"{unit} {f.year}年" + (f"｜{form_names.get(report_id)}" if report_id is not None else "")
 if indicator_id is None:
-    ui.chart(charts.drill_treemap(tree, note=note, title=f"{scope}：分值结构与扣分"), f"下钻_{unit}_{f.year}",
+    ui.chart(charts.drill_treemap(tree, note=ui.note(f, options, forms), title=f"{scope}：分值结构与扣分"), f"下钻_{unit}_{f.year}",
              key="drill-tree")
     st.caption("面积为分值，颜色为状态：绿色达标，橙色未达目标但未扣分，红色扣分。点击方块逐级展开。")
 else:
@@ -70,7 +69,7 @@ else:
     st.text(str(row["note"]) if isinstance(row["note"], str) and row["note"] else "（未填写）")
     history = ui.query("indicator_history", f, indicator=str(row["indicator"]), unit=unit)
     series = history[history["form"] == row["form"]]
-    ui.chart(charts.indicator_chart(series, note=note, title=f"{unit}｜{row['indicator']}：历年实际值与目标值"
+    ui.chart(charts.indicator_chart(series, note=ui.note(f, options, series), title=f"{unit}｜{row['indicator']}：历年实际值与目标值"
                                     if series["actual_value"].notna().any() else None),
              f"指标_{unit}_{row['indicator']}", key="drill-indicator")
 

@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import charts, ui
 
 f, options = ui.current()
-note = ui.note(f, options)
 
 st.title(f"总览 · {f.year}年" if f.year else "总览")
 st.caption(f"口径：{f.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。")
@@ -49,14 +48,14 @@ for col, kpi in zip(cols, ("n_grade_excellent", "n_grade_good", "n_grade_fair", 
                            "n_grade_changed", "points_lost")):
     show(col, kpi)
 
-left, right = st.columns(2, gap="large")
+left, right = st.columns([2, 3], gap="large")
 with left:
     grades = ui.query("grade_distribution", f)
-    ui.chart(charts.grade_chart(grades, note=note), f"等级分布_{f.year}", key="overview-grades")
+    ui.chart(charts.grade_chart(grades, note=ui.note(f, options)), f"等级分布_{f.year}", key="overview-grades")
     ui.scope_caption("grade_distribution", f)
 with right:
     lost = ui.query("low_scoring_indicators", f)
-    event = ui.chart(charts.watchlist_chart(lost, top=10, note=note), f"扣分最多的指标_{f.year}",
+    event = ui.chart(charts.watchlist_chart(lost, top=10, note=ui.note(f, options, lost)), f"扣分最多的指标_{f.year}",
                      key="overview-lost", on_select="rerun")
     st.caption("点击条形可打开该指标的下钻页。")
     points = ui.selected_points(event)

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, filters, ui
 
 f, options = ui.current()
-note = ui.note(f, options)
+note = ui.note(f, options)  # for the charts whose rows carry no dataset column
 
 st.title(f"数据质量 · {f.year}年" if f.year else "数据质量")
 st.caption("核查发现是导入时按规则自动检查出的问题，原表不作任何修改；“重新计算”为按表内各项得分加总的结果。")
@@ -52,7 +52,7 @@ with tab_totals:
     gaps = ui.query("total_gap", f)
     c1, c2 = st.columns(2, gap="large")
     with c1:
-        ui.chart(charts.total_gap_chart(gaps, note=note, title=f"{f.year}年 填报总分与重新计算总分"),
+        ui.chart(charts.total_gap_chart(gaps, note=ui.note(f, options, gaps), title=f"{f.year}年 填报总分与重新计算总分"),
                  f"总分核对_{f.year}", key="quality-gap")
     with c2:
         grades = ui.query("grade_distribution", f)

@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import charts, ui
 
 f, options = ui.current()
-note = ui.note(f, options)
 
 st.title(f"部门排名 · {f.year}年" if f.year else "部门排名")
 metric = ui.url_selectbox("排名依据", list(charts.METRICS), key="ranking_metric", param="metric",
@@ -15,7 +14,7 @@ st.caption("单位得分：有部门整体自评表的取其总分，否则取�
 
 ranking = ui.query("department_ranking", f, metric=metric)
 title = f"{f.year}年 单位排名：{charts.METRICS[metric]}"
-event = ui.chart(charts.ranking_chart(ranking, metric, note=note, title=title), f"单位排名_{f.year}_{metric}",
+event = ui.chart(charts.ranking_chart(ranking, metric, note=ui.note(f, options, ranking), title=title), f"单位排名_{f.year}_{metric}",
                  key="ranking-chart", on_select="rerun")
 points = ui.selected_points(event)
 if points and points[0].get("customdata"):

@@ -6,7 +6,6 @@ import streamlit as st
 from dashboard import charts, filters, ui
 
 f, options = ui.current()
-note = ui.note(f, options)
 
 st.title(f"低分预警 · {f.year}年" if f.year else "低分预警")
 c1, c2, c3 = st.columns([3, 2, 2])
@@ -38,7 +37,7 @@ ui.metric(m[2], "涉及单位", f"{rows['unit'].nunique()}个")
 ui.metric(m[3], "热线类指标", f"{int(rows['is_hotline'].sum())}个", help="名称、目标或说明中含 热线 / 12345 / 接通率 / 接听率")
 
 title = f"{f.year}年 扣分最多的指标" + (f"（关键词：{keyword}）" if keyword else "")
-event = ui.chart(charts.watchlist_chart(rows, top=15, note=note, title=title), f"低分预警_{f.year}",
+event = ui.chart(charts.watchlist_chart(rows, top=15, note=ui.note(f, options, rows), title=title), f"低分预警_{f.year}",
                  key="watch-chart", on_select="rerun")
 points = ui.selected_points(event)
 if points and points[0].get("customdata"):

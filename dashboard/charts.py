@@ -693,13 +693,17 @@ def total_gap_chart(df: pd.DataFrame, note: str | None = None, title: str | None
 def leniency_chart(df: pd.DataFrame, top: int = 15, note: str | None = None, title: str | None = None
                    ) -> go.Figure:
     """score_check unit rows -> the units whose self-given scores exceed what their own numbers support."""
-    title = title or "自评分与按规则应得分之差（按单位）"
-    rows = df[df["leniency_points"].notna()].sort_values("leniency_points", ascending=False).head(top)
+    title = title or "自评分高于按规则应得分的单位"
+    scored = df[df["leniency_points"].notna()]
+    rows = scored[scored["leniency_points"] > 0.00005].sort_values("leniency_points", ascending=False).head(top)
     if rows.empty:
-        return empty_figure("没有可核对的定量指标", title)
+        message = "没有自评分高于按规则应得分的单位" if len(scored) else "没有可核对的定量指标"
+        return empty_figure(message, title)
     fig = _figure(title, note, max(300, 110 + 28 * len(rows)))
-    colors = [STATUS_COLORS["lost_points"] if v > 0.00005 else STATUS_COLORS["ok"] for v in rows["leniency_points"]]
-    labels = [f"{u}（{int(y)}）" if not is_missing(y) else str(u) for u, y in zip(rows["unit"], rows["year"])]
+    colors = [STATUS_COLORS["lost_points"]] * len(rows)
+    several_years = rows["year"].nunique() > 1
+    labels = [f"{u}（{int(y)}）" if several_years and not is_missing(y) else str(u)
+              for u, y in zip(rows["unit"], rows["year"])]
     fig.add_trace(go.Bar(
         x=rows["leniency_points"], y=labels, orientation="h", showlegend=False, marker_color=colors,
         text=[fmt_signed(v, "分") for v in rows["leniency_points"]], textposition="outside", cliponaxis=False,
@@ -711,7 +715,6 @@ def leniency_chart(df: pd.DataFrame, top: int = 15, note: str | None = None, tit
         hoverinfo="text",
     ))
     top_value = float(rows["leniency_points"].max())
-    fig.update_layout(xaxis=dict(title_text="自评分 − 按规则应得分（分）",
-                                 range=[min(0.0, float(rows["leniency_points"].min())), max(top_value * 1.2, 0.5)]),
+    fig.update_layout(xaxis=dict(title_text="自评分 − 按规则应得分（分）", range=[0, max(top_value * 1.2, 0.5)]),
                       yaxis=dict(autorange="reversed", title_text=""))
     return fig

@@ -46,7 +46,7 @@ def test_a_link_reopens_the_same_view():
 
 def test_only_real_data_button_shows_the_real_sample():
     at = open_page("overview")
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "只看真实数据").click().run()
     assert at.selectbox(key="dataset").value == "real"
     assert at.selectbox(key="year").value == 2022
     assert "群众来电咨询接听率" in chart_text(at)  # one click from the landing page to the hotline

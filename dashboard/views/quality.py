@@ -78,7 +78,7 @@ with tab_scores:
     st.caption("定量指标按表内评分规则应得的分数：“≥目标”得 min(实际 ÷ 目标, 1) × 分值，“≤目标”得 min(目标 ÷ 实际, 1) × 分值。"
                "差值为正表示自评分高于自身数据所支持的分数。")
     check = ui.query("score_check", f, level="unit")
-    ui.chart(charts.leniency_chart(check, note=note, title=f"{f.year}年 自评分与按规则应得分之差（前15个单位）"),
+    ui.chart(charts.leniency_chart(check, note=note, title=f"{f.year}年 自评分高于按规则应得分的单位"),
              f"自评分核对_{f.year}", key="quality-leniency")
     ui.table(check.sort_values("leniency_points", ascending=False), {
         "unit": ("单位", "text"),

@@ -130,9 +130,9 @@ for u in uploads:
                      f"预览_{u.name}_核查发现", key=f"import-findings-{u.name}")
 
 ready = [u for u in uploads if u.doc.error is None and u.sha256 not in known]
-c1, c2, _ = st.columns([1, 1, 4])
-commit = c1.button(f"确认导入（{len(ready)}个文件）", type="primary", disabled=not ready, width="stretch")
-discard = c2.button("放弃", width="stretch")
+row = st.container(horizontal=True, gap="small")
+commit = row.button(f"确认导入（{len(ready)}个文件）", type="primary", disabled=not ready)
+discard = row.button("放弃")
 
 if discard:
     state.pop("import_parsed", None)
@@ -155,7 +155,9 @@ if commit:
         status.update(label="导入完成", state="complete")
     ui.clear_caches()
     failed = f"；失败 {len(result.failed)} 个：{'；'.join(result.failed)}" if result.failed else ""
-    state["import_done"] = (f"已导入 {result.files - len(result.failed) - result.unchanged} 个文件："
+    years = sorted({r.year for u in ready for r in u.doc.reports if r.year})
+    years_text = f"（{'、'.join(map(str, years))}年，可在侧栏“年度”中选择）" if years else ""
+    state["import_done"] = (f"已导入 {result.files - len(result.failed) - result.unchanged} 个文件{years_text}："
                             f"{result.reports} 张自评表、{result.indicators} 个指标、"
                             f"{result.findings} 条核查发现{failed}。"
                             f"各页面已使用新数据；上传的文件保存在 {ui.display_path(uploads_dir())}，重建数据库时会一并导入。")

@@ -168,6 +168,11 @@ def _pct_change(x: Any) -> str:
     return charts.fmt_signed(x, "个百分点", 1)
 
 
+def _money(x: Any) -> str:
+    """An amount in 万元 for a table column headed （万元）: '13,577.40'."""
+    return "—" if charts.is_missing(x) else f"{float(x):,.2f}"
+
+
 def _plain(x: Any, digits: int = 2) -> str:
     return charts.fmt_number(x, digits)
 
@@ -523,13 +528,13 @@ def _execution_table(year: int, execution: pd.DataFrame) -> Table:
     rate_order = execution.assign(_r=execution["dept_rate_pct"].fillna(execution["projects_rate_pct"]))
     for r in rate_order.sort_values(["_r", "unit"], ascending=[False, True], kind="stable").itertuples(index=False):
         basis = {"computed": "重新计算", "stated": "填报值"}.get(r.dept_rate_basis, "—")
-        rows.append([r.unit, _plain(r.dept_full_year_wan), _plain(r.dept_executed_wan),
+        rows.append([r.unit, _money(r.dept_full_year_wan), _money(r.dept_executed_wan),
                      charts.fmt_pct(r.dept_rate_pct), basis, _count(r.n_projects, "个"),
-                     _plain(r.projects_full_year_wan), charts.fmt_pct(r.projects_rate_pct)])
+                     _money(r.projects_full_year_wan), charts.fmt_pct(r.projects_rate_pct)])
     return Table(f"{year}年各单位预算执行情况", [
-        Column("单位", 3.8), Column("部门预算\n（万元）", 2.0, "right"), Column("部门执行数\n（万元）", 2.0, "right"),
-        Column("部门执行率", 1.9, "right"), Column("口径", 1.5, "center"), Column("项目表", 1.3, "right"),
-        Column("项目预算\n（万元）", 2.0, "right"), Column("项目执行率", 1.9, "right"),
+        Column("单位", 4.4), Column("部门预算\n（万元）", 1.9, "right"), Column("部门执行数\n（万元）", 1.9, "right"),
+        Column("部门执行率", 1.8, "right"), Column("口径", 1.4, "center"), Column("项目表", 1.2, "right"),
+        Column("项目预算\n（万元）", 1.9, "right"), Column("项目执行率", 1.8, "right"),
     ], rows, note="金额单位：万元；预算为全年预算数。“口径”指部门执行率取重新计算值还是填报值；“—”表示原表未填写该数。",
                  font_pt=8.5)
 

@@ -127,6 +127,17 @@ def _recolor(element, colors: dict[str, str]) -> None:
                     el.attrib.pop(t, None)
 
 
+def _declare_fonts(doc: DocumentObject) -> None:
+    """Name Word's substitutes for the Noto fonts (微软雅黑, 宋体) in the font table: a reader without Noto CJK
+    then sees a Chinese sans / serif rather than whatever Word picks (charset 86 = GB2312)."""
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    entries = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+        for name, alt, family in ((SANS, "微软雅黑", "swiss"), (SERIF, "宋体", "roman")))
+    part._blob = part.blob.replace(b"</w:fonts>", entries.encode("utf-8") + b"</w:fonts>")
+
+
 def _remove_border(style) -> None:
     ppr = style.element.find(qn("w:pPr"))
     if ppr is not None:
@@ -173,12 +184,26 @@ def _shrink(paragraph: Paragraph) -> None:
         ppr.append(rpr)
 
 
-def _row_flags(tr, header: bool = False) -> None:
-    trpr = tr.get_or_add_trPr()
-    cant = OxmlElement("w:cantSplit")
-    trpr.append(cant)
-    if header:
-        trpr.append(OxmlElement("w:tblHeader"))
+def _header_row(tr) -> None:
+    """Repeat the row on every page the table runs onto. No row is marked "can't split": LibreOffice 7.4 then
+    drops the data rows of a table whose header lands at a page foot (the PDF showed an empty table), and a row
+    split over two pages is better than a lost one."""
+    tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _keep_with_next(tc) -> None:
+    for ppr in tc.iter(qn("w:pPr")):
+        _insert_before(ppr, OxmlElement("w:keepNext"), ("w:keepLines", "w:pageBreakBefore", "w:spacing", "w:jc"))
+
+
+def _insert_before(parent, child, successors: tuple[str, ...]) -> None:
+    """Insert `child` before the first of `successors` present (Word is strict about the schema's order)."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
 
 
 def _cell_margins(table: DocxTable, top: int = 30, bottom: int = 30, side: int = 70) -> None:
@@ -189,7 +214,11 @@ def _cell_margins(table: DocxTable, top: int = 30, bottom: int = 30, side: int =
         el.set(qn("w:w"), str(value))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
-    tblpr.append(mar)
+    look = tblpr.find(qn("w:tblLook"))  # schema order: w:tblCellMar comes just before w:tblLook
+    if look is not None:
+        look.addprevious(mar)
+    else:
+        tblpr.append(mar)
 
 
 def _look(table: DocxTable, first_row: bool = True, first_column: bool = False, banded: bool = True) -> None:
@@ -277,6 +306,7 @@ class _Writer:
         self.n_figures = 0
         self.n_sections = 0
         _setup_styles(self.doc)
+        _declare_fonts(self.doc)
         # style ids looked up once: python-docx resolves a style name by scanning every style on each use
         self.style_ids = {name: self.doc.styles[name].style_id for name in (
             "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle", "Caption", "List Bullet", TABLE_STYLE,
@@ -313,7 +343,8 @@ class _Writer:
         section.footer.is_linked_to_previous = False
         pg = OxmlElement("w:pgNumType")
         pg.set(qn("w:start"), "1")
-        section._sectPr.append(pg)
+        _insert_before(section._sectPr, pg, ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                                             "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"))
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if self.c.is_synthetic:
@@ -389,16 +420,18 @@ class _Writer:
         for i, col in enumerate(t.columns):
             table.columns[i].width = Cm(col.width_cm)
         trs = table._tbl.tr_lst
-        _row_flags(trs[0], header=True)
+        _header_row(trs[0])
         for tc, col in zip(trs[0].tc_lst, t.columns):
             _fill_cell(tc, col.header, t.font_pt, "center", bold=True, width_cm=col.width_cm)
+            _keep_with_next(tc)  # the header never ends a page without a row under it
         for r, values in enumerate(t.rows):
             tr = trs[r + 1]
-            _row_flags(tr)
             bold = r in t.emphasis
             for tc, col, value in zip(tr.tc_lst, t.columns, values):
                 _fill_cell(tc, value, t.font_pt, col.align, bold=bold, width_cm=col.width_cm)
         if t.note:
+            for tc in trs[-1].tc_lst:  # the note never starts a page alone: the last row keeps with it
+                _keep_with_next(tc)
             self.note(t.note).paragraph_format.space_before = Pt(3)
         elif spacer:
             self.add().paragraph_format.space_after = Pt(4)
@@ -416,8 +449,6 @@ class _Writer:
         for i in range(2 * pairs_per_row):
             table.columns[i].width = Cm(widths[i % 2])
         trs = table._tbl.tr_lst
-        for tr in trs:
-            _row_flags(tr)
         for idx, (label, value) in enumerate(items):
             tcs = trs[idx // pairs_per_row].tc_lst
             k = 2 * (idx % pairs_per_row)

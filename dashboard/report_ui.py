@@ -41,7 +41,7 @@ def report_button(f: Any, *, key: str = "report") -> None:
     _, files = stored
     for fmt, label in (("docx", "下载 Word"), ("pdf", "下载 PDF")):
         if fmt in files:
-            row.download_button(label, data=files[fmt], file_name=report.file_name(selection, fmt),
+            row.download_button(label, data=files[fmt], file_name=files.file_name(fmt),
                                 mime=report.MIME[fmt], key=f"{key}-{fmt}", on_click="ignore",
                                 icon=":material/download:")
     if "pdf" not in files:

@@ -234,8 +234,9 @@ def test_demo_data_is_marked_on_cover_header_and_charts(corpus_db):
 
 @needs_chromium
 def test_demo_report_docx_carries_the_marker(corpus_db):
-    data = generate_report(ReportSelection(year=2022, units=(DEMO,)), ("docx",), db_path=corpus_db)["docx"]
-    document = docx.Document(io.BytesIO(data))
+    files = generate_report(ReportSelection(year=2022, units=(DEMO,)), ("docx",), db_path=corpus_db)
+    assert files.file_name("docx") == f"绩效分析报告_2022年_{DEMO}_示例数据.docx"  # known once the data is read
+    document = docx.Document(io.BytesIO(files["docx"]))
     text = "\n".join(p.text for p in document.paragraphs)
     assert charts.SYNTHETIC_NOTE in text  # on the cover
     assert charts.SYNTHETIC_NOTE in document.sections[1].header.paragraphs[0].text  # on every page
@@ -274,6 +275,14 @@ def test_selection_from_the_dashboard_filters():
 
 
 # -- the CLI --------------------------------------------------------------------------------------------------------
+@needs_chromium
+def test_cli_names_the_file_after_year_and_scope(sample_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["report", "--units", UNIT, "--db", str(sample_db)])  # latest year, docx
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / f"绩效分析报告_2022年_{UNIT}.docx").exists()
+
+
 @needs_chromium
 def test_cli_writes_the_report(sample_db, tmp_path):
     out = tmp_path / "报告.docx"

@@ -62,3 +62,4 @@ def test_a_view_without_forms_shows_the_reason(app: AppTest):
     app.button(key="report-build").click().run()
     assert not app.exception
     assert "没有自评表" in app.error[0].value
+

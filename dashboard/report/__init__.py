@@ -15,11 +15,12 @@ from dashboard.report.build import (
     MIME,
     ProgressCallback,
     ReportError,
+    ReportFiles,
     file_name,
     generate_report,
     report_bytes,
 )
 from dashboard.report.content import ReportSelection
 
-__all__ = ["FORMATS", "MIME", "ProgressCallback", "ReportError", "ReportSelection", "file_name",
+__all__ = ["FORMATS", "MIME", "ProgressCallback", "ReportError", "ReportFiles", "ReportSelection", "file_name",
            "generate_report", "report_bytes"]

@@ -23,14 +23,29 @@ MAX_CHART_HEIGHT_IN = 8.0  # a tall chart (40 units) is narrowed so it fits one 
 
 ProgressCallback = Callable[[float, str], None]  # (fraction done 0–1, what is being done, in Chinese)
 
-__all__ = ["FORMATS", "MIME", "ProgressCallback", "ReportError", "file_name", "generate_report", "render_chart",
-           "report_bytes"]
+__all__ = ["FORMATS", "MIME", "ProgressCallback", "ReportError", "ReportFiles", "file_name", "generate_report",
+           "render_chart", "report_bytes"]
+
+
+class ReportFiles(dict):
+    """The report's bytes keyed by format ('docx', 'pdf'), with what a download needs: the year reported on and
+    whether synthetic data is in it (both known only once the data is read), and the file names."""
+
+    def __init__(self, files: dict[str, bytes], content: ReportContent):
+        super().__init__(files)
+        self.selection = content.selection
+        self.year = content.year
+        self.is_synthetic = content.is_synthetic
+
+    def file_name(self, fmt: str) -> str:
+        return _name(self.selection, self.year, self.is_synthetic, fmt)
 
 
 def generate_report(selection: ReportSelection, formats: Iterable[str] = FORMATS, *,
                     con: duckdb.DuckDBPyConnection | None = None, db_path: str | Path | None = None,
-                    progress: ProgressCallback | None = None, today: dt.date | None = None) -> dict[str, bytes]:
-    """The report for `selection` in each of `formats` ('docx', 'pdf'), as bytes keyed by format.
+                    progress: ProgressCallback | None = None, today: dt.date | None = None) -> ReportFiles:
+    """The report for `selection` in each of `formats` ('docx', 'pdf'): bytes keyed by format (ReportFiles,
+    a dict that also names the files).
 
     Reads through `con` (e.g. a cursor of the app's read-only connection) or opens `db_path` read-only (default:
     the project database). `progress(fraction, message)` is called as the work advances. The PDF is the .docx
@@ -61,7 +76,7 @@ def generate_report(selection: ReportSelection, formats: Iterable[str] = FORMATS
         report(0.78, "转换为 PDF（LibreOffice）")
         out["pdf"] = docx_to_pdf(docx)
     report(1.0, "完成")
-    return {f: out[f] for f in wanted}
+    return ReportFiles({f: out[f] for f in wanted}, content)
 
 
 def report_bytes(selection: ReportSelection, fmt: str, **kwargs) -> bytes:
@@ -69,16 +84,19 @@ def report_bytes(selection: ReportSelection, fmt: str, **kwargs) -> bytes:
     return generate_report(selection, (fmt,), **kwargs)[fmt]
 
 
-def file_name(selection: ReportSelection | ReportContent, fmt: str) -> str:
-    """'绩效分析报告_2022年_武威市政府政务服务中心.docx'; 示例数据 in the name when the selection is the demo data."""
-    s = selection.selection if isinstance(selection, ReportContent) else selection
-    year = selection.year if isinstance(selection, ReportContent) else s.year
+def file_name(selection: ReportSelection, fmt: str) -> str:
+    """'绩效分析报告_2022年_武威市政府政务服务中心.docx', before the data is read (示例数据 in the name when the
+    selection asks for the demo data); ReportFiles.file_name also knows the year and any synthetic data."""
+    return _name(selection, selection.year, selection.dataset == "demo", fmt)
+
+
+def _name(s: ReportSelection, year: int | None, synthetic: bool, fmt: str) -> str:
     parts = ["绩效分析报告", f"{year}年" if year else "最新年度"]
     if len(s.units) == 1:
         parts.append(s.units[0])
     elif s.units:
         parts.append(f"{len(s.units)}个单位")
-    if s.dataset == "demo" or (isinstance(selection, ReportContent) and selection.is_synthetic):
+    if synthetic:
         parts.append("示例数据")
     name = "_".join(parts)
     return re.sub(r'[\\/:*?"<>|\s]+', "", name) + f".{fmt}"

@@ -51,7 +51,7 @@ def report(
 ) -> None:
     """生成绩效分析报告（Word 或 PDF）：图表、排名、扣分指标、数据质量与各单位摘要。"""
     from dashboard.db import QueryError
-    from dashboard.report import ReportError, ReportSelection, file_name, generate_report
+    from dashboard.report import ReportError, ReportSelection, generate_report
 
     console = Console(stderr=True)
     if fmt is None:
@@ -62,9 +62,6 @@ def report(
         raise typer.Exit(code=2)
     selection = ReportSelection(year=year, units=split_units(units), dataset=dataset.value if dataset else None,
                                 kind=kind.value if kind else None, level1=level1)
-    target = out or Path(file_name(selection, fmt.value))
-    if target.suffix == "":
-        target = target.with_suffix(f".{fmt.value}")
     started = time.perf_counter()
     with Progress(TextColumn("[bold]生成报告"), BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
@@ -77,6 +74,9 @@ def report(
             console.print(f"[red]错误[/red]：{escape(str(e))}")
             raise typer.Exit(code=1) from None
     data = files[fmt.value]
+    target = out or Path(files.file_name(fmt.value))
+    if target.suffix == "":
+        target = target.with_suffix(f".{fmt.value}")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     console.print(f"已生成 {escape(str(target))}（{len(data) / 1024:,.0f} KB，用时 {time.perf_counter() - started:.1f} 秒）")

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, report_ui, ui
 
 f, options = ui.current()
 
 st.title(f"总览 · {f.year}年" if f.year else "总览")
 st.caption(f"口径：{f.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。")
+report_ui.report_button(f)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
 
 if options.has_real and options.has_demo and f.dataset != "real":
     real_year = ui.load_options("real", None).latest_year

@@ -12,6 +12,7 @@ import io
 import os
 import shutil
 import threading
+import time
 import warnings
 from contextlib import suppress
 from typing import Literal
@@ -58,8 +59,11 @@ def start_server() -> bool:
         return True
 
 
-def warm_up() -> None:
-    """Start the browser behind the exports ahead of the first click (the app calls this in a thread)."""
+def warm_up(delay: float = 0.0) -> None:
+    """Start the browser behind the exports ahead of the first click (the app calls this in a thread, after
+    a delay so the browser start does not compete with the first page for the CPU)."""
+    if delay:
+        time.sleep(delay)
     if start_server():
         with suppress(Exception):
             figure_bytes(go.Figure(go.Bar(x=["预热"], y=[1])), "png", width=100, height=100, scale=1)

@@ -202,7 +202,7 @@ def _warm_exports() -> bool:
     """Once per server: start kaleido's browser in the background, so the first export is not the slow one."""
     if os.environ.get("JIXIAO_NO_WARMUP"):
         return False
-    threading.Thread(target=export.warm_up, name="kaleido-warm-up", daemon=True).start()
+    threading.Thread(target=export.warm_up, args=(10.0,), name="kaleido-warm-up", daemon=True).start()
     return True
 
 

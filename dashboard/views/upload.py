@@ -67,100 +67,104 @@ def parse_all(uploaded: list) -> list[Upload]:
     return out
 
 
-if not files:
+def preview_and_commit(files: list) -> None:
+    """Check the limits, parse and show the preview; commit or discard on the buttons."""
+    kept, refused = check_limits(files)
+    for message in refused:
+        st.error(message, icon=":material/block:")
+    uploads = parse_all(kept)
+    known = set(ui.query("source_files", status="ok")["sha256"]) if ui.database().exists else set()
+
+    overview = pd.DataFrame([{
+        "name": u.name,
+        "status": "解析失败" if u.doc.error else ("已导入过（内容相同）" if u.sha256 in known else "可导入"),
+        "dataset": "示例数据" if u.doc.is_synthetic else "真实数据",
+        "forms": len(u.doc.reports),
+        "indicators": sum(len(r.indicators) for r in u.doc.reports),
+        "findings": sum(len(r.findings) for r in u.doc.reports),
+        "error": u.doc.error or "；".join(u.doc.skipped),
+    } for u in uploads])
+    st.subheader("预览")
+    ui.table(overview, {
+        "name": ("文件", "text"),
+        "status": ("状态", "text"),
+        "dataset": ("数据集", "text"),
+        "forms": ("自评表", "int"),
+        "indicators": ("指标", "int"),
+        "findings": ("核查发现", "int"),
+        "error": ("说明", "long"),
+    }, "导入预览", key="import-files")
+
+    for u in uploads:
+        if u.doc.error or not u.doc.reports:
+            continue
+        with st.expander(f"{u.name}：{len(u.doc.reports)}张自评表", expanded=len(uploads) == 1):
+            forms = pd.DataFrame([{
+                "kind": filters.kind_label(r.kind), "year": r.year, "unit": r.unit, "project": r.project or "—",
+                "indicators": len(r.indicators), "weight_total": r.weight_total, "computed_total": r.computed_total,
+                "stated_total": r.stated_total,
+                "execution_rate": r.execution_rate_pct if r.execution_rate_pct is not None
+                else (r.total_line.execution_rate_stated_pct if r.total_line else None),
+                "lost": sum(1 for i in r.indicators if i.weight is not None and i.score is not None
+                            and i.weight - i.score > 0.00005),
+            } for r in u.doc.reports])
+            ui.table(forms, {
+                "kind": ("类型", "text"), "year": ("年度", "int"), "unit": ("单位", "text"), "project": ("项目", "text"),
+                "indicators": ("指标数", "int"), "weight_total": ("分值合计", "score"),
+                "computed_total": ("重新计算总分", "score"), "stated_total": ("填报总分", "score"),
+                "execution_rate": ("预算执行率", "pct"), "lost": ("扣分指标", "int"),
+            }, f"预览_{u.name}_表格", key=f"import-forms-{u.name}")
+            found = pd.DataFrame([{
+                "form": r.project or "部门整体支出", "severity": SEVERITY.get(x.severity, x.severity),
+                "rule": RULES.get(x.rule, (None, x.rule))[1], "message": x.message, "where": x.source_ref or
+                (f"第{x.source_line}行" if x.source_line else "—"),
+            } for r in u.doc.reports for x in r.findings])
+            if found.empty:
+                st.caption("没有核查发现。")
+            else:
+                st.markdown(f"**核查发现 {len(found)} 条**")
+                ui.table(found, {"form": ("自评表", "text"), "severity": ("级别", "text"), "rule": ("规则", "text"),
+                                 "message": ("说明", "long"), "where": ("位置", "text")},
+                         f"预览_{u.name}_核查发现", key=f"import-findings-{u.name}")
+
+    ready = [u for u in uploads if u.doc.error is None and u.sha256 not in known]
+    row = st.container(horizontal=True, gap="small")
+    commit = row.button(f"确认导入（{len(ready)}个文件）", type="primary", disabled=not ready)
+    discard = row.button("放弃")
+
+    if discard:
+        state.pop("import_parsed", None)
+        state["import_round"] += 1
+        st.rerun()
+
+    if commit:
+        with st.status("正在导入…", expanded=True) as status:
+            bar = st.progress(0.0)
+
+            def step(message: str, fraction: float) -> None:
+                bar.progress(fraction, text=message)
+
+            try:
+                result = commit_uploads(ready, ui.database(), on_step=step)
+            except Exception as e:  # the live database is untouched; say what happened
+                status.update(label="导入失败，数据库未改变", state="error")
+                st.error(f"导入失败：{e}")
+                return
+            status.update(label="导入完成", state="complete")
+        ui.clear_caches()
+        failed = f"；失败 {len(result.failed)} 个：{'；'.join(result.failed)}" if result.failed else ""
+        years = sorted({r.year for u in ready for r in u.doc.reports if r.year})
+        years_text = f"（{'、'.join(map(str, years))}年，可在侧栏“年度”中选择）" if years else ""
+        state["import_done"] = (f"已导入 {result.files - len(result.failed) - result.unchanged} 个文件{years_text}："
+                                f"{result.reports} 张自评表、{result.indicators} 个指标、"
+                                f"{result.findings} 条核查发现{failed}。"
+                                f"各页面已使用新数据；上传的文件保存在 {ui.display_path(uploads_dir())}，重建数据库时会一并导入。")
+        state.pop("import_parsed", None)
+        state["import_round"] += 1
+        st.rerun()
+
+
+if files:
+    preview_and_commit(files)
+else:
     state.pop("import_parsed", None)
-    st.stop()
-
-kept, refused = check_limits(files)
-for message in refused:
-    st.error(message, icon=":material/block:")
-uploads = parse_all(kept)
-known = set(ui.query("source_files", status="ok")["sha256"]) if ui.database().exists else set()
-
-overview = pd.DataFrame([{
-    "name": u.name,
-    "status": "解析失败" if u.doc.error else ("已导入过（内容相同）" if u.sha256 in known else "可导入"),
-    "dataset": "示例数据" if u.doc.is_synthetic else "真实数据",
-    "forms": len(u.doc.reports),
-    "indicators": sum(len(r.indicators) for r in u.doc.reports),
-    "findings": sum(len(r.findings) for r in u.doc.reports),
-    "error": u.doc.error or "；".join(u.doc.skipped),
-} for u in uploads])
-st.subheader("预览")
-ui.table(overview, {
-    "name": ("文件", "text"),
-    "status": ("状态", "text"),
-    "dataset": ("数据集", "text"),
-    "forms": ("自评表", "int"),
-    "indicators": ("指标", "int"),
-    "findings": ("核查发现", "int"),
-    "error": ("说明", "long"),
-}, "导入预览", key="import-files")
-
-for u in uploads:
-    if u.doc.error or not u.doc.reports:
-        continue
-    with st.expander(f"{u.name}：{len(u.doc.reports)}张自评表", expanded=len(uploads) == 1):
-        forms = pd.DataFrame([{
-            "kind": filters.kind_label(r.kind), "year": r.year, "unit": r.unit, "project": r.project or "—",
-            "indicators": len(r.indicators), "weight_total": r.weight_total, "computed_total": r.computed_total,
-            "stated_total": r.stated_total,
-            "execution_rate": r.execution_rate_pct if r.execution_rate_pct is not None
-            else (r.total_line.execution_rate_stated_pct if r.total_line else None),
-            "lost": sum(1 for i in r.indicators if i.weight is not None and i.score is not None
-                        and i.weight - i.score > 0.00005),
-        } for r in u.doc.reports])
-        ui.table(forms, {
-            "kind": ("类型", "text"), "year": ("年度", "int"), "unit": ("单位", "text"), "project": ("项目", "text"),
-            "indicators": ("指标数", "int"), "weight_total": ("分值合计", "score"),
-            "computed_total": ("重新计算总分", "score"), "stated_total": ("填报总分", "score"),
-            "execution_rate": ("预算执行率", "pct"), "lost": ("扣分指标", "int"),
-        }, f"预览_{u.name}_表格", key=f"import-forms-{u.name}")
-        found = pd.DataFrame([{
-            "form": r.project or "部门整体支出", "severity": SEVERITY.get(x.severity, x.severity),
-            "rule": RULES.get(x.rule, (None, x.rule))[1], "message": x.message, "where": x.source_ref or
-            (f"第{x.source_line}行" if x.source_line else "—"),
-        } for r in u.doc.reports for x in r.findings])
-        if found.empty:
-            st.caption("没有核查发现。")
-        else:
-            st.markdown(f"**核查发现 {len(found)} 条**")
-            ui.table(found, {"form": ("自评表", "text"), "severity": ("级别", "text"), "rule": ("规则", "text"),
-                             "message": ("说明", "long"), "where": ("位置", "text")},
-                     f"预览_{u.name}_核查发现", key=f"import-findings-{u.name}")
-
-ready = [u for u in uploads if u.doc.error is None and u.sha256 not in known]
-row = st.container(horizontal=True, gap="small")
-commit = row.button(f"确认导入（{len(ready)}个文件）", type="primary", disabled=not ready)
-discard = row.button("放弃")
-
-if discard:
-    state.pop("import_parsed", None)
-    state["import_round"] += 1
-    st.rerun()
-
-if commit:
-    with st.status("正在导入…", expanded=True) as status:
-        bar = st.progress(0.0)
-
-        def step(message: str, fraction: float) -> None:
-            bar.progress(fraction, text=message)
-
-        try:
-            result = commit_uploads(ready, ui.database(), on_step=step)
-        except Exception as e:  # the live database is untouched; say what happened
-            status.update(label="导入失败，数据库未改变", state="error")
-            st.error(f"导入失败：{e}")
-            st.stop()
-        status.update(label="导入完成", state="complete")
-    ui.clear_caches()
-    failed = f"；失败 {len(result.failed)} 个：{'；'.join(result.failed)}" if result.failed else ""
-    years = sorted({r.year for u in ready for r in u.doc.reports if r.year})
-    years_text = f"（{'、'.join(map(str, years))}年，可在侧栏“年度”中选择）" if years else ""
-    state["import_done"] = (f"已导入 {result.files - len(result.failed) - result.unchanged} 个文件{years_text}："
-                            f"{result.reports} 张自评表、{result.indicators} 个指标、"
-                            f"{result.findings} 条核查发现{failed}。"
-                            f"各页面已使用新数据；上传的文件保存在 {ui.display_path(uploads_dir())}，重建数据库时会一并导入。")
-    state.pop("import_parsed", None)
-    state["import_round"] += 1
-    st.rerun()

@@ -243,6 +243,13 @@ def test_demo_report_docx_carries_the_marker(corpus_db):
     assert DEMO in [p.text for p in document.paragraphs if p.style.name == "Heading 2"]  # its one-page summary
 
 
+def test_summary_names_the_top_loser_once(corpus_db):
+    # Corpus 2022, real data: 教育's hotline item lost 20 points (25 − 5), the most of all and alone at the top.
+    lost = gather(ReportSelection(year=2022, dataset="real"), db_path=corpus_db, today=TODAY).summary[2]
+    assert "扣分最多的是武威市教育局“校园安全经费”的“群众来电咨询接听率”，扣20分。" in lost  # not 各扣: one item
+    assert lost.count("群众来电咨询接听率") == 2 and "即为其一（目标100%，实际87%）" in lost
+
+
 def test_several_units_narrow_every_part(corpus_db):
     everything = gather(ReportSelection(year=2022), db_path=corpus_db, today=TODAY)
     units = tuple(p.unit for p in everything.unit_pages[:2])

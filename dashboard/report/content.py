@@ -412,19 +412,24 @@ def _summary(year: int, cur: pd.Series, prev: pd.Series | None, ranking: pd.Data
     lost = (f"{_int(cur['n_indicators'])}个绩效指标中，{_int(cur['n_lost_points'])}个扣分，合计扣"
             f"{_score(cur['points_lost'])}；{_int(cur['n_target_missed'])}个指标的实际值未达到目标值。")
     top_lost = low[low["points_lost"].fillna(0) > 0]
+    named: set[int] = set()
     if len(top_lost):
         most = float(top_lost["points_lost"].max())
         leaders = top_lost[top_lost["points_lost"] == most]
         names = "、".join(f"{where(r.unit)}“{r.form}”的“{_text(r.level3)}”" for r in leaders.head(3).itertuples())
+        named = set(leaders.head(3)["indicator_id"])
         more = f"等{len(leaders)}项" if len(leaders) > 3 else ""
-        lost += f"扣分最多的是{names}{more}，各扣{_score(most)}。"
+        lost += f"扣分最多的是{names}{more}，{'各' if len(leaders) > 1 else ''}扣{_score(most)}。"
     hotline = low[low["is_hotline"].fillna(False).astype(bool) & (low["points_lost"].fillna(0) > 0)]
     if len(hotline):
         h = hotline.iloc[0]
-        lost += (f"12345热线等群众来电类指标扣分{len(hotline)}项，"
-                 + ("扣分最多的是" if len(hotline) > 1 else "即")
-                 + f"{where(h['unit'])}“{h['form']}”的“{_text(h['level3'])}”：目标{_text(h['target_text'])}，"
-                 f"实际{_text(h['actual_text'])}，扣{_score(h['points_lost'])}。")
+        facts = f"目标{_text(h['target_text'])}，实际{_text(h['actual_text'])}"
+        lost += f"12345热线等群众来电类指标扣分{len(hotline)}项，"
+        if h["indicator_id"] in named:  # already named as a top loser: say so instead of naming it twice
+            lost += f"上述“{_text(h['level3'])}”即为其一（{facts}）。"
+        else:
+            lost += (("扣分最多的是" if len(hotline) > 1 else "即")
+                     + f"{where(h['unit'])}“{h['form']}”的“{_text(h['level3'])}”：{facts}，扣{_score(h['points_lost'])}。")
     paragraphs.append(lost)
 
     gaps = totals[totals["abs_total_gap"].fillna(0) > 0.005]

@@ -7,6 +7,7 @@ directory and conversions inside a process are serialized.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -28,8 +29,16 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+_profiles: dict[int, Path] = {}
+
+
 def _profile_dir() -> Path:
-    return Path(tempfile.gettempdir()) / f"jixiao-libreoffice-{os.getuid() if hasattr(os, 'getuid') else 0}-{os.getpid()}"
+    """This process's LibreOffice profile (≈0.5 MB), removed when the process exits."""
+    pid = os.getpid()
+    if pid not in _profiles:
+        _profiles[pid] = Path(tempfile.mkdtemp(prefix="jixiao-libreoffice-"))
+        atexit.register(shutil.rmtree, _profiles[pid], ignore_errors=True)
+    return _profiles[pid]
 
 
 def docx_to_pdf(docx: bytes) -> bytes:

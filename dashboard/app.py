@@ -13,13 +13,16 @@ import streamlit as st
 from dashboard import ui
 
 started = time.perf_counter()
-st.set_page_config(page_title="绩效看板", page_icon=":material/monitoring:", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="绩效看板", page_icon=":material/monitoring:", layout="wide", initial_sidebar_state="expanded"
+)
 
-page = st.navigation([
-    st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == "overview"))
-    for url_path, (path, title, icon) in ui.PAGES.items()
-])
+page = st.navigation(
+    [
+        st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == "overview"))
+        for url_path, (path, title, icon) in ui.PAGES.items()
+    ]
+)
 if ui.database().exists:
     filters, options = ui.sidebar()
     ui.synthetic_banner(filters, options)

@@ -22,8 +22,17 @@ console = Console()
 
 def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     """The command that serves the dashboard (run from the project root, where .streamlit/config.toml is)."""
-    return [sys.executable, "-m", "streamlit", "run", str(paths.ROOT / "dashboard" / "app.py"),
-            "--server.address", address, "--server.port", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(paths.ROOT / "dashboard" / "app.py"),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+    ]
 
 
 def prepare_database(db: Path, *, demo: bool = True, rebuild: bool = False) -> str:
@@ -34,10 +43,18 @@ def prepare_database(db: Path, *, demo: bool = True, rebuild: bool = False) -> s
         with console.status("准备示例数据（首次运行时生成，约需数秒）…"):
             corpus = live.ensure_demo_corpus()
         if corpus is None:
-            console.print("[yellow]未安装示例数据生成器（dashboard.demo），只导入 data/raw 中的真实自评表。[/yellow]")
+            console.print(
+                "[yellow]未安装示例数据生成器（dashboard.demo），只导入 data/raw 中的真实自评表。[/yellow]"
+            )
     sources = [s for s in live.default_sources(db) if demo or s != live.demo_corpus_dir()]
-    with Progress(TextColumn("[bold]导入自评表"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]导入自评表"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("build", total=None)
 
         def on_progress(done: int, total: int) -> None:
@@ -46,9 +63,11 @@ def prepare_database(db: Path, *, demo: bool = True, rebuild: bool = False) -> s
         action, summary = live.build_database(db, sources, rebuild=rebuild, on_progress=on_progress)
     if summary is not None:
         verb = "已建立数据库" if action == "built" else "已更新数据库"
-        console.print(f"{verb} {db}：{summary.ok} 个文件，{summary.reports} 张自评表，{summary.indicators} 个指标，"
-                      f"{summary.findings} 条核查发现" + (f"，[red]{len(summary.failed)} 个文件失败[/red]"
-                                                         if summary.failed else ""))
+        console.print(
+            f"{verb} {db}：{summary.ok} 个文件，{summary.reports} 张自评表，{summary.indicators} 个指标，"
+            f"{summary.findings} 条核查发现"
+            + (f"，[red]{len(summary.failed)} 个文件失败[/red]" if summary.failed else "")
+        )
         for failure in summary.failed:
             console.print(f"[red]失败[/red] {failure.error}")
     else:
@@ -59,7 +78,9 @@ def prepare_database(db: Path, *, demo: bool = True, rebuild: bool = False) -> s
 def app_command(
     port: int = typer.Option(8501, "--port", help="端口"),
     address: str = typer.Option("127.0.0.1", "--address", help="监听地址（默认只在本机可访问）"),
-    db: Path | None = typer.Option(None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"),
+    db: Path | None = typer.Option(
+        None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"
+    ),
     demo: bool = typer.Option(True, "--demo/--no-demo", help="是否包含示例数据（虚构的演示自评表）"),
     rebuild: bool = typer.Option(False, "--rebuild", help="重新导入全部文件、重建数据库"),
     prepare_only: bool = typer.Option(False, "--prepare-only", help="只准备数据库，不启动看板"),

@@ -15,11 +15,14 @@ from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 from dashboard.report.cli import register as register_report_command
 
-app = typer.Typer(help="绩效看板 Jixiao：预算绩效自评表的导入、核查与分析。", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="绩效看板 Jixiao：预算绩效自评表的导入、核查与分析。", no_args_is_help=True, add_completion=False
+)
 console = Console()
 
-DbOption = typer.Option(None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）")
+DbOption = typer.Option(
+    None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"
+)
 
 
 def _db(db: Path | None) -> Path:
@@ -42,11 +45,19 @@ def ingest(
         _db(db).unlink(missing_ok=True)
     targets = list(inputs) if inputs else [paths.RAW_DIR]
     files = expand_paths(targets)
-    with Progress(TextColumn("[bold]导入"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]导入"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("ingest", total=len(files))
         try:
-            summary = run_ingest(targets, _db(db), workers=workers, on_progress=lambda _: progress.advance(task))
+            summary = run_ingest(
+                targets, _db(db), workers=workers, on_progress=lambda _: progress.advance(task)
+            )
         except SchemaOutdated as e:
             console.print(f"[red]{e}[/red]")
             raise typer.Exit(code=2) from e
@@ -54,9 +65,15 @@ def ingest(
     table = Table(title=f"导入结果（{_db(db)}）")
     for col in ("文件成功", "文件失败", "未变化", "其中替换", "自评表", "指标", "核查发现"):
         table.add_column(col, justify="right")
-    table.add_row(str(summary.ok), str(len(summary.failed)), str(summary.count("unchanged")),
-                  str(summary.count("replaced")), str(summary.reports), str(summary.indicators),
-                  str(summary.findings))
+    table.add_row(
+        str(summary.ok),
+        str(len(summary.failed)),
+        str(summary.count("unchanged")),
+        str(summary.count("replaced")),
+        str(summary.reports),
+        str(summary.indicators),
+        str(summary.findings),
+    )
     console.print(table)
     for failure in summary.failed:
         console.print(f"[red]失败[/red] {failure.error}")
@@ -65,8 +82,10 @@ def ingest(
 
 
 @app.command()
-def findings(db: Path | None = DbOption,
-             rule: str | None = typer.Option(None, help="只看某条规则，例如 total_mismatch")) -> None:
+def findings(
+    db: Path | None = DbOption,
+    rule: str | None = typer.Option(None, help="只看某条规则，例如 total_mismatch"),
+) -> None:
     """列出核查发现（按单位、表格、规则）。"""
     from dashboard.db import run_query
 
@@ -75,8 +94,15 @@ def findings(db: Path | None = DbOption,
     for col in ("单位", "年度", "表格", "规则", "级别", "位置", "说明"):
         table.add_column(col, overflow="fold")
     for row in df.astype(object).where(df.notna(), None).itertuples(index=False):
-        table.add_row(row.unit or "", str(row.year or ""), row.form, row.rule, row.severity,
-                      f"{Path(row.path).name}:{row.source_line or ''}", row.message)
+        table.add_row(
+            row.unit or "",
+            str(row.year or ""),
+            row.form,
+            row.rule,
+            row.severity,
+            f"{Path(row.path).name}:{row.source_line or ''}",
+            row.message,
+        )
     console.print(table)
 
 

@@ -47,8 +47,15 @@ class Param:
         """`$metric VARCHAR = 'computed_total' [computed_total|stated_total]`, as in the header."""
         text = f"${self.name} {self.type}"
         if not self.required:
-            text += " = " + ("NULL" if self.default is None else repr(self.default) if isinstance(self.default, str)
-                             else str(self.default).lower() if isinstance(self.default, bool) else str(self.default))
+            text += " = " + (
+                "NULL"
+                if self.default is None
+                else repr(self.default)
+                if isinstance(self.default, str)
+                else str(self.default).lower()
+                if isinstance(self.default, bool)
+                else str(self.default)
+            )
         if self.choices:
             text += " [" + "|".join(self.choices) + "]"
         return text
@@ -118,8 +125,15 @@ def parse_header(name: str, sql: str) -> Query:
             for m in _PARAM.finditer(text):
                 default = m.group("default")
                 choices = tuple(x.strip() for x in (m.group("choices") or "").split("|") if x.strip())
-                params.append(Param(m.group("name"), m.group("type"), _literal(default, m.group("type")),
-                                    default is None, choices))
+                params.append(
+                    Param(
+                        m.group("name"),
+                        m.group("type"),
+                        _literal(default, m.group("type")),
+                        default is None,
+                        choices,
+                    )
+                )
         elif key == "columns":
             section = "columns"
             columns = c.split(":", 1)[1].strip()
@@ -195,15 +209,24 @@ def coerce(value: Any, type_: str) -> Any:
     return value
 
 
-_TYPE_LABELS = {"INTEGER": "整数", "BIGINT": "整数", "DOUBLE": "数值", "FLOAT": "数值", "DECIMAL": "数值",
-                "BOOLEAN": "布尔值（true/false）", "VARCHAR": "文本"}
+_TYPE_LABELS = {
+    "INTEGER": "整数",
+    "BIGINT": "整数",
+    "DOUBLE": "数值",
+    "FLOAT": "数值",
+    "DECIMAL": "数值",
+    "BOOLEAN": "布尔值（true/false）",
+    "VARCHAR": "文本",
+}
 
 
 def bind(query: Query, params: dict[str, Any]) -> dict[str, Any]:
     """The values to bind: given ones converted to their declared types, defaults for the rest."""
     unknown = sorted(set(params) - set(query.param_names))
     if unknown:
-        raise QueryError(f"查询 {query.name} 没有参数 {', '.join(unknown)}（可用：{', '.join(query.param_names) or '无'}）")
+        raise QueryError(
+            f"查询 {query.name} 没有参数 {', '.join(unknown)}（可用：{', '.join(query.param_names) or '无'}）"
+        )
     bound = {}
     for p in query.params:
         if p.name in params:
@@ -211,10 +234,13 @@ def bind(query: Query, params: dict[str, Any]) -> dict[str, Any]:
                 value = coerce(params[p.name], p.type)
             except (ValueError, TypeError, OverflowError):
                 label = _TYPE_LABELS.get(p.type.upper(), p.type)
-                raise QueryError(f"查询 {query.name} 的参数 {p.name} 应为{label}（{p.type}），"
-                                 f"收到 {params[p.name]!r}") from None
+                raise QueryError(
+                    f"查询 {query.name} 的参数 {p.name} 应为{label}（{p.type}），收到 {params[p.name]!r}"
+                ) from None
             if p.choices and value is not None and str(value) not in p.choices:
-                raise QueryError(f"查询 {query.name} 的参数 {p.name} 只能取 {'、'.join(p.choices)}，收到 {value!r}")
+                raise QueryError(
+                    f"查询 {query.name} 的参数 {p.name} 只能取 {'、'.join(p.choices)}，收到 {value!r}"
+                )
             bound[p.name] = value
         elif p.required:
             raise QueryError(f"查询 {query.name} 缺少必填参数 {p.name}（{p.type}）")
@@ -223,14 +249,19 @@ def bind(query: Query, params: dict[str, Any]) -> dict[str, Any]:
     return bound
 
 
-def run_query(name: str, con: duckdb.DuckDBPyConnection | None = None, db_path: str | Path | None = None,
-              **params: Any) -> pd.DataFrame:
+def run_query(
+    name: str, con: duckdb.DuckDBPyConnection | None = None, db_path: str | Path | None = None, **params: Any
+) -> pd.DataFrame:
     """Run queries/<name>.sql with bound parameters and return a DataFrame."""
     return run_query_with(name, params, con=con, db_path=db_path)
 
 
-def run_query_with(name: str, params: Mapping[str, Any], con: duckdb.DuckDBPyConnection | None = None,
-                   db_path: str | Path | None = None) -> pd.DataFrame:
+def run_query_with(
+    name: str,
+    params: Mapping[str, Any],
+    con: duckdb.DuckDBPyConnection | None = None,
+    db_path: str | Path | None = None,
+) -> pd.DataFrame:
     """Like run_query, with the parameters in a mapping (any key, even `name`, is checked against the header)."""
     query = load_query(name)
     bound = bind(query, dict(params))

@@ -25,8 +25,13 @@ ImageFormat = Literal["png", "svg", "pdf"]
 DEFAULT_WIDTH = 1200
 DEFAULT_HEIGHT = 600
 PNG_SCALE = 2
-MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 _render_lock = threading.Lock()
 _server_lock = threading.Lock()
@@ -69,8 +74,14 @@ def warm_up(delay: float = 0.0) -> None:
             figure_bytes(go.Figure(go.Bar(x=["预热"], y=[1])), "png", width=100, height=100, scale=1)
 
 
-def figure_bytes(fig: go.Figure, fmt: ImageFormat, *, scale: float | None = None, width: int | None = None,
-                 height: int | None = None) -> bytes:
+def figure_bytes(
+    fig: go.Figure,
+    fmt: ImageFormat,
+    *,
+    scale: float | None = None,
+    width: int | None = None,
+    height: int | None = None,
+) -> bytes:
     """Render a figure server-side. PNG defaults to scale 2; width/height default to the figure's own size."""
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"不支持的图片格式：{fmt}")
@@ -84,8 +95,9 @@ def figure_bytes(fig: go.Figure, fmt: ImageFormat, *, scale: float | None = None
         return fig.to_image(format=fmt, width=int(width), height=int(height), scale=scale)
 
 
-def figure_png(fig: go.Figure, *, scale: float = PNG_SCALE, width: int | None = None,
-               height: int | None = None) -> bytes:
+def figure_png(
+    fig: go.Figure, *, scale: float = PNG_SCALE, width: int | None = None, height: int | None = None
+) -> bytes:
     return figure_bytes(fig, "png", scale=scale, width=width, height=height)
 
 
@@ -111,12 +123,15 @@ def table_xlsx(df: pd.DataFrame, sheet_name: str = "数据") -> bytes:
         if isinstance(clean[col].dtype, pd.DatetimeTZDtype):
             clean[col] = clean[col].dt.tz_localize(None)
         elif clean[col].dtype == object:
-            clean[col] = clean[col].map(lambda v: "、".join(map(str, v)) if isinstance(v, list | tuple) else v)
+            clean[col] = clean[col].map(
+                lambda v: "、".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
     with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
         clean.to_excel(writer, sheet_name=sheet, index=False)
         book, ws = writer.book, writer.sheets[sheet]
-        header = book.add_format({"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True,
-                                  "valign": "vcenter"})
+        header = book.add_format(
+            {"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+        )
         for i, col in enumerate(clean.columns):
             ws.write(0, i, str(col), header)
             width = max([_text_width(str(col))] + [_text_width(str(v)) for v in clean[col].head(500)])

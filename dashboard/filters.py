@@ -79,8 +79,13 @@ class Filters:
         """The bound parameters `query` declares, filled from the filters; overrides win (None drops one)."""
         declared = set(load_query(query).param_names)
         params: dict[str, Any] = {}
-        candidates = {"dataset": self.dataset, "year": self.year, "kind": self.kind, "level1": self.level1,
-                      "unit": self.unit}
+        candidates = {
+            "dataset": self.dataset,
+            "year": self.year,
+            "kind": self.kind,
+            "level1": self.level1,
+            "unit": self.unit,
+        }
         for name, value in candidates.items():
             if name in declared and value is not None:
                 params[name] = value
@@ -178,8 +183,13 @@ def from_query_params(params: Mapping[str, str | list[str]], options: Options) -
     kind = kinds.get(_first(params.get("kind")) or "")
     level1 = _first(params.get("level1"))
     units = tuple(dict.fromkeys(u for u in _all(params.get("units")) if u in options.units))
-    return Filters(year=year if year is not None else options.latest_year, units=units, kind=kind,
-                   level1=level1 if level1 in options.level1s else None, dataset=dataset)
+    return Filters(
+        year=year if year is not None else options.latest_year,
+        units=units,
+        kind=kind,
+        level1=level1 if level1 in options.level1s else None,
+        dataset=dataset,
+    )
 
 
 def page_link(url_path: str, f: Filters, options: Options, **extra: Any) -> str:
@@ -219,8 +229,14 @@ def render_sidebar(load_options: Callable[[str | None, int | None], Options]) ->
     datasets: list[str | None] = [None, *[d for d in ("real", "demo") if d in all_options.datasets]]
     if len(datasets) > 2:
         _keep_valid(state, "dataset", datasets, None)
-        dataset = sb.selectbox("数据集", datasets, key="dataset", bind="query-params", format_func=dataset_label,
-                               help="真实数据：导入的真实自评表；示例数据：为演示生成的虚构自评表")
+        dataset = sb.selectbox(
+            "数据集",
+            datasets,
+            key="dataset",
+            bind="query-params",
+            format_func=dataset_label,
+            help="真实数据：导入的真实自评表；示例数据：为演示生成的虚构自评表",
+        )
     else:
         dataset = None
 
@@ -234,7 +250,9 @@ def render_sidebar(load_options: Callable[[str | None, int | None], Options]) ->
         kept = [u for u in state["units"] if u in options.units]
         if kept != list(state["units"]):
             state["units"] = kept
-    units = sb.multiselect("单位", list(options.units), key="units", bind="query-params", placeholder="全部单位")
+    units = sb.multiselect(
+        "单位", list(options.units), key="units", bind="query-params", placeholder="全部单位"
+    )
 
     kinds: list[str | None] = [None, *options.kinds]
     _keep_valid(state, "kind", kinds, None)
@@ -242,8 +260,14 @@ def render_sidebar(load_options: Callable[[str | None, int | None], Options]) ->
 
     level1s: list[str | None] = [None, *options.level1s]
     _keep_valid(state, "level1", level1s, None)
-    level1 = sb.selectbox("一级指标", level1s, key="level1", bind="query-params", format_func=level1_label,
-                          help="只影响指标层面的图表（得分分布、指标下钻、低分预警）")
+    level1 = sb.selectbox(
+        "一级指标",
+        level1s,
+        key="level1",
+        bind="query-params",
+        format_func=level1_label,
+        help="只影响指标层面的图表（得分分布、指标下钻、低分预警）",
+    )
 
     sb.button("重置筛选", on_click=_reset, args=(years[0],), width="stretch")
     f = Filters(year=year, units=tuple(units), kind=kind, level1=level1, dataset=dataset)

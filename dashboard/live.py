@@ -188,8 +188,9 @@ def upload_destination(name: str, folder: Path | None = None) -> Path:
     return (folder or uploads_dir()) / base
 
 
-def commit_uploads(uploads: Sequence[Upload], live: LiveDatabase,
-                   on_step: Callable[[str, float], None] | None = None) -> ImportResult:
+def commit_uploads(
+    uploads: Sequence[Upload], live: LiveDatabase, on_step: Callable[[str, float], None] | None = None
+) -> ImportResult:
     """Write the previewed documents into a copy of the database and swap it in; the files are kept under
     data/uploads so a rebuild includes them. On any failure the live database is left as it was."""
     from dashboard.store import Store
@@ -306,9 +307,14 @@ def stale_files(db: Path, files: Iterable[Path]) -> list[Path]:
     return [f for f in files if hashlib.sha256(f.read_bytes()).hexdigest() not in seen]
 
 
-def build_database(db: Path, sources: Sequence[Path], *, rebuild: bool = False,
-                   on_progress: Callable[[int, int], None] | None = None, workers: int | None = None
-                   ) -> tuple[str, Any]:
+def build_database(
+    db: Path,
+    sources: Sequence[Path],
+    *,
+    rebuild: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> tuple[str, Any]:
     """Make `db` hold every form under `sources`: built from scratch when missing, outdated or asked for;
     otherwise only new or changed files are loaded. Always into a copy that is swapped in, so a reader of
     the old file never sees a half-built database. Returns (what was done, the ingest summary or None)."""

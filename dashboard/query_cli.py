@@ -92,10 +92,15 @@ def print_result(df: Any, name: str, fmt: OutputFormat, console: Console) -> Non
 
 def query(
     name: str | None = typer.Argument(None, help="查询名称，即 queries/ 下的文件名（不含 .sql）"),
-    param: list[str] = typer.Option(None, "--param", "-p",
-                                    help="参数，写成 名称=值，可重复；值留空或写 NULL 表示不筛选"),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="输出格式：table、csv 或 json"),
-    db: Path | None = typer.Option(None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"),
+    param: list[str] = typer.Option(
+        None, "--param", "-p", help="参数，写成 名称=值，可重复；值留空或写 NULL 表示不筛选"
+    ),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-f", help="输出格式：table、csv 或 json"
+    ),
+    db: Path | None = typer.Option(
+        None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"
+    ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="最多输出的行数"),
     show_list: bool = typer.Option(False, "--list", "-l", help="列出全部查询、参数及说明"),
 ) -> None:

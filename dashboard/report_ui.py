@@ -19,16 +19,23 @@ def report_button(f: Any, *, key: str = "report") -> None:
     selection = report.ReportSelection.from_filters(f)
     state_key = f"_report_files_{key}"
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    clicked = row.button("生成绩效分析报告", key=f"{key}-build", icon=":material/description:",
-                         help="把当前筛选范围（年度、单位、数据集、表格类型）生成 Word 与 PDF 报告，约需 10–20 秒")
+    clicked = row.button(
+        "生成绩效分析报告",
+        key=f"{key}-build",
+        icon=":material/description:",
+        help="把当前筛选范围（年度、单位、数据集、表格类型）生成 Word 与 PDF 报告，约需 10–20 秒",
+    )
     if clicked:
         formats = ("docx", "pdf") if soffice_path() else ("docx",)
         bar = st.progress(0.0, text="准备生成报告")
         try:
             with ui.database().cursor() as cur:
                 files = report.generate_report(
-                    selection, formats, con=cur,
-                    progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=message))
+                    selection,
+                    formats,
+                    con=cur,
+                    progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=message),
+                )
         except report.ReportError as e:
             bar.empty()
             st.error(str(e))
@@ -41,8 +48,14 @@ def report_button(f: Any, *, key: str = "report") -> None:
     _, files = stored
     for fmt, label in (("docx", "下载 Word"), ("pdf", "下载 PDF")):
         if fmt in files:
-            row.download_button(label, data=files[fmt], file_name=files.file_name(fmt),
-                                mime=report.MIME[fmt], key=f"{key}-{fmt}", on_click="ignore",
-                                icon=":material/download:")
+            row.download_button(
+                label,
+                data=files[fmt],
+                file_name=files.file_name(fmt),
+                mime=report.MIME[fmt],
+                key=f"{key}-{fmt}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
     if "pdf" not in files:
         st.caption("服务器未安装 LibreOffice，只生成了 Word 版（运行 make system-deps 安装后可生成 PDF）。")

@@ -75,12 +75,15 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
-        existing = self.con.execute("select count(*) from information_schema.tables where table_name = 'reports'"
-                                    ).fetchone()[0]
+        existing = self.con.execute(
+            "select count(*) from information_schema.tables where table_name = 'reports'"
+        ).fetchone()[0]
         version = stored_schema_version(self.con)
         if existing and version != schema_version():
             self.con.close()
-            raise SchemaOutdated(f"数据库 {self.path} 由旧版本的表结构生成，请删除该文件后重新导入（jixiao ingest --rebuild）")
+            raise SchemaOutdated(
+                f"数据库 {self.path} 由旧版本的表结构生成，请删除该文件后重新导入（jixiao ingest --rebuild）"
+            )
         self.con.execute(schema_sql())
         self.con.execute("create table if not exists meta (key varchar, value varchar)")
         self.con.execute("delete from meta where key = 'schema_version'")
@@ -151,8 +154,17 @@ class Store:
             self.con.execute("delete from sources where path = ? and status = 'failed'", [d.path])
             self.con.execute(
                 "insert into sources values (?, ?, ?, ?, ?, ?, 'failed', ?, ?, 0, ?)",
-                [self._take("source"), d.path, d.sha256, d.format, d.template, _now(), d.error, d.is_synthetic,
-                 "；".join(d.skipped) or None],
+                [
+                    self._take("source"),
+                    d.path,
+                    d.sha256,
+                    d.format,
+                    d.template,
+                    _now(),
+                    d.error,
+                    d.is_synthetic,
+                    "；".join(d.skipped) or None,
+                ],
             )
             self.con.execute("commit")
         except duckdb.Error:
@@ -162,8 +174,12 @@ class Store:
 
     def _write(self, docs: list[Document]) -> dict[int, DocResult]:
         saved_ids = dict(self.next_id)
-        saved_units = (dict(self.units.by_key), dict(self.units.names),
-                       {k: list(v) for k, v in self.units.aliases.items()}, set(self.units.dirty))
+        saved_units = (
+            dict(self.units.by_key),
+            dict(self.units.names),
+            {k: list(v) for k, v in self.units.aliases.items()},
+            set(self.units.dirty),
+        )
         self.con.execute("begin")
         try:
             results = self._write_in_transaction(docs)
@@ -180,23 +196,48 @@ class Store:
         return results
 
     def _write_in_transaction(self, docs: list[Document]) -> dict[int, DocResult]:
-        tables: dict[str, dict[str, list]] = {name: {} for name in
-                                               ("sources", "reports", "budget_lines", "goals", "indicators",
-                                                "findings", "level1_norms", "report_notes")}
+        tables: dict[str, dict[str, list]] = {
+            name: {}
+            for name in (
+                "sources",
+                "reports",
+                "budget_lines",
+                "goals",
+                "indicators",
+                "findings",
+                "level1_norms",
+                "report_notes",
+            )
+        }
         results: dict[int, DocResult] = {}
         paths = [d.path for d in docs]
-        replaced_paths = {r[0] for r in self.con.execute(
-            "select distinct path from sources where list_contains(?, path) and status <> 'failed'", [paths]
-        ).fetchall()}
+        replaced_paths = {
+            r[0]
+            for r in self.con.execute(
+                "select distinct path from sources where list_contains(?, path) and status <> 'failed'",
+                [paths],
+            ).fetchall()
+        }
         self._delete_sources_at(paths)
         now = _now()
         keys: list[tuple] = []
         for d in docs:
             source_id = self._take("source")
             res = DocResult(d.path, "replaced" if d.path in replaced_paths else "ok", reports=len(d.reports))
-            _append(tables["sources"], source_id=source_id, path=d.path, sha256=d.sha256, format=d.format,
-                    template=d.template, ingested_at=now, status="ok", error=None, is_synthetic=d.is_synthetic,
-                    n_reports=len(d.reports), notes="；".join(d.skipped) or None)
+            _append(
+                tables["sources"],
+                source_id=source_id,
+                path=d.path,
+                sha256=d.sha256,
+                format=d.format,
+                template=d.template,
+                ingested_at=now,
+                status="ok",
+                error=None,
+                is_synthetic=d.is_synthetic,
+                n_reports=len(d.reports),
+                notes="；".join(d.skipped) or None,
+            )
             for r in d.reports:
                 report_id = self._take("report")
                 unit_id, unit = self.units.resolve(r.unit)
@@ -214,49 +255,124 @@ class Store:
                 self.con.unregister("_batch")
         return results
 
-    def _append_report(self, tables: dict[str, dict[str, list]], r: Report, report_id: int, source_id: int,
-                       unit_id: int | None, unit: str | None, synthetic: bool) -> None:
+    def _append_report(
+        self,
+        tables: dict[str, dict[str, list]],
+        r: Report,
+        report_id: int,
+        source_id: int,
+        unit_id: int | None,
+        unit: str | None,
+        synthetic: bool,
+    ) -> None:
         total = r.total_line
-        _append(tables["reports"], report_id=report_id, source_id=source_id, kind=r.kind, year=r.year, unit=unit,
-                unit_id=unit_id, unit_raw=r.unit, supervisor=r.supervisor, project=r.project,
-                project_code=r.project_code, title=r.title, template=r.template,
-                budget_initial=total.initial if total else None,
-                budget_full_year=total.full_year if total else None,
-                budget_executed=total.executed if total else None,
-                execution_rate_stated_pct=total.execution_rate_stated_pct if total else None,
-                execution_rate_pct=r.execution_rate_pct, execution_weight=r.execution_weight,
-                execution_score=r.execution_score, stated_total=r.stated_total,
-                stated_weight_total=r.stated_weight_total, computed_total=r.computed_total,
-                weight_total=r.weight_total, level1_norms_origin=r.level1_norms_origin,
-                source_line=r.source_line, is_synthetic=synthetic, source_ref=r.source_ref)
+        _append(
+            tables["reports"],
+            report_id=report_id,
+            source_id=source_id,
+            kind=r.kind,
+            year=r.year,
+            unit=unit,
+            unit_id=unit_id,
+            unit_raw=r.unit,
+            supervisor=r.supervisor,
+            project=r.project,
+            project_code=r.project_code,
+            title=r.title,
+            template=r.template,
+            budget_initial=total.initial if total else None,
+            budget_full_year=total.full_year if total else None,
+            budget_executed=total.executed if total else None,
+            execution_rate_stated_pct=total.execution_rate_stated_pct if total else None,
+            execution_rate_pct=r.execution_rate_pct,
+            execution_weight=r.execution_weight,
+            execution_score=r.execution_score,
+            stated_total=r.stated_total,
+            stated_weight_total=r.stated_weight_total,
+            computed_total=r.computed_total,
+            weight_total=r.weight_total,
+            level1_norms_origin=r.level1_norms_origin,
+            source_line=r.source_line,
+            is_synthetic=synthetic,
+            source_ref=r.source_ref,
+        )
         for b in r.budget_lines:
-            _append(tables["budget_lines"], report_id=report_id, line=b.line, initial=b.initial,
-                    full_year=b.full_year, executed=b.executed,
-                    execution_rate_stated_pct=b.execution_rate_stated_pct, weight=b.weight, score=b.score,
-                    source_line=b.source_line, source_ref=b.source_ref)
+            _append(
+                tables["budget_lines"],
+                report_id=report_id,
+                line=b.line,
+                initial=b.initial,
+                full_year=b.full_year,
+                executed=b.executed,
+                execution_rate_stated_pct=b.execution_rate_stated_pct,
+                weight=b.weight,
+                score=b.score,
+                source_line=b.source_line,
+                source_ref=b.source_ref,
+            )
         for g in r.goals:
-            _append(tables["goals"], report_id=report_id, seq=g.seq, goal_text=g.goal_text,
-                    outcome_text=g.outcome_text)
+            _append(
+                tables["goals"],
+                report_id=report_id,
+                seq=g.seq,
+                goal_text=g.goal_text,
+                outcome_text=g.outcome_text,
+            )
         first_indicator = self._take("indicator", len(r.indicators))
         ids_by_seq = {}
         for k, i in enumerate(r.indicators):
             ids_by_seq[i.seq] = first_indicator + k
-            _append(tables["indicators"], indicator_id=first_indicator + k, report_id=report_id, seq=i.seq,
-                    level1=i.level1, level2=i.level2, level3=i.level3, target_text=i.target_text,
-                    target_op=i.target_op, target_value=i.target_value, target_unit=i.target_unit,
-                    actual_text=i.actual_text, actual_value=i.actual_value, actual_unit=i.actual_unit,
-                    weight=i.weight, score=i.score, note=i.note, source_line=i.source_line,
-                    raw_text=i.raw_text, target_met=target_met(i), source_ref=i.source_ref)
+            _append(
+                tables["indicators"],
+                indicator_id=first_indicator + k,
+                report_id=report_id,
+                seq=i.seq,
+                level1=i.level1,
+                level2=i.level2,
+                level3=i.level3,
+                target_text=i.target_text,
+                target_op=i.target_op,
+                target_value=i.target_value,
+                target_unit=i.target_unit,
+                actual_text=i.actual_text,
+                actual_value=i.actual_value,
+                actual_unit=i.actual_unit,
+                weight=i.weight,
+                score=i.score,
+                note=i.note,
+                source_line=i.source_line,
+                raw_text=i.raw_text,
+                target_met=target_met(i),
+                source_ref=i.source_ref,
+            )
         for f in r.findings:
-            _append(tables["findings"], finding_id=self._take("finding"), report_id=report_id,
-                    indicator_id=ids_by_seq.get(f.indicator_seq) if f.indicator_seq else None, rule=f.rule,
-                    severity=f.severity, message=f.message, source_line=f.source_line, source_ref=f.source_ref)
+            _append(
+                tables["findings"],
+                finding_id=self._take("finding"),
+                report_id=report_id,
+                indicator_id=ids_by_seq.get(f.indicator_seq) if f.indicator_seq else None,
+                rule=f.rule,
+                severity=f.severity,
+                message=f.message,
+                source_line=f.source_line,
+                source_ref=f.source_ref,
+            )
         for n in r.notes:
-            _append(tables["report_notes"], report_id=report_id, label=n.label, text=n.text,
-                    source_line=n.source_line)
+            _append(
+                tables["report_notes"],
+                report_id=report_id,
+                label=n.label,
+                text=n.text,
+                source_line=n.source_line,
+            )
         for level1, weight in r.level1_norms.items():
-            _append(tables["level1_norms"], report_id=report_id, level1=level1, weight=weight,
-                    origin=r.level1_norms_origin)
+            _append(
+                tables["level1_norms"],
+                report_id=report_id,
+                level1=level1,
+                weight=weight,
+                origin=r.level1_norms_origin,
+            )
 
     def _delete_reports(self, where: str, params: list) -> None:
         ids = f"select report_id from reports where {where}"
@@ -277,10 +393,12 @@ class Store:
         names = ("kind", "year", "unit_id", "project", "is_synthetic", "report_id")
         batch = pa.Table.from_pylist([dict(zip(names, k)) for k in keys])
         self.con.register("_keys", batch)
-        where = ("report_id in (select r.report_id from reports r join _keys k on r.kind = k.kind "
-                 "and r.year is not distinct from k.year and r.unit_id is not distinct from k.unit_id "
-                 "and coalesce(r.project, '') = k.project "
-                 "and coalesce(r.is_synthetic, false) = k.is_synthetic)")
+        where = (
+            "report_id in (select r.report_id from reports r join _keys k on r.kind = k.kind "
+            "and r.year is not distinct from k.year and r.unit_id is not distinct from k.unit_id "
+            "and coalesce(r.project, '') = k.project "
+            "and coalesce(r.is_synthetic, false) = k.is_synthetic)"
+        )
         stale = self.con.execute(f"select distinct source_id from reports where {where}").fetchall()
         self._delete_reports(where, [])
         self.con.unregister("_keys")
@@ -306,9 +424,15 @@ class Store:
         try:
             self.con.execute("delete from findings where list_contains(?, rule)", [list(CROSS_RULES)])
             start = self._take("finding", 0)
-            self.con.execute(_CROSS_SQL, {"start": start, "min_len": COPIED_NOTE_MIN_LENGTH,
-                                          "sev_budget": RULES["project_budget_mismatch"][0],
-                                          "sev_copied": RULES["copied_note"][0]})
+            self.con.execute(
+                _CROSS_SQL,
+                {
+                    "start": start,
+                    "min_len": COPIED_NOTE_MIN_LENGTH,
+                    "sev_budget": RULES["project_budget_mismatch"][0],
+                    "sev_copied": RULES["copied_note"][0],
+                },
+            )
             n = self.con.execute("select count(*) from findings where finding_id >= ?", [start]).fetchone()[0]
             self.next_id["finding"] = start + n
             self.con.execute("commit")

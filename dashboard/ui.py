@@ -47,7 +47,9 @@ def database() -> LiveDatabase:
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _cached_query(db_path: str, generation: str, name: str, items: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+def _cached_query(
+    db_path: str, generation: str, name: str, items: tuple[tuple[str, Any], ...]
+) -> pd.DataFrame:
     return _live(db_path).query(name, dict(items))
 
 
@@ -55,7 +57,9 @@ def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
     """queries/<name>.sql with the filters' parameters (overridden by `params`), cached per parameters and
     database generation; several selected units filter the rows."""
     live = database()
-    bound = f.params_for(name, **params) if f is not None else {k: v for k, v in params.items() if v is not None}
+    bound = (
+        f.params_for(name, **params) if f is not None else {k: v for k, v in params.items() if v is not None}
+    )
     started = time.perf_counter()
     df = _cached_query(str(live.path), live.generation(), name, tuple(sorted(bound.items())))
     _timings().append((name, time.perf_counter() - started))
@@ -68,8 +72,12 @@ def log_run_time(page: str, seconds: float) -> None:
     """With JIXIAO_TIMINGS=1, print the server time of every script run (the browser test reads it)."""
     if os.environ.get("JIXIAO_TIMINGS"):
         queries = _timings()
-        print(f"jixiao-timing page={page} run_ms={seconds * 1000:.1f} queries={len(queries)} "
-              f"query_ms={sum(t for _, t in queries) * 1000:.1f}", file=sys.stderr, flush=True)
+        print(
+            f"jixiao-timing page={page} run_ms={seconds * 1000:.1f} queries={len(queries)} "
+            f"query_ms={sum(t for _, t in queries) * 1000:.1f}",
+            file=sys.stderr,
+            flush=True,
+        )
     _timings().clear()
 
 
@@ -95,8 +103,10 @@ def load_options(dataset: str | None, year: int | None) -> Options:
 
 
 def missing_database_message() -> None:
-    st.error(f"还没有数据库（{database().path}）。请在项目目录运行 `make run`（或 `jixiao app`），它会先导入 "
-             "data/raw 中的自评表和示例数据，再启动看板；也可以在“数据导入”页上传自评表。")
+    st.error(
+        f"还没有数据库（{database().path}）。请在项目目录运行 `make run`（或 `jixiao app`），它会先导入 "
+        "data/raw 中的自评表和示例数据，再启动看板；也可以在“数据导入”页上传自评表。"
+    )
 
 
 # -- filters -------------------------------------------------------------------------------------------------------
@@ -124,8 +134,10 @@ def note(f: Filters, options: Options, rows: pd.DataFrame | None = None) -> str 
 def synthetic_banner(f: Filters, options: Options) -> None:
     if f.shows_synthetic(options):
         real = "；“数据集”选“真实数据”只看真实自评表" if options.has_real else ""
-        st.warning(f"**示例数据**：当前视图包含为演示生成的虚构自评表（文件名带“示例数据”），数字不是真实情况{real}。",
-                   icon=":material/science:")
+        st.warning(
+            f"**示例数据**：当前视图包含为演示生成的虚构自评表（文件名带“示例数据”），数字不是真实情况{real}。",
+            icon=":material/science:",
+        )
 
 
 def scope_caption(name: str, f: Filters) -> None:
@@ -135,8 +147,9 @@ def scope_caption(name: str, f: Filters) -> None:
 
 
 # -- page widgets mirrored in the URL ------------------------------------------------------------------------------
-def url_widget(key: str, param: str, options: Sequence[Any], format_func: Callable[[Any], str] = str,
-               default: Any = None) -> None:
+def url_widget(
+    key: str, param: str, options: Sequence[Any], format_func: Callable[[Any], str] = str, default: Any = None
+) -> None:
     """Before a page widget is drawn: take its value from the URL when a link or a page switch brought one."""
     synced = st.session_state.setdefault("_url_synced", {})
     url_text = st.query_params.get(param)
@@ -172,9 +185,16 @@ def url_text_input(label: str, key: str, param: str, **kwargs: Any) -> str:
     return value.strip()
 
 
-def url_selectbox(label: str, options: Sequence[Any], key: str, param: str,
-                  format_func: Callable[[Any], str] = str, url_format: Callable[[Any], str] | None = None,
-                  pinned: bool = False, **kwargs: Any) -> Any:
+def url_selectbox(
+    label: str,
+    options: Sequence[Any],
+    key: str,
+    param: str,
+    format_func: Callable[[Any], str] = str,
+    url_format: Callable[[Any], str] | None = None,
+    pinned: bool = False,
+    **kwargs: Any,
+) -> Any:
     """A selectbox whose value is in the URL as `param` (url_format: the text used there, default the label).
     The first option is the default and left out of the URL, unless `pinned` (the default may change with the
     data, e.g. the first unit, so a shared link names it)."""
@@ -206,12 +226,23 @@ def _warm_exports() -> bool:
     return True
 
 
-def chart(fig: go.Figure, name: str, key: str | None = None, on_select: str | Callable | None = None,
-          selection_mode: str | tuple = "points") -> Any:
+def chart(
+    fig: go.Figure,
+    name: str,
+    key: str | None = None,
+    on_select: str | Callable | None = None,
+    selection_mode: str | tuple = "points",
+) -> Any:
     """Show a figure with its exports (PNG 2×, SVG, PDF rendered server-side only when clicked)."""
     _warm_exports()
-    kwargs: dict[str, Any] = {"theme": None, "config": {**PLOTLY_CONFIG, "toImageButtonOptions": {
-        **PLOTLY_CONFIG["toImageButtonOptions"], "filename": name}}, "key": key}
+    kwargs: dict[str, Any] = {
+        "theme": None,
+        "config": {
+            **PLOTLY_CONFIG,
+            "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": name},
+        },
+        "key": key,
+    }
     if on_select is not None:
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
     event = st.plotly_chart(fig, **kwargs)
@@ -221,10 +252,21 @@ def chart(fig: go.Figure, name: str, key: str | None = None, on_select: str | Ca
 
 def export_buttons(fig: go.Figure, name: str, key: str) -> None:
     row = st.container(horizontal=True, gap="small")
-    for fmt, label, tip in (("png", "PNG", "PNG 图片（2 倍分辨率）"), ("svg", "SVG", "SVG 矢量图"), ("pdf", "PDF", "PDF 文件")):
+    for fmt, label, tip in (
+        ("png", "PNG", "PNG 图片（2 倍分辨率）"),
+        ("svg", "SVG", "SVG 矢量图"),
+        ("pdf", "PDF", "PDF 文件"),
+    ):
         row.download_button(
-            label, data=_renderer(fig, fmt), file_name=f"{name}.{fmt}", mime=export.MIME[fmt], help=f"下载{tip}",
-            key=f"dl-{key}-{fmt}", on_click="ignore", icon=":material/download:", type="tertiary",
+            label,
+            data=_renderer(fig, fmt),
+            file_name=f"{name}.{fmt}",
+            mime=export.MIME[fmt],
+            help=f"下载{tip}",
+            key=f"dl-{key}-{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+            type="tertiary",
         )
 
 
@@ -261,25 +303,53 @@ def _column_config(spec: ColumnSpec) -> dict[str, Any]:
     return config
 
 
-def table(df: pd.DataFrame, spec: ColumnSpec, name: str, key: str, *, height: int | str = "auto",
-          on_select: str | None = None, hide_index: bool = True) -> Any:
+def table(
+    df: pd.DataFrame,
+    spec: ColumnSpec,
+    name: str,
+    key: str,
+    *,
+    height: int | str = "auto",
+    on_select: str | None = None,
+    hide_index: bool = True,
+) -> Any:
     """A table of the columns in `spec` (Chinese headers), with CSV (UTF-8 BOM) and XLSX downloads."""
     cols = [c for c in spec if c in df.columns]
     view = df[cols]
-    kwargs: dict[str, Any] = {"column_config": _column_config({c: spec[c] for c in cols}), "hide_index": hide_index,
-                              "key": key, "height": height}
+    kwargs: dict[str, Any] = {
+        "column_config": _column_config({c: spec[c] for c in cols}),
+        "hide_index": hide_index,
+        "key": key,
+        "height": height,
+    }
     if on_select is not None:
         kwargs.update(on_select=on_select, selection_mode="single-row")
     event = st.dataframe(view, **kwargs)
     download = view.drop(columns=[c for c in cols if spec[c][1] == "link"])
     download = download.rename(columns={c: spec[c][0] for c in download.columns})
     row = st.container(horizontal=True, gap="small")
-    row.download_button("CSV", data=lambda: export.table_csv(download), file_name=f"{name}.csv",
-                        mime=export.MIME["csv"], key=f"csv-{key}", on_click="ignore", icon=":material/download:",
-                        type="tertiary", help="下载 CSV（UTF-8，Excel 可直接打开）")
-    row.download_button("Excel", data=lambda: export.table_xlsx(download, name), file_name=f"{name}.xlsx",
-                        mime=export.MIME["xlsx"], key=f"xlsx-{key}", on_click="ignore", icon=":material/download:",
-                        type="tertiary", help="下载 Excel 工作簿（.xlsx）")
+    row.download_button(
+        "CSV",
+        data=lambda: export.table_csv(download),
+        file_name=f"{name}.csv",
+        mime=export.MIME["csv"],
+        key=f"csv-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+        type="tertiary",
+        help="下载 CSV（UTF-8，Excel 可直接打开）",
+    )
+    row.download_button(
+        "Excel",
+        data=lambda: export.table_xlsx(download, name),
+        file_name=f"{name}.xlsx",
+        mime=export.MIME["xlsx"],
+        key=f"xlsx-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+        type="tertiary",
+        help="下载 Excel 工作簿（.xlsx）",
+    )
     return event
 
 
@@ -315,13 +385,27 @@ def source_text(path: Any, line: Any) -> str:
     return f"{shown} 第{int(line)}行" if line is not None and not pd.isna(line) else shown
 
 
-def metric(col: Any, label: str, value: str, delta: float | None = None, delta_text: str | None = None,
-           inverse: bool = False, help: str | None = None, description: str | None = None) -> None:
+def metric(
+    col: Any,
+    label: str,
+    value: str,
+    delta: float | None = None,
+    delta_text: str | None = None,
+    inverse: bool = False,
+    help: str | None = None,
+    description: str | None = None,
+) -> None:
     """st.metric with a numeric change: no arrow and no colour when nothing changed."""
     if delta is None or charts.is_missing(delta):
         col.metric(label, value, help=help)
         return
     unchanged = abs(float(delta)) < 1e-9
-    col.metric(label, value, delta=delta_text or charts.fmt_signed(delta, "", ascii_minus=True),
-               delta_color="off" if unchanged else ("inverse" if inverse else "normal"),
-               delta_arrow="off" if unchanged else "auto", delta_description=description, help=help)
+    col.metric(
+        label,
+        value,
+        delta=delta_text or charts.fmt_signed(delta, "", ascii_minus=True),
+        delta_color="off" if unchanged else ("inverse" if inverse else "normal"),
+        delta_arrow="off" if unchanged else "auto",
+        delta_description=description,
+        help=help,
+    )

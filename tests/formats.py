@@ -79,7 +79,9 @@ def write_xlsx(grid: Grid, path: Path, merges: bool = True, sheet_per_form: bool
                         cell.number_format = fmt
         if merges:
             for col, top, bottom in level_merges(part):
-                ws.merge_cells(start_row=top + 1, start_column=col + 1, end_row=bottom + 1, end_column=col + 1)
+                ws.merge_cells(
+                    start_row=top + 1, start_column=col + 1, end_row=bottom + 1, end_column=col + 1
+                )
     wb.save(path)
     return path
 
@@ -148,7 +150,11 @@ def _blocks(grid: Grid) -> list[tuple[str, Grid]]:
         n = len([c for c in row if c.strip()])
         if n == 0:
             continue
-        kind = "table" if len(row) > 1 and (n > 1 or (blocks and blocks[-1][0] == "table" and len(row) > 2)) else "text"
+        kind = (
+            "table"
+            if len(row) > 1 and (n > 1 or (blocks and blocks[-1][0] == "table" and len(row) > 2))
+            else "text"
+        )
         if not blocks or blocks[-1][0] != kind:
             blocks.append((kind, []))
         blocks[-1][1].append(row)
@@ -165,10 +171,12 @@ def write_pdf(grid: Grid, path: Path, font_size: float = 6.5) -> Path:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=font_size, leading=font_size * 1.3,
-                           wordWrap="CJK")
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=20, rightMargin=20, topMargin=20,
-                            bottomMargin=20)
+    style = ParagraphStyle(
+        "cjk", fontName="STSong-Light", fontSize=font_size, leading=font_size * 1.3, wordWrap="CJK"
+    )
+    doc = SimpleDocTemplate(
+        str(path), pagesize=landscape(A4), leftMargin=20, rightMargin=20, topMargin=20, bottomMargin=20
+    )
     story = []
     for kind, rows in _blocks(grid):
         if kind == "text":
@@ -180,8 +188,9 @@ def write_pdf(grid: Grid, path: Path, font_size: float = 6.5) -> Path:
         need = [max(len(r[c]) if c < len(r) else 0 for r in rows) ** 0.5 + 2 for c in range(width)]
         widths = [(landscape(A4)[0] - 40) * n / sum(need) for n in need]
         table = Table(data, colWidths=widths, repeatRows=0)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        table.setStyle(
+            TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+        )
         story.append(table)
     doc.build(story)
     return path
@@ -190,7 +199,9 @@ def write_pdf(grid: Grid, path: Path, font_size: float = 6.5) -> Path:
 def _markup(text: str) -> str:
     from xml.sax.saxutils import escape
 
-    return escape(text).replace("\n", "<br/>").replace("²", "<super>2</super>").replace("³", "<super>3</super>")
+    return (
+        escape(text).replace("\n", "<br/>").replace("²", "<super>2</super>").replace("³", "<super>3</super>")
+    )
 
 
 def write_pipe(grid: Grid, collapse: bool = False) -> str:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 
-def project_form(unit: str = "武威市教育局", year: int = 2022, project: str = "校园安全经费",
-                 supervisor: str = "武威市教育局", hotline_score: int = 3, total: int = 99) -> str:
+def project_form(
+    unit: str = "武威市教育局",
+    year: int = 2022,
+    project: str = "校园安全经费",
+    supervisor: str = "武威市教育局",
+    hotline_score: int = 3,
+    total: int = 99,
+) -> str:
     rows = [
         f"## {year}年{unit}预算项目支出绩效自评表",
         "",

@@ -69,14 +69,18 @@ def corpus_files() -> dict[str, str]:
         "edu_2021.txt": project_form(EDU, 2021, "校园安全经费", EDU, hotline_score=20, total=94),
         "health_2021.txt": project_form(HEALTH, 2021, "公共卫生服务经费", HEALTH, hotline_score=20, total=90),
         "health_2021_blank.txt": without_scores(project_form(HEALTH, 2021, "疫苗冷链经费", HEALTH, total=94)),
-        "transport_2021.txt": project_form(TRANSPORT, 2021, "道路养护经费", TRANSPORT, hotline_score=10, total=84),
+        "transport_2021.txt": project_form(
+            TRANSPORT, 2021, "道路养护经费", TRANSPORT, hotline_score=10, total=84
+        ),
         "edu_2022.txt": project_form(EDU, 2022, "校园安全经费", EDU, hotline_score=5, total=85),
         "health_2022.txt": project_form(HEALTH, 2022, "公共卫生服务经费", HEALTH, hotline_score=25, total=99),
         "transport_2022_dept.txt": department_form(TRANSPORT, 2022, lost=5, total=95),
-        "transport_2022_roads.txt": project_form(TRANSPORT, 2022, "道路养护经费", TRANSPORT, hotline_score=15,
-                                                 total=89),
-        "transport_2022_rural.txt": project_form(TRANSPORT, 2022, "农村公路建设", TRANSPORT, hotline_score=25,
-                                                 total=99),
+        "transport_2022_roads.txt": project_form(
+            TRANSPORT, 2022, "道路养护经费", TRANSPORT, hotline_score=15, total=89
+        ),
+        "transport_2022_rural.txt": project_form(
+            TRANSPORT, 2022, "农村公路建设", TRANSPORT, hotline_score=25, total=99
+        ),
         "示例数据_demo_2022.txt": project_form(DEMO, 2022, "示例项目", DEMO, hotline_score=25, total=99),
     }
 

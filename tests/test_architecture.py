@@ -26,7 +26,8 @@ def imported_modules(path: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     "path",
-    sorted((ROOT / "dashboard" / "ingest").glob("*.py")) + [ROOT / "dashboard" / "db.py", ROOT / "dashboard" / "store.py"],
+    sorted((ROOT / "dashboard" / "ingest").glob("*.py"))
+    + [ROOT / "dashboard" / "db.py", ROOT / "dashboard" / "store.py"],
     ids=lambda p: p.name,
 )
 def test_no_streamlit_below_the_pages(path):

@@ -41,15 +41,29 @@ if not Path(CHROMIUM).exists():
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": [
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1440, "height": 1000}, "accept_downloads": True,
-            "locale": "zh-CN"}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1440, "height": 1000},
+        "accept_downloads": True,
+        "locale": "zh-CN",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +98,24 @@ class Server:
         env = {**os.environ, "JIXIAO_DB": str(db), "JIXIAO_TIMINGS": "1"}
         self._out = open(log, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard/app.py",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -105,9 +134,13 @@ class Server:
     def new_runs(self) -> list[tuple[str, float, float]]:
         """(page, run ms, query ms) of the script runs logged since the last call."""
         text = self.log.read_text(errors="replace")
-        fresh, self._offset = text[self._offset:], len(text)
-        return [(m[1], float(m[2]), float(m[3])) for m in
-                re.finditer(r"jixiao-timing page=(\S+) run_ms=([\d.]+) queries=\d+ query_ms=([\d.]+)", fresh)]
+        fresh, self._offset = text[self._offset :], len(text)
+        return [
+            (m[1], float(m[2]), float(m[3]))
+            for m in re.finditer(
+                r"jixiao-timing page=(\S+) run_ms=([\d.]+) queries=\d+ query_ms=([\d.]+)", fresh
+            )
+        ]
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -137,7 +170,9 @@ class Timings:
 
     def record(self, what: str, client_s: float) -> None:
         runs = self.server.new_runs()
-        self.rows.append((what, sum(r[1] for r in runs), max((r[1] for r in runs), default=0.0), client_s * 1000))
+        self.rows.append(
+            (what, sum(r[1] for r in runs), max((r[1] for r in runs), default=0.0), client_s * 1000)
+        )
 
     def report(self) -> str:
         lines = [f"{'interaction':46s} {'server ms':>10s} {'longest run':>12s} {'browser ms':>11s}"]
@@ -209,7 +244,9 @@ def test_ranking_click_drill_down_to_the_hotline_and_export_png(page, server, ti
     shot(page, "ranking-2022")
 
     ranking = query(demo_db, "department_ranking", year=2022)
-    ranked = ranking[ranking["metric_value"].notna()].sort_values("rank", kind="stable").reset_index(drop=True)
+    ranked = (
+        ranking[ranking["metric_value"].notna()].sort_values("rank", kind="stable").reset_index(drop=True)
+    )
     index = int(ranked.index[ranked["unit"] == SAMPLE_UNIT][0])
     bar = chart.locator(".barlayer .trace").first.locator(".point").nth(index).locator("path")
     bar.scroll_into_view_if_needed()
@@ -244,15 +281,19 @@ def test_ranking_click_drill_down_to_the_hotline_and_export_png(page, server, ti
         page.locator(".js-plotly-plot").first.hover()
         page.locator(".modebar-btn[data-title*='png' i]").first.click()
     shown = page.locator(".js-plotly-plot .main-svg").first.bounding_box()
-    assert png_size(Path(info.value.path()).read_bytes()) == (round(shown["width"]) * 2, round(shown["height"]) * 2)
+    assert png_size(Path(info.value.path()).read_bytes()) == (
+        round(shown["width"]) * 2,
+        round(shown["height"]) * 2,
+    )
 
     started = time.perf_counter()
     with page.expect_download() as info:  # the server-side export (kaleido): the export width, scale 2
         page.locator("[data-testid=stDownloadButton]").get_by_role("button", name="PNG").first.click()
     download = info.value
     data = Path(download.path()).read_bytes()
-    timings.rows.append(("export the indicator chart as PNG (kaleido)", 0.0, 0.0,
-                         (time.perf_counter() - started) * 1000))
+    timings.rows.append(
+        ("export the indicator chart as PNG (kaleido)", 0.0, 0.0, (time.perf_counter() - started) * 1000)
+    )
     assert png_size(data) == (1200 * 2, 420 * 2)  # the export width, the figure's height, scale 2
     assert download.suggested_filename == f"指标_{SAMPLE_UNIT}_{HOTLINE}.png"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -296,7 +337,12 @@ def test_demo_marker_is_visible_with_synthetic_data(page, server, timings):
     if page.get_by_text("只看真实数据").count():  # the demo corpus is there
         assert page.get_by_text("示例数据：当前视图包含").count() == 1
         assert "示例数据" in page.locator(".js-plotly-plot").first.inner_html()
-        act(page, timings, "click 只看真实数据", lambda: page.get_by_role("button", name="只看真实数据").click())
+        act(
+            page,
+            timings,
+            "click 只看真实数据",
+            lambda: page.get_by_role("button", name="只看真实数据").click(),
+        )
         assert page.get_by_text("示例数据：当前视图包含").count() == 0
         assert HOTLINE in page.locator(".js-plotly-plot").nth(1).inner_html()
         shot(page, "overview-real-sample")

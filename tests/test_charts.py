@@ -15,10 +15,17 @@ def layout_font(fig: go.Figure) -> str:
     return fig.layout.template.layout.font.family
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (291.54, "291.54万元"), (0, "0万元"), (12345.6, "1.23亿元"), (1234.5, "1,234.5万元"), (None, "—"),
-    (float("nan"), "—"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (291.54, "291.54万元"),
+        (0, "0万元"),
+        (12345.6, "1.23亿元"),
+        (1234.5, "1,234.5万元"),
+        (None, "—"),
+        (float("nan"), "—"),
+    ],
+)
 def test_money_in_wan_the_chinese_way(value, text):
     assert charts.fmt_wan(value) == text
 
@@ -59,12 +66,20 @@ def test_unit_status_uses_the_indicator_vocabulary():
 
 
 def ranking_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "year": [2022, 2022, 2022], "rank": [1, 2, 2], "unit": ["甲局", "乙局", "丙局"],
-        "metric_value": [99.5, 93.25, 93.25], "n_ranked": [3, 3, 3], "is_tied": [False, True, True],
-        "prev_rank": [2, 1, None], "rank_change": [1, -1, None], "grade": ["优", "优", "优"],
-        "points_lost": [0.0, 6.75, 6.75],
-    })
+    return pd.DataFrame(
+        {
+            "year": [2022, 2022, 2022],
+            "rank": [1, 2, 2],
+            "unit": ["甲局", "乙局", "丙局"],
+            "metric_value": [99.5, 93.25, 93.25],
+            "n_ranked": [3, 3, 3],
+            "is_tied": [False, True, True],
+            "prev_rank": [2, 1, None],
+            "rank_change": [1, -1, None],
+            "grade": ["优", "优", "优"],
+            "points_lost": [0.0, 6.75, 6.75],
+        }
+    )
 
 
 def test_ranking_chart():
@@ -73,8 +88,11 @@ def test_ranking_chart():
     assert layout_font(fig).startswith("Noto Sans CJK SC")
     assert list(bar.y) == ["1. 甲局", "2. 乙局", "2. 丙局"]
     assert [c[0] for c in bar.customdata] == ["甲局", "乙局", "丙局"]  # a click names the unit
-    assert list(bar.marker.color) == [charts.STATUS_COLORS["ok"], charts.STATUS_COLORS["lost_points"],
-                                      charts.STATUS_COLORS["lost_points"]]
+    assert list(bar.marker.color) == [
+        charts.STATUS_COLORS["ok"],
+        charts.STATUS_COLORS["lost_points"],
+        charts.STATUS_COLORS["lost_points"],
+    ]
     assert bar.text[0] == "99.5分  ↑1" and bar.text[1] == "93.25分  ↓1"
     assert "93.25分" in bar.hovertext[1] and "并列" in bar.hovertext[1]  # exact value in the hover
     assert fig.layout.xaxis.range[0] == 90  # scores near 100: the axis starts below the minimum, and says so
@@ -94,7 +112,9 @@ def test_empty_inputs_give_a_message_not_an_error():
     empty = ranking_frame().iloc[0:0]
     fig = charts.ranking_chart(empty)
     assert "没有" in fig.layout.annotations[0].text
-    assert "没有" in charts.watchlist_chart(pd.DataFrame(columns=["unit", "level3"])).layout.annotations[0].text
+    assert (
+        "没有" in charts.watchlist_chart(pd.DataFrame(columns=["unit", "level3"])).layout.annotations[0].text
+    )
 
 
 def test_charts_from_the_sample_queries(sample_con):
@@ -107,8 +127,9 @@ def test_charts_from_the_sample_queries(sample_con):
         "box": charts.box_chart(q("score_distribution", year=2022)),
         "scatter": charts.execution_scatter(q("year_over_year", year=2022)),
         "treemap": charts.drill_treemap(q("drilldown", year=2022)),
-        "indicator": charts.indicator_chart(q("indicator_history", indicator="群众来电咨询接听率")
-                                            .query("form == '政务服务经费'")),
+        "indicator": charts.indicator_chart(
+            q("indicator_history", indicator="群众来电咨询接听率").query("form == '政务服务经费'")
+        ),
         "watchlist": charts.watchlist_chart(q("low_scoring_indicators", year=2022)),
         "findings": charts.findings_chart(q("findings_summary", year=2022)),
         "total_gap": charts.total_gap_chart(q("total_gap", year=2022)),
@@ -154,9 +175,17 @@ def test_leniency_chart_lists_only_units_scoring_above_their_numbers(sample_con)
     sample = run_query("score_check", con=sample_con, level="unit")
     assert (sample["leniency_points"] <= 0).all()
     assert "没有自评分高于" in charts.leniency_chart(sample).layout.annotations[0].text
-    rows = pd.DataFrame({"unit": ["甲局", "乙局", "丙局"], "year": [2022] * 3, "leniency_points": [2.0, -0.5, 0.07],
-                         "self_score": [30, 20, 10], "rule_score": [28, 20.5, 9.93], "n_quantitative": [5, 4, 3],
-                         "n_lenient": [1, 0, 1]})
+    rows = pd.DataFrame(
+        {
+            "unit": ["甲局", "乙局", "丙局"],
+            "year": [2022] * 3,
+            "leniency_points": [2.0, -0.5, 0.07],
+            "self_score": [30, 20, 10],
+            "rule_score": [28, 20.5, 9.93],
+            "n_quantitative": [5, 4, 3],
+            "n_lenient": [1, 0, 1],
+        }
+    )
     bar = charts.leniency_chart(rows).data[0]
     assert list(bar.y) == ["甲局", "丙局"] and list(bar.text) == ["+2分", "+0.07分"]
 

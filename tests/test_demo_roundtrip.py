@@ -22,10 +22,20 @@ from dashboard.ingest.pipeline import ingest
 
 SEED = 7
 # Defects planted far more often than in the default corpus, so that a small corpus carries every rule.
-DENSE = Rates(total_mismatch=0.12, weights_not_100=0.1, score_out_of_range=0.1, duplicate_indicator=0.15,
-              full_score_target_missed=0.12, unexplained_deduction=0.12, missing_budget_cell_department=0.35,
-              missing_budget_cell_project=0.1, execution_rate_mismatch=0.15, project_budget_mismatch=0.3,
-              copied_note_pairs_per_unit=0.2, glued_label=0.03)
+DENSE = Rates(
+    total_mismatch=0.12,
+    weights_not_100=0.1,
+    score_out_of_range=0.1,
+    duplicate_indicator=0.15,
+    full_score_target_missed=0.12,
+    unexplained_deduction=0.12,
+    missing_budget_cell_department=0.35,
+    missing_budget_cell_project=0.1,
+    execution_rate_mismatch=0.15,
+    project_budget_mismatch=0.3,
+    copied_note_pairs_per_unit=0.2,
+    glued_label=0.03,
+)
 YEARS = (2021, 2022, 2023)
 
 
@@ -90,8 +100,14 @@ def test_planted_rules_report_nothing_where_nothing_was_planted(comparison):
 
 
 def test_hotline_indicators_come_back_as_written(corpus_db, truth):
-    want = [(doc["file"], i) for doc in truth["documents"] for f in doc["forms"] if f["kind"] == "department"
-            and f["unit"] == "祁连市政府政务服务中心" for i in f["indicators"] if i["level3"] == "群众来电咨询接听率"]
+    want = [
+        (doc["file"], i)
+        for doc in truth["documents"]
+        for f in doc["forms"]
+        if f["kind"] == "department" and f["unit"] == "祁连市政府政务服务中心"
+        for i in f["indicators"]
+        if i["level3"] == "群众来电咨询接听率"
+    ]
     assert want, "the hotline host reports its answer rate"
     con = duckdb.connect(str(corpus_db), read_only=True)
     try:
@@ -100,9 +116,16 @@ def test_hotline_indicators_come_back_as_written(corpus_db, truth):
                 """select i.target_text, i.target_value, i.target_unit, i.actual_value, i.weight, i.score
                    from indicators i join reports r using (report_id) join sources s using (source_id)
                    where s.path like ? and r.kind = 'department' and i.level3 = '群众来电咨询接听率'""",
-                [f"%{file}"]).fetchone()
-            assert got == (ind["target_text"], ind["target_value"], ind["target_unit"], ind["actual_value"],
-                           ind["weight"], ind["score"])
+                [f"%{file}"],
+            ).fetchone()
+            assert got == (
+                ind["target_text"],
+                ind["target_value"],
+                ind["target_unit"],
+                ind["actual_value"],
+                ind["weight"],
+                ind["score"],
+            )
     finally:
         con.close()
 
@@ -124,10 +147,14 @@ def test_budgets_add_up(truth):
     for doc in truth["documents"]:
         dept, *projects = doc["forms"]
         lines = {b["line"]: b for b in dept["budget_lines"]}
-        mismatch = any(d["rule"] == "project_budget_mismatch" for d in truth["defects"] if d["file"] == doc["file"])
+        mismatch = any(
+            d["rule"] == "project_budget_mismatch" for d in truth["defects"] if d["file"] == doc["file"]
+        )
         total = round(sum(p["budget_full_year"] for p in projects), 2)
         assert (abs(lines["项目支出"]["full_year"] - total) > 0.005) == mismatch
-        assert lines["全年支出"]["full_year"] == pytest.approx(lines["基本支出"]["full_year"] + lines["项目支出"]["full_year"])
+        assert lines["全年支出"]["full_year"] == pytest.approx(
+            lines["基本支出"]["full_year"] + lines["项目支出"]["full_year"]
+        )
         assert 1 <= len(projects) <= 6
 
 
@@ -162,7 +189,9 @@ def test_text_has_the_samples_messiness(texts, truth, comparison):
     assert re.search(r"^\t(部门管理|履职效果|能力建设|服务对象满意度)\t", allt, re.M)
     assert re.search(r"^(数量|质量|时效|成本)指标\t指标\d: ", allt, re.M)
     # The department budget row that lost its 实际支出数 cell, as in the sample.
-    lost = [d for d in truth["defects"] if d["rule"] == "missing_budget_cell" and d["budget_line"] == "全年支出"]
+    lost = [
+        d for d in truth["defects"] if d["rule"] == "missing_budget_cell" and d["budget_line"] == "全年支出"
+    ]
     assert lost
     row = next(line for line in texts[lost[0]["file"]].splitlines() if line.startswith("部门(单位)整体支出"))
     assert len(row.split("\t")) == 7
@@ -170,8 +199,13 @@ def test_text_has_the_samples_messiness(texts, truth, comparison):
     assert comparison.rule_counts["project_name_from_title"] > 0
     assert re.search(r"^项目名称\t祁连市[^\t]+\t\t\t祁连市", allt, re.M)
     # A value cell with an indicator's name glued on, an unnamed duplicated row, spilled cells.
-    glued = [i for d in truth["documents"] for f in d["forms"] for i in f["indicators"]
-             if i["target_text"] and re.match(r"^[\u4e00-\u9fff“].*\d", i["target_text"])]
+    glued = [
+        i
+        for d in truth["documents"]
+        for f in d["forms"]
+        for i in f["indicators"]
+        if i["target_text"] and re.match(r"^[\u4e00-\u9fff“].*\d", i["target_text"])
+    ]
     assert glued and comparison.rule_counts["glued_label"] >= len(glued)
     assert comparison.rule_counts["unnamed_indicator"] > 0
     assert comparison.rule_counts["extra_cells"] > 0
@@ -190,7 +224,9 @@ def test_office_formats_have_real_merges_and_round_trip(tmp_path, fmt):
 
         wb = openpyxl.load_workbook(io.BytesIO(data))
         ranges = [r for ws in wb.worksheets for r in ws.merged_cells.ranges]
-        assert any(r.max_row > r.min_row and r.min_col == r.max_col for r in ranges)  # level names merged down
+        assert any(
+            r.max_row > r.min_row and r.min_col == r.max_col for r in ranges
+        )  # level names merged down
         assert any(r.max_col > r.min_col for r in ranges)  # titles and long texts merged across
     else:
         xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
@@ -221,8 +257,9 @@ def test_default_corpus_is_generated_once(tmp_path):
 def test_cli_demo(tmp_path):
     runner = CliRunner()
     out = tmp_path / "cli"
-    result = runner.invoke(app, ["demo", "--units", "3", "--years", "2021-2022", "--out", str(out), "--workers", "1",
-                                 "--verify"])
+    result = runner.invoke(
+        app, ["demo", "--units", "3", "--years", "2021-2022", "--out", str(out), "--workers", "1", "--verify"]
+    )
     assert result.exit_code == 0, result.output
     assert "示例数据已生成" in result.output and "100.0000%" in result.output
     truth = json.loads((out / TRUTH_FILE).read_text(encoding="utf-8"))
@@ -231,7 +268,9 @@ def test_cli_demo(tmp_path):
     bad = runner.invoke(app, ["demo", "--formats", "pdf", "--out", str(tmp_path / "x")])
     assert bad.exit_code != 0
     # A smaller corpus written over a bigger one leaves no stale file behind.
-    again = runner.invoke(app, ["demo", "--units", "1", "--years", "2022", "--out", str(out), "--workers", "1"])
+    again = runner.invoke(
+        app, ["demo", "--units", "1", "--years", "2022", "--out", str(out), "--workers", "1"]
+    )
     assert again.exit_code == 0, again.output
     assert [p.name for p in out.rglob("*.txt")] == ["示例数据_2022_0001_祁连市人民政府办公室.txt"]
     # A folder that is not a demo corpus is never written into.
@@ -260,9 +299,11 @@ def _parse(rows: str):
 
 
 def test_named_row_after_an_unnamed_duplicate_is_not_a_duplicate():
-    r = _parse("产出指标\t质量指标\t指标1: 验收合格率\t100%\t100%\t30\t30\t无偏差\n"
-               "\t\t\t100%\t100%\t30\t30\t无偏差\n"
-               "\t\t指标2: 资金使用合规率\t100%\t100%\t30\t30\t无偏差\n")
+    r = _parse(
+        "产出指标\t质量指标\t指标1: 验收合格率\t100%\t100%\t30\t30\t无偏差\n"
+        "\t\t\t100%\t100%\t30\t30\t无偏差\n"
+        "\t\t指标2: 资金使用合规率\t100%\t100%\t30\t30\t无偏差\n"
+    )
     dups = [f.indicator_seq for f in r.findings if f.rule == "duplicate_indicator"]
     assert dups == [2]
     assert [i.level3 for i in r.indicators] == ["验收合格率", None, "资金使用合规率"]
@@ -270,9 +311,14 @@ def test_named_row_after_an_unnamed_duplicate_is_not_a_duplicate():
 
 def test_unnamed_row_with_its_level_names_restated_keeps_them_as_levels():
     # What an xlsx/docx reader gives for an unnamed row: the merged level cells expanded, the name cell empty.
-    r = _parse("产出指标\t质量指标\t指标1: 验收合格率\t100%\t100%\t30\t30\t无偏差\n"
-               "产出指标\t质量指标\t\t100%\t100%\t30\t30\t无偏差\n"
-               "满意度指标\t服务对象满意度指标\t指标1: 群众满意度\t≥95%\t97%\t30\t30\t无偏差\n")
+    r = _parse(
+        "产出指标\t质量指标\t指标1: 验收合格率\t100%\t100%\t30\t30\t无偏差\n"
+        "产出指标\t质量指标\t\t100%\t100%\t30\t30\t无偏差\n"
+        "满意度指标\t服务对象满意度指标\t指标1: 群众满意度\t≥95%\t97%\t30\t30\t无偏差\n"
+    )
     unnamed = r.indicators[1]
     assert (unnamed.level1, unnamed.level2, unnamed.level3) == ("产出指标", "质量指标", None)
-    assert {f.rule for f in r.findings if f.indicator_seq == 2} >= {"unnamed_indicator", "duplicate_indicator"}
+    assert {f.rule for f in r.findings if f.indicator_seq == 2} >= {
+        "unnamed_indicator",
+        "duplicate_indicator",
+    }

@@ -15,16 +15,28 @@ import pytest
 
 from dashboard import charts, export
 
-needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
-                                    reason="kaleido needs the system Chromium (make system-deps)")
+needs_chromium = pytest.mark.skipif(
+    shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
+    reason="kaleido needs the system Chromium (make system-deps)",
+)
 
 
 def hotline_figure() -> go.Figure:
-    rows = pd.DataFrame({
-        "indicator": ["群众来电咨询接听率"], "year": [2022], "actual_value": [87.0], "target_value": [100.0],
-        "actual_unit": ["%"], "target_unit": ["%"], "status": ["lost_points"], "target_text": ["100%"],
-        "actual_text": ["87%"], "score": [3.0], "weight": [4.0],
-    })
+    rows = pd.DataFrame(
+        {
+            "indicator": ["群众来电咨询接听率"],
+            "year": [2022],
+            "actual_value": [87.0],
+            "target_value": [100.0],
+            "actual_unit": ["%"],
+            "target_unit": ["%"],
+            "status": ["lost_points"],
+            "target_text": ["100%"],
+            "actual_text": ["87%"],
+            "score": [3.0],
+            "weight": [4.0],
+        }
+    )
     return charts.indicator_chart(rows, note=charts.SYNTHETIC_NOTE)
 
 
@@ -84,8 +96,15 @@ def test_csv_has_a_byte_order_mark_for_excel():
 
 
 def test_xlsx_opens_with_openpyxl():
-    df = pd.DataFrame({"单位": ["武威市政府政务服务中心", "祁连市教育局"], "得分": [93.0, 88.5],
-                       "年度": [2022, 2023], "缺失": [None, 1.0], "列表": [["a", "b"], []]})
+    df = pd.DataFrame(
+        {
+            "单位": ["武威市政府政务服务中心", "祁连市教育局"],
+            "得分": [93.0, 88.5],
+            "年度": [2022, 2023],
+            "缺失": [None, 1.0],
+            "列表": [["a", "b"], []],
+        }
+    )
     book = openpyxl.load_workbook(io.BytesIO(export.table_xlsx(df, "单位排名/2022")))
     sheet = book.active
     assert sheet.title == "单位排名_2022"

@@ -17,8 +17,13 @@ from dashboard.filters import (
     url_value_to_apply,
 )
 
-OPTIONS = Options(years=(2024, 2023, 2022), units=("甲局", "乙局", "丙局"), kinds=("department", "project"),
-                  level1s=("产出指标", "效益指标"), datasets=("real", "demo"))
+OPTIONS = Options(
+    years=(2024, 2023, 2022),
+    units=("甲局", "乙局", "丙局"),
+    kinds=("department", "project"),
+    level1s=("产出指标", "效益指标"),
+    datasets=("real", "demo"),
+)
 
 
 def test_options_from_the_filter_options_query(sample_con):
@@ -33,11 +38,20 @@ def test_options_from_the_filter_options_query(sample_con):
 
 def test_params_follow_what_each_query_declares():
     f = Filters(year=2022, units=("甲局",), kind="project", level1="产出指标", dataset="real")
-    assert f.params_for("low_scoring_indicators") == {"dataset": "real", "year": 2022, "kind": "project",
-                                                      "level1": "产出指标", "unit": "甲局"}
+    assert f.params_for("low_scoring_indicators") == {
+        "dataset": "real",
+        "year": 2022,
+        "kind": "project",
+        "level1": "产出指标",
+        "unit": "甲局",
+    }
     # department_ranking has no $unit or $level1; execution_rates no $kind
-    assert f.params_for("department_ranking", metric="findings") == {"dataset": "real", "year": 2022,
-                                                                     "kind": "project", "metric": "findings"}
+    assert f.params_for("department_ranking", metric="findings") == {
+        "dataset": "real",
+        "year": 2022,
+        "kind": "project",
+        "metric": "findings",
+    }
     assert f.params_for("execution_rates") == {"dataset": "real", "year": 2022, "unit": "甲局"}
     # an override of None drops a filter (a page looking across years)
     assert "year" not in f.params_for("year_over_year", year=None)
@@ -61,19 +75,35 @@ def test_url_holds_labels_and_leaves_defaults_out():
     f = Filters(year=2024, units=(), dataset=None)
     assert to_query_params(f, OPTIONS) == {}
     f = Filters(year=2022, units=("甲局", "丙局"), kind="department", level1="产出指标", dataset="demo")
-    assert to_query_params(f, OPTIONS) == {"dataset": "示例数据", "year": "2022", "units": ["甲局", "丙局"],
-                                           "kind": "部门整体", "level1": "产出指标"}
+    assert to_query_params(f, OPTIONS) == {
+        "dataset": "示例数据",
+        "year": "2022",
+        "units": ["甲局", "丙局"],
+        "kind": "部门整体",
+        "level1": "产出指标",
+    }
 
 
 def test_url_round_trip():
-    for f in (Filters(year=2024), Filters(year=2022, units=("乙局",), kind="project", dataset="real"),
-              Filters(year=2023, units=("甲局", "丙局"), level1="效益指标")):
+    for f in (
+        Filters(year=2024),
+        Filters(year=2022, units=("乙局",), kind="project", dataset="real"),
+        Filters(year=2023, units=("甲局", "丙局"), level1="效益指标"),
+    ):
         assert from_query_params(to_query_params(f, OPTIONS), OPTIONS) == f
 
 
 def test_invalid_url_values_are_ignored():
-    f = from_query_params({"year": "1999", "units": ["甲局", "不存在的局", "甲局"], "kind": "其他",
-                           "dataset": "真实数据", "level1": "无此类"}, OPTIONS)
+    f = from_query_params(
+        {
+            "year": "1999",
+            "units": ["甲局", "不存在的局", "甲局"],
+            "kind": "其他",
+            "dataset": "真实数据",
+            "level1": "无此类",
+        },
+        OPTIONS,
+    )
     assert f == Filters(year=2024, units=("甲局",), kind=None, level1=None, dataset="real")
 
 
@@ -82,21 +112,29 @@ def test_page_link_keeps_the_filters_and_pins_the_year():
     link = page_link("drilldown", f, OPTIONS, unit="甲局", form=12, indicator=345)
     parts = urlsplit(link)
     assert parts.path == "drilldown"
-    assert parse_qs(parts.query) == {"dataset": ["示例数据"], "year": ["2024"], "units": ["甲局"], "unit": ["甲局"],
-                                     "form": ["12"], "indicator": ["345"]}
+    assert parse_qs(parts.query) == {
+        "dataset": ["示例数据"],
+        "year": ["2024"],
+        "units": ["甲局"],
+        "unit": ["甲局"],
+        "form": ["12"],
+        "indicator": ["345"],
+    }
     assert page_link("ranking", Filters(), Options()) == "ranking"
 
 
 def test_page_widgets_take_the_url_only_when_it_brings_something_new():
-    assert url_value_to_apply("甲局", None, has_state=False)          # a link or a page switch
-    assert url_value_to_apply("乙局", "甲局", has_state=True)          # the URL changed since the page wrote it
-    assert not url_value_to_apply("甲局", "甲局", has_state=True)      # the page wrote it: the widget wins
+    assert url_value_to_apply("甲局", None, has_state=False)  # a link or a page switch
+    assert url_value_to_apply("乙局", "甲局", has_state=True)  # the URL changed since the page wrote it
+    assert not url_value_to_apply("甲局", "甲局", has_state=True)  # the page wrote it: the widget wins
     assert not url_value_to_apply(None, "甲局", has_state=True)
 
 
 def test_describe():
-    assert Filters(year=2022, units=("甲局", "乙局"), kind="department", dataset="real").describe() == \
-        "2022年 · 真实数据 · 部门整体 · 2个单位"
+    assert (
+        Filters(year=2022, units=("甲局", "乙局"), kind="department", dataset="real").describe()
+        == "2022年 · 真实数据 · 部门整体 · 2个单位"
+    )
     assert Filters().describe() == "全部年度"
 
 

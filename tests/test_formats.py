@@ -20,17 +20,63 @@ def records(doc, goals: bool = True) -> list[tuple]:
     assert doc.error is None, doc.error
     out = []
     for r in doc.reports:
-        out.append(("report", r.kind, r.year, r.unit, r.supervisor, r.project, r.project_code, r.stated_total,
-                    r.computed_total, r.weight_total, r.execution_rate_pct, r.template))
-        out.extend(("budget", b.line, b.initial, b.full_year, b.executed, b.execution_rate_stated_pct, b.weight,
-                    b.score) for b in r.budget_lines if any(v is not None for v in astuple(b)[1:7]))
-        out.extend(("indicator", i.level1, i.level2, i.level3, i.target_text, i.target_op, i.target_value,
-                    i.target_unit, i.actual_text, i.actual_value, i.actual_unit, i.weight, i.score, prose(i.note))
-                   for i in r.indicators)
+        out.append(
+            (
+                "report",
+                r.kind,
+                r.year,
+                r.unit,
+                r.supervisor,
+                r.project,
+                r.project_code,
+                r.stated_total,
+                r.computed_total,
+                r.weight_total,
+                r.execution_rate_pct,
+                r.template,
+            )
+        )
+        out.extend(
+            (
+                "budget",
+                b.line,
+                b.initial,
+                b.full_year,
+                b.executed,
+                b.execution_rate_stated_pct,
+                b.weight,
+                b.score,
+            )
+            for b in r.budget_lines
+            if any(v is not None for v in astuple(b)[1:7])
+        )
+        out.extend(
+            (
+                "indicator",
+                i.level1,
+                i.level2,
+                i.level3,
+                i.target_text,
+                i.target_op,
+                i.target_value,
+                i.target_unit,
+                i.actual_text,
+                i.actual_value,
+                i.actual_unit,
+                i.weight,
+                i.score,
+                prose(i.note),
+            )
+            for i in r.indicators
+        )
         if goals:
             out.extend(("goal", g.seq, prose(g.goal_text), prose(g.outcome_text)) for g in r.goals)
-        out.append(("rules", tuple(sorted(f.rule for f in r.findings
-                                          if f.rule not in ("extra_cells", "glued_label")))))
+        out.append(
+            (
+                "rules",
+                tuple(sorted(f.rule for f in r.findings if f.rule not in ("extra_cells", "glued_label"))),
+            )
+        )
     return out
 
 

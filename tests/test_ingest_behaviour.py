@@ -20,8 +20,10 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def counts(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                for t in ("sources", "reports", "indicators", "findings", "budget_lines", "goals")}
+        return {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("sources", "reports", "indicators", "findings", "budget_lines", "goals")
+        }
     finally:
         con.close()
 
@@ -30,8 +32,13 @@ def test_small_form_parses(tmp_path):
     doc = parse_bytes(tmp_path / "f.txt", project_form().encode())
     assert doc.error is None
     (r,) = doc.reports
-    assert (r.kind, r.year, r.unit, r.project, r.supervisor) == ("project", 2022, "武威市教育局", "校园安全经费",
-                                                                 "武威市教育局")
+    assert (r.kind, r.year, r.unit, r.project, r.supervisor) == (
+        "project",
+        2022,
+        "武威市教育局",
+        "校园安全经费",
+        "武威市教育局",
+    )
     assert r.computed_total == 9 + 25 + 3 + 30 + 10
     assert r.execution_rate_pct == pytest.approx(90.0)
     hotline = r.indicators[1]
@@ -97,10 +104,15 @@ def test_same_form_from_another_file_supersedes(tmp_path):
     ingest([write(tmp_path / "v1.txt", project_form(hotline_score=3))], db, workers=1)
     ingest([write(tmp_path / "v2.txt", project_form(hotline_score=4, total=100))], db, workers=1)
     con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute("select s.path, s.status, r.computed_total from sources s left join reports r "
-                       "using (source_id) order by s.source_id").fetchall()
+    rows = con.execute(
+        "select s.path, s.status, r.computed_total from sources s left join reports r "
+        "using (source_id) order by s.source_id"
+    ).fetchall()
     con.close()
-    assert [(Path(p).name, st, t) for p, st, t in rows] == [("v1.txt", "superseded", None), ("v2.txt", "ok", 78.0)]
+    assert [(Path(p).name, st, t) for p, st, t in rows] == [
+        ("v1.txt", "superseded", None),
+        ("v2.txt", "ok", 78.0),
+    ]
 
 
 def test_gb18030_and_crlf(tmp_path):

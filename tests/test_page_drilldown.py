@@ -29,7 +29,9 @@ def test_drilldown_shows_the_units_tree_and_indicators():
 
 def test_a_link_opens_one_indicator_with_target_actual_note_and_source():
     row = lookup("low_scoring_indicators", keyword="接听率", project="政务服务经费").iloc[0]
-    at = open_page("drilldown", unit=SAMPLE_UNIT, form=str(row["report_id"]), indicator=str(row["indicator_id"]))
+    at = open_page(
+        "drilldown", unit=SAMPLE_UNIT, form=str(row["report_id"]), indicator=str(row["indicator_id"])
+    )
     assert at.subheader[0].value == HOTLINE
     values = metric_values(at)
     assert values["目标"] == "100%" and values["实际"] == "87%"

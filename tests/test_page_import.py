@@ -55,8 +55,13 @@ def test_same_file_again_is_recognised(own_db):
 def test_limits_and_unreadable_files_have_chinese_messages(own_db):
     at = open_page("import")
     big = b"x" * (10 * 1024 * 1024 + 1)
-    upload(at, ("huge.txt", big, "text/plain"), ("photo.png", b"\x89PNG", "image/png"),
-           ("empty.txt", b"", "text/plain"), ("notes.txt", "随便写的几行字\n".encode(), "text/plain"))
+    upload(
+        at,
+        ("huge.txt", big, "text/plain"),
+        ("photo.png", b"\x89PNG", "image/png"),
+        ("empty.txt", b"", "text/plain"),
+        ("notes.txt", "随便写的几行字\n".encode(), "text/plain"),
+    )
     errors = " ".join(e.value for e in at.error)
     assert "超过上限 10 MB" in errors and "不支持的文件类型“.png”" in errors and "文件是空的" in errors
     preview = at.dataframe[0].value

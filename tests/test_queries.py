@@ -37,10 +37,22 @@ def by(df: pd.DataFrame, column: str) -> dict:
 
 # -- every file ---------------------------------------------------------------------------------------------------
 
+
 def test_the_issue_names_are_all_there():
-    expected = {"execution_rates", "score_distribution", "department_ranking", "low_scoring_indicators",
-                "indicator_search", "indicator_history", "drilldown", "year_over_year", "findings_summary",
-                "total_gap", "grades", "score_check"}
+    expected = {
+        "execution_rates",
+        "score_distribution",
+        "department_ranking",
+        "low_scoring_indicators",
+        "indicator_search",
+        "indicator_history",
+        "drilldown",
+        "year_over_year",
+        "findings_summary",
+        "total_gap",
+        "grades",
+        "score_check",
+    }
     assert expected <= set(ALL_QUERIES)
 
 
@@ -85,6 +97,7 @@ def test_every_query_can_be_narrowed_to_one_dataset(name):
 
 # -- parameter errors -------------------------------------------------------------------------------------------
 
+
 def test_unknown_query(sample_con):
     with pytest.raises(QueryError, match="no_such_query"):
         run_query("no_such_query", con=sample_con)
@@ -100,14 +113,17 @@ def test_missing_required_parameter(sample_con):
         run_query("indicator_history", con=sample_con)
 
 
-@pytest.mark.parametrize(("name", "params"), [
-    ("department_ranking", {"year": "二〇二二"}),
-    ("department_ranking", {"year": 2022.5}),
-    ("department_ranking", {"year": True}),
-    ("low_scoring_indicators", {"min_points_lost": "many"}),
-    ("grades", {"changed_only": "maybe"}),
-    ("low_scoring_indicators", {"keyword": 12345}),
-])
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("department_ranking", {"year": "二〇二二"}),
+        ("department_ranking", {"year": 2022.5}),
+        ("department_ranking", {"year": True}),
+        ("low_scoring_indicators", {"min_points_lost": "many"}),
+        ("grades", {"changed_only": "maybe"}),
+        ("low_scoring_indicators", {"keyword": 12345}),
+    ],
+)
 def test_wrong_type(sample_con, name, params):
     with pytest.raises(QueryError, match=name):
         run_query(name, con=sample_con, **params)
@@ -123,7 +139,9 @@ def test_value_outside_the_declared_choices(sample_con):
 def test_strings_and_numpy_values_are_converted_to_the_declared_type(sample_con):
     as_int = run_query("low_scoring_indicators", con=sample_con, year=2022, min_points_lost=2)
     as_text = run_query("low_scoring_indicators", con=sample_con, year="2022", min_points_lost="2")
-    as_numpy = run_query("low_scoring_indicators", con=sample_con, year=np.int64(2022), min_points_lost=np.float64(2))
+    as_numpy = run_query(
+        "low_scoring_indicators", con=sample_con, year=np.int64(2022), min_points_lost=np.float64(2)
+    )
     pd.testing.assert_frame_equal(as_int, as_text)
     pd.testing.assert_frame_equal(as_int, as_numpy)
     assert len(as_int) == 2
@@ -132,13 +150,20 @@ def test_strings_and_numpy_values_are_converted_to_the_declared_type(sample_con)
 
 # -- low_scoring_indicators -------------------------------------------------------------------------------------
 
+
 def test_five_indicators_lost_points_on_the_sample(sample_con):
     df = q(sample_con, "low_scoring_indicators")
     # By hand: 政务快速通道免费送达率 5→4, 服务便利化水平 5→4 (department form), 群众来电咨询接听率 4→3
     # (政务服务经费), 服务平台支撑能力 4→2 (对接改造项目), 党建工作创新能力 4→2 (党支部项目).
-    assert sorted(zip(df["level3"], df["points_lost"])) == sorted([
-        ("政务快速通道免费送达率", 1.0), ("服务便利化水平", 1.0), ("群众来电咨询接听率", 1.0),
-        ("服务平台支撑能力", 2.0), ("党建工作创新能力", 2.0)])
+    assert sorted(zip(df["level3"], df["points_lost"])) == sorted(
+        [
+            ("政务快速通道免费送达率", 1.0),
+            ("服务便利化水平", 1.0),
+            ("群众来电咨询接听率", 1.0),
+            ("服务平台支撑能力", 2.0),
+            ("党建工作创新能力", 2.0),
+        ]
+    )
     assert (df["points_lost"] == df["weight"] - df["score"]).all()
     assert df["points_lost"].is_monotonic_decreasing
 
@@ -157,7 +182,12 @@ def test_hotline_tops_the_list_of_its_project(sample_con):
     top = df.iloc[0]
     assert (top["level3"], top["form"], top["unit"]) == ("群众来电咨询接听率", "政务服务经费", SAMPLE_UNIT)
     assert (top["target_value"], top["actual_value"], top["weight"], top["score"], top["points_lost"]) == (
-        100, 87, 4, 3, 1)
+        100,
+        87,
+        4,
+        3,
+        1,
+    )
     assert top["is_target_met"] == False  # noqa: E712 - numpy bool
     assert top["source_line"] == 74 and top["path"].endswith("000_0ed4b7e3fbc5b049.txt")
     assert top["source_ref"] == "第74行"
@@ -175,9 +205,13 @@ def test_keyword_without_synonyms_and_other_filters(sample_con):
     assert list(q(sample_con, "low_scoring_indicators", keyword="便利化")["level3"]) == ["服务便利化水平"]
     assert q(sample_con, "low_scoring_indicators", keyword="不存在的指标").empty
     assert set(q(sample_con, "low_scoring_indicators", level1="履职效果")["level3"]) == {
-        "政务快速通道免费送达率", "服务便利化水平"}
+        "政务快速通道免费送达率",
+        "服务便利化水平",
+    }
     assert set(q(sample_con, "low_scoring_indicators", min_points_lost=2)["level3"]) == {
-        "服务平台支撑能力", "党建工作创新能力"}
+        "服务平台支撑能力",
+        "党建工作创新能力",
+    }
     assert q(sample_con, "low_scoring_indicators", unit="别的单位").empty
     # Letters match whatever their case: the note of 服务平台支撑能力 mentions the “甘快办”政务APP.
     assert list(q(sample_con, "low_scoring_indicators", keyword="app")["level3"]) == ["服务平台支撑能力"]
@@ -197,27 +231,50 @@ def test_target_missed_with_full_score_is_listed_with_zero_points_lost(corpus_co
 
 # -- grades -----------------------------------------------------------------------------------------------------
 
+
 def test_grades_of_the_sample(sample_con):
     df = by(q(sample_con, "grades"), "form")
     dept = df["部门整体支出"]
     assert (dept["stated_total"], dept["stated_grade"], dept["computed_total"], dept["computed_grade"]) == (
-        88, "良", 93, "优")
+        88,
+        "良",
+        93,
+        "优",
+    )
     # 89 / 88 / 88 stated (良) against 99 / 98 / 104 computed (优): every form changes grade.
     assert {f: (r["stated_grade"], r["computed_grade"]) for f, r in df.items()} == {
-        "部门整体支出": ("良", "优"), "政务服务经费": ("良", "优"),
-        "武威市市级政务服务平台对接改造项目": ("良", "优"), "党支部标准化建设项目": ("良", "优")}
+        "部门整体支出": ("良", "优"),
+        "政务服务经费": ("良", "优"),
+        "武威市市级政务服务平台对接改造项目": ("良", "优"),
+        "党支部标准化建设项目": ("良", "优"),
+    }
     assert all(r["grade_change"] == "良→优" and r["is_grade_changed"] for r in df.values())
     assert len(q(sample_con, "grades", changed_only=True)) == 4
 
 
-@pytest.mark.parametrize(("total", "grade"), [
-    (100, "优"), (104, "优"), (90, "优"), (89.99, "良"), (89.5, "良"), (80, "良"), (79.5, "中"), (60, "中"),
-    (59.99, "差"), (0, "差"), (-3, "差"), (None, None)])
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        (100, "优"),
+        (104, "优"),
+        (90, "优"),
+        (89.99, "良"),
+        (89.5, "良"),
+        (80, "良"),
+        (79.5, "中"),
+        (60, "中"),
+        (59.99, "差"),
+        (0, "差"),
+        (-3, "差"),
+        (None, None),
+    ],
+)
 def test_grade_scale_boundaries(sample_con, total, grade):
     got = sample_con.execute(
         "select g.grade from (select cast(? as double) as total) t left join grade_scale g"
         " on (g.min_total is null or t.total >= g.min_total) and (g.max_total is null or t.total < g.max_total)",
-        [total]).fetchall()
+        [total],
+    ).fetchall()
     assert got == [(grade,)]
 
 
@@ -242,6 +299,7 @@ def test_a_form_without_scores_still_gets_a_grade_from_its_stated_total(corpus_c
 
 # -- total_gap, execution_rates ---------------------------------------------------------------------------------
 
+
 def test_total_gap_of_the_sample(sample_con):
     df = q(sample_con, "total_gap")
     # stated − computed: 88 − 104, 89 − 99, 88 − 98, 88 − 93; largest |gap| first.
@@ -264,8 +322,10 @@ def test_execution_rates_of_the_sample(sample_con):
     assert pd.isna(row["dept_rate_computed_pct"])
     assert (row["dept_rate_stated_pct"], row["dept_rate_pct"], row["dept_rate_basis"]) == (100, 100, "stated")
     assert row["dept_full_year_wan"] == pytest.approx(494.39)
-    assert (row["basic_full_year_wan"], row["project_line_full_year_wan"]) == (pytest.approx(150.85),
-                                                                              pytest.approx(343.54))
+    assert (row["basic_full_year_wan"], row["project_line_full_year_wan"]) == (
+        pytest.approx(150.85),
+        pytest.approx(343.54),
+    )
     # Projects: 291.54 + 50 + 2 = 343.54 full-year, all executed: 100%, equal to the 项目支出 line.
     assert row["n_projects"] == 3
     assert row["projects_full_year_wan"] == pytest.approx(343.54)
@@ -287,6 +347,7 @@ def test_execution_rates_of_the_corpus(corpus_con):
 
 # -- department_ranking -----------------------------------------------------------------------------------------
 
+
 def ranks(df: pd.DataFrame) -> dict[str, int]:
     return dict(zip(df["unit"], df["rank"]))
 
@@ -304,8 +365,10 @@ def test_ranking_of_the_sample_unit(sample_con):
     assert (row["points_lost"], row["weight_scored"]) == (7, 401)
     assert row["points_lost_share_pct"] == pytest.approx(700 / 401)
     assert row["n_findings"] == sample_con.execute("select count(*) from findings").fetchone()[0]
-    assert row["n_error_findings"] == sample_con.execute(
-        "select count(*) from findings where severity = 'error'").fetchone()[0]
+    assert (
+        row["n_error_findings"]
+        == sample_con.execute("select count(*) from findings where severity = 'error'").fetchone()[0]
+    )
     assert pd.isna(row["prev_rank"]) and pd.isna(row["rank_change"])
 
 
@@ -323,7 +386,10 @@ def test_ranking_changes_in_2022(corpus_con):
     assert ranks(df) == {HEALTH: 1, TRANSPORT: 2, EDU: 3}
     rows = by(df, "unit")
     assert {u: (r["prev_rank"], r["rank_change"]) for u, r in rows.items()} == {
-        HEALTH: (1, 0), TRANSPORT: (3, 1), EDU: (1, -2)}
+        HEALTH: (1, 0),
+        TRANSPORT: (3, 1),
+        EDU: (1, -2),
+    }
     # 交通 has a department form (95) beside two projects (89, 99): the department form is its score.
     assert (rows[TRANSPORT]["unit_total"], rows[TRANSPORT]["score_basis"]) == (95, "department")
     assert rows[TRANSPORT]["projects_mean_total"] == 94
@@ -348,7 +414,8 @@ def test_ranking_by_other_metrics(corpus_con):
     # Lower is better. 卫健 (1 + 0) / 100; 交通 (5 + 11 + 1) / 300; 教育 (1 + 20) / 100.
     assert ranks(share) == {HEALTH: 1, TRANSPORT: 2, EDU: 3}
     assert dict(zip(share["unit"], share["metric_value"])) == pytest.approx(
-        {HEALTH: 1.0, TRANSPORT: 1700 / 300, EDU: 21.0})
+        {HEALTH: 1.0, TRANSPORT: 1700 / 300, EDU: 21.0}
+    )
     assert not share["is_higher_better"].any()
 
     rate = q(corpus_con, "department_ranking", metric="execution_rate", dataset="real")
@@ -361,8 +428,9 @@ def test_ranking_by_other_metrics(corpus_con):
     assert ranks(projects_only) == {HEALTH: 1, TRANSPORT: 2, EDU: 3}
 
 
-@pytest.mark.parametrize("metric", ["computed_total", "stated_total", "execution_rate", "points_lost_share",
-                                    "findings"])
+@pytest.mark.parametrize(
+    "metric", ["computed_total", "stated_total", "execution_rate", "points_lost_share", "findings"]
+)
 @pytest.mark.parametrize("dataset", [None, "real"])
 @pytest.mark.parametrize("year", [2021, 2022])
 def test_ranks_run_from_one_with_ties(corpus_con, metric, dataset, year):
@@ -380,11 +448,16 @@ def test_ranks_run_from_one_with_ties(corpus_con, metric, dataset, year):
 
 # -- year_over_year ---------------------------------------------------------------------------------------------
 
+
 def test_year_over_year_of_the_corpus(corpus_con):
     df = q(corpus_con, "year_over_year", dataset="real")
     rows = {(r["unit"], r["year"]): r for r in df.to_dict(orient="records")}
     transport = rows[(TRANSPORT, 2022)]
-    assert (transport["unit_total"], transport["prev_unit_total"], transport["unit_total_change"]) == (95, 84, 11)
+    assert (transport["unit_total"], transport["prev_unit_total"], transport["unit_total_change"]) == (
+        95,
+        84,
+        11,
+    )
     assert transport["budget_full_year_wan"] == 500 and transport["prev_budget_full_year_wan"] == 120
     edu = rows[(EDU, 2022)]
     assert (edu["unit_total_change"], edu["n_lost_points"], edu["prev_n_lost_points"]) == (-15, 2, 2)
@@ -400,20 +473,27 @@ def test_year_over_year_agrees_with_the_ranking(corpus_con):
             for r in ranking.to_dict(orient="records"):
                 y = yoy[(yoy["unit"] == r["unit"]) & (yoy["year"] == year)].iloc[0]
                 assert (y["unit_total"], y["score_basis"], y["n_findings"]) == (
-                    r["unit_total"], r["score_basis"], r["n_findings"])
+                    r["unit_total"],
+                    r["score_basis"],
+                    r["n_findings"],
+                )
                 assert y["execution_rate_pct"] == pytest.approx(r["execution_rate_pct"])
                 assert y["points_lost_share_pct"] == pytest.approx(r["points_lost_share_pct"])
 
 
 # -- drilldown --------------------------------------------------------------------------------------------------
 
+
 def test_drilldown_sums_match_the_forms(sample_con):
     df = q(sample_con, "drilldown")
     forms = by(df[df["level"] == "form"], "form")
     # weight_total / computed_total of each form (issue 2's table), execution line included.
     assert {f: (r["weight"], r["score"]) for f, r in forms.items()} == {
-        "部门整体支出": (95, 93), "政务服务经费": (100, 99), "武威市市级政务服务平台对接改造项目": (100, 98),
-        "党支部标准化建设项目": (106, 104)}
+        "部门整体支出": (95, 93),
+        "政务服务经费": (100, 99),
+        "武威市市级政务服务平台对接改造项目": (100, 98),
+        "党支部标准化建设项目": (106, 104),
+    }
     (unit,) = df[df["level"] == "unit"].to_dict(orient="records")
     assert (unit["weight"], unit["score"], unit["points_lost"], unit["n_lost_points"]) == (401, 394, 7, 5)
     assert unit["n_indicators"] == 79 + 4  # 26 + 19 + 17 + 17 indicators and four execution lines
@@ -451,6 +531,7 @@ def test_drilldown_leaf_points_to_its_source(sample_con):
 
 # -- score_check ------------------------------------------------------------------------------------------------
 
+
 def test_score_check_of_the_sample(sample_con):
     df = q(sample_con, "score_check")
     forms = by(df[df["level"] == "form"], "form")
@@ -487,12 +568,15 @@ def test_score_check_flags_units_that_score_above_their_numbers(corpus_con):
 
 # -- score_distribution -----------------------------------------------------------------------------------------
 
+
 def test_histogram_counts_add_up(sample_con):
     for group_by in ("level1", "unit", "year", "kind", "all"):
         df = q(sample_con, "score_distribution", group_by=group_by)
         for _, group in df.groupby("group_value"):
             assert group["n_in_bin"].sum() == group["n_in_group"].iloc[0]
-        assert df.drop_duplicates("group_value")["n_in_group"].sum() == 79  # every indicator has weight and score
+        assert (
+            df.drop_duplicates("group_value")["n_in_group"].sum() == 79
+        )  # every indicator has weight and score
 
 
 def test_score_distribution_of_the_sample(sample_con):
@@ -513,6 +597,7 @@ def test_score_distribution_of_the_sample(sample_con):
 
 # -- search, history, findings, options, KPIs -------------------------------------------------------------------
 
+
 def test_indicator_search(sample_con):
     df = q(sample_con, "indicator_search", keyword="接听率")
     assert list(df["indicator"]) == ["群众来电咨询接听率"]
@@ -520,8 +605,10 @@ def test_indicator_search(sample_con):
     assert sat.iloc[0]["indicator"] == "群众满意度" and sat.iloc[0]["is_exact_match"]
     assert sat.iloc[0]["n_indicators"] == 3  # one in each project form
     assert set(sat["indicator"]) == {"群众满意度", "企业满意度", "服务对象1的满意度", "服务对象2的满意度"}
-    assert len(q(sample_con, "indicator_search")) == sample_con.execute(
-        "select count(distinct level3) from indicators").fetchone()[0]
+    assert (
+        len(q(sample_con, "indicator_search"))
+        == sample_con.execute("select count(distinct level3) from indicators").fetchone()[0]
+    )
 
 
 def test_indicator_history(corpus_con):
@@ -530,7 +617,11 @@ def test_indicator_history(corpus_con):
     # 教育 2021 scored 20/25 = 80%, 2022 5/25 = 20%.
     last = df.iloc[-1]
     assert (last["prev_year"], last["prev_score_pct"], last["score_pct"], last["score_pct_change"]) == (
-        2021, 80, 20, -60)
+        2021,
+        80,
+        20,
+        -60,
+    )
     assert q(corpus_con, "indicator_history", indicator="没有这个指标").empty
 
 
@@ -540,14 +631,20 @@ def test_findings_summary_adds_up(sample_con):
     assert df["share_of_unit_pct"].sum() == pytest.approx(100)
     mismatch = by(df, "rule")["total_mismatch"]
     assert (mismatch["n_findings"], mismatch["n_forms"], mismatch["severity"]) == (4, 4, "error")
-    assert list(q(sample_con, "findings_summary", severity="error")["rule"]) == ["total_mismatch",
-                                                                                "weights_not_100"]
+    assert list(q(sample_con, "findings_summary", severity="error")["rule"]) == [
+        "total_mismatch",
+        "weights_not_100",
+    ]
 
 
 def test_findings_list_filters(sample_con):
-    assert set(q(sample_con, "findings_list", severity="error")["rule"]) == {"total_mismatch", "weights_not_100"}
+    assert set(q(sample_con, "findings_list", severity="error")["rule"]) == {
+        "total_mismatch",
+        "weights_not_100",
+    }
     assert set(q(sample_con, "findings_list", report_id=4, rule="total_mismatch")["message"]) == {
-        "填报总分 88，重新计算为 104（相差 16）"}
+        "填报总分 88，重新计算为 104（相差 16）"
+    }
 
 
 def test_filter_options(sample_con, corpus_con):
@@ -556,8 +653,15 @@ def test_filter_options(sample_con, corpus_con):
     assert options["year"] == {"2022": 4}
     assert options["unit"] == {SAMPLE_UNIT: 4}
     assert options["kind"] == {"department": 1, "project": 3}
-    assert set(options["level1"]) == {"部门管理", "履职效果", "能力建设", "服务对象满意度", "产出指标", "效益指标",
-                                      "满意度指标"}
+    assert set(options["level1"]) == {
+        "部门管理",
+        "履职效果",
+        "能力建设",
+        "服务对象满意度",
+        "产出指标",
+        "效益指标",
+        "满意度指标",
+    }
     assert options["dataset"] == {"real": 4}
     corpus = q(corpus_con, "filter_options", year=2021)
     assert set(corpus[corpus["dimension"] == "unit"]["value"]) == {EDU, HEALTH, TRANSPORT}

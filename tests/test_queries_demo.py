@@ -30,10 +30,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     truth = json.loads((out / "files" / TRUTH_FILE).read_text(encoding="utf-8"))
     con = duckdb.connect(str(db), read_only=True)
     # The stored (canonical) unit name of each truth document, through its file.
-    stored = dict(con.execute("select distinct s.path, r.unit from reports r join sources s using (source_id)")
-                  .fetchall())
-    unit_of = {doc["file"]: stored[next(p for p in stored if Path(p).name == doc["file"])]
-               for doc in truth["documents"]}
+    stored = dict(
+        con.execute(
+            "select distinct s.path, r.unit from reports r join sources s using (source_id)"
+        ).fetchall()
+    )
+    unit_of = {
+        doc["file"]: stored[next(p for p in stored if Path(p).name == doc["file"])]
+        for doc in truth["documents"]
+    }
     forms = [dict(f, unit=unit_of[doc["file"]]) for doc in truth["documents"] for f in doc["forms"]]
     yield con, forms
     con.close()
@@ -101,11 +106,16 @@ def test_grades_and_total_gaps_match_the_ground_truth(demo):
     gaps = run_query("total_gap", con=con)
     assert len(grades) == len(gaps) == len(expected)
     changed = 0
-    for g, t in zip(grades.to_dict(orient="records"),
-                    gaps.set_index("report_id").loc[grades["report_id"]].to_dict(orient="records")):
+    for g, t in zip(
+        grades.to_dict(orient="records"),
+        gaps.set_index("report_id").loc[grades["report_id"]].to_dict(orient="records"),
+    ):
         key = (g["unit"], g["year"], g["kind"], "" if g["kind"] == "department" else g["form"])
         f = expected[key]
-        assert (g["stated_grade"], g["computed_grade"]) == (grade(f["stated_total"]), grade(f["computed_total"]))
+        assert (g["stated_grade"], g["computed_grade"]) == (
+            grade(f["stated_total"]),
+            grade(f["computed_total"]),
+        )
         assert t["total_gap"] == pytest.approx(f["stated_total"] - f["computed_total"], abs=TOL)
         changed += grade(f["stated_total"]) != grade(f["computed_total"])
     assert int(grades["is_grade_changed"].sum()) == changed
@@ -118,14 +128,20 @@ def test_grades_and_total_gaps_match_the_ground_truth(demo):
                     want[grade(f[f"{basis}_total"])] += 1
             got = distribution[(distribution["year"] == year) & (distribution["basis"] == basis)]
             assert {r["grade"]: r["n_forms"] for r in got.to_dict(orient="records")} == {
-                g: want.get(g, 0) for g in ("优", "良", "中", "差")}
+                g: want.get(g, 0) for g in ("优", "良", "中", "差")
+            }
 
 
 def test_lost_points_match_the_ground_truth(demo):
     con, forms = demo
     for year in YEARS:
-        lost = [(i["weight"] - i["score"]) for f in forms if f["year"] == year for i in f["indicators"]
-                if i["weight"] is not None and i["score"] is not None and i["weight"] - i["score"] > 0.00005]
+        lost = [
+            (i["weight"] - i["score"])
+            for f in forms
+            if f["year"] == year
+            for i in f["indicators"]
+            if i["weight"] is not None and i["score"] is not None and i["weight"] - i["score"] > 0.00005
+        ]
         df = run_query("low_scoring_indicators", con=con, year=year, min_points_lost=0.0001)
         assert len(df) == len(lost) > 0
         assert df["points_lost"].sum() == pytest.approx(sum(lost), abs=1e-6)
@@ -138,7 +154,10 @@ def test_lost_points_match_the_ground_truth(demo):
 def test_drilldown_form_sums_match_the_ground_truth(demo):
     con, forms = demo
     df = run_query("drilldown", con=con, year=2022, max_depth=1)
-    got = {(r["unit"], r["form"]): (r["weight"], r["score"]) for r in df[df["level"] == "form"].to_dict("records")}
+    got = {
+        (r["unit"], r["form"]): (r["weight"], r["score"])
+        for r in df[df["level"] == "form"].to_dict("records")
+    }
     for f in forms:
         if f["year"] == 2022:
             form = "部门整体支出" if f["kind"] == "department" else f["project"]

@@ -35,14 +35,24 @@ def test_json_output(sample_db):
     result = run("low_scoring_indicators", "--db", str(sample_db), "-p", "project=政务服务经费", "-f", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [(r["level3"], r["points_lost"], r["is_target_met"]) for r in rows] == [("群众来电咨询接听率", 1.0,
-                                                                                    False)]
+    assert [(r["level3"], r["points_lost"], r["is_target_met"]) for r in rows] == [
+        ("群众来电咨询接听率", 1.0, False)
+    ]
     assert rows[0]["target_op"] is None  # NULL stays null, not NaN
 
 
 def test_csv_output_and_parameter_strings(sample_db):
-    result = run("grades", "--db", str(sample_db), "--param", "changed_only=true", "--param", "year=2022",
-                 "--format", "csv")
+    result = run(
+        "grades",
+        "--db",
+        str(sample_db),
+        "--param",
+        "changed_only=true",
+        "--param",
+        "year=2022",
+        "--format",
+        "csv",
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 4
@@ -60,18 +70,23 @@ def test_table_output_and_limit(sample_db):
 
 
 def test_empty_value_means_null(sample_db):
-    result = run("low_scoring_indicators", "--db", str(sample_db), "-p", "unit=", "-p", "year=NULL", "-f", "json")
+    result = run(
+        "low_scoring_indicators", "--db", str(sample_db), "-p", "unit=", "-p", "year=NULL", "-f", "json"
+    )
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) == 5
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["no_such_query"], ["no_such_query"]),
-    (["grades", "-p", "colour=red"], ["grades", "colour"]),
-    (["indicator_history"], ["indicator_history", "indicator"]),
-    (["department_ranking", "-p", "year=abc"], ["department_ranking", "year", "整数"]),
-    (["department_ranking", "-p", "metric=bogus"], ["department_ranking", "metric"]),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["no_such_query"], ["no_such_query"]),
+        (["grades", "-p", "colour=red"], ["grades", "colour"]),
+        (["indicator_history"], ["indicator_history", "indicator"]),
+        (["department_ranking", "-p", "year=abc"], ["department_ranking", "year", "整数"]),
+        (["department_ranking", "-p", "metric=bogus"], ["department_ranking", "metric"]),
+    ],
+)
 def test_errors_name_the_query_and_exit_non_zero(sample_db, args, words):
     result = run(*args, "--db", str(sample_db))
     assert result.exit_code == 1
@@ -93,6 +108,10 @@ def test_missing_database_file(tmp_path):
 
 def test_parse_params():
     assert parse_params(["year=2022", "$unit=武威=市", "kind=", "dataset=null"]) == {
-        "year": "2022", "unit": "武威=市", "kind": None, "dataset": None}
+        "year": "2022",
+        "unit": "武威=市",
+        "kind": None,
+        "dataset": None,
+    }
     with pytest.raises(typer.BadParameter):
         parse_params(["=3"])

@@ -36,8 +36,10 @@ HOTLINE = "群众来电咨询接听率"
 TODAY = dt.date(2026, 11, 27)
 SAMPLE_2022 = ReportSelection(year=2022, dataset="real")
 
-needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
-                                    reason="charts are rendered by kaleido with the system Chromium")
+needs_chromium = pytest.mark.skipif(
+    shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
+    reason="charts are rendered by kaleido with the system Chromium",
+)
 needs_soffice = pytest.mark.skipif(soffice_path() is None, reason="the PDF is converted by LibreOffice")
 
 
@@ -48,10 +50,14 @@ def nfkc(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def sample_files(sample_db) -> dict[str, bytes]:
-    if soffice_path() is None or (shutil.which("chromium") is None and shutil.which("chromium-browser") is None):
+    if soffice_path() is None or (
+        shutil.which("chromium") is None and shutil.which("chromium-browser") is None
+    ):
         pytest.skip("needs Chromium and LibreOffice (make system-deps)")
     steps: list[tuple[float, str]] = []
-    files = generate_report(SAMPLE_2022, db_path=sample_db, today=TODAY, progress=lambda f, m: steps.append((f, m)))
+    files = generate_report(
+        SAMPLE_2022, db_path=sample_db, today=TODAY, progress=lambda f, m: steps.append((f, m))
+    )
     fractions = [f for f, _ in steps]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(steps) >= 8  # a real progress bar
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -83,8 +89,17 @@ def test_docx_has_real_headings(word):
     for p in word.paragraphs:
         by_style.setdefault(p.style.name, []).append(p.text)
     assert by_style["Title"] == ["绩效分析报告"]
-    assert by_style["Heading 1"] == ["一、总体情况", "二、单位排名", "三、得分分布", "四、预算执行", "五、扣分及未达目标指标",
-                                     "六、数据质量", "附录一　各单位情况摘要", "附录二　数据来源", "附录三　口径说明"]
+    assert by_style["Heading 1"] == [
+        "一、总体情况",
+        "二、单位排名",
+        "三、得分分布",
+        "四、预算执行",
+        "五、扣分及未达目标指标",
+        "六、数据质量",
+        "附录一　各单位情况摘要",
+        "附录二　数据来源",
+        "附录三　口径说明",
+    ]
     assert UNIT in by_style["Heading 2"]  # the unit's one-page summary
     assert {"（一）填报总分与重新计算总分", "（二）核查发现"} <= set(by_style["Heading 2"])
 
@@ -113,9 +128,17 @@ def test_summary_paragraph_says_only_what_the_figures_say(word):
 
 
 def test_low_scoring_table_lists_the_five_sample_indicators_hotline_first_on_ties(word):
-    table = table_with_header(word, ["序号", "单位", "自评表", "指标", "目标", "实际", "分值", "得分", "偏差说明"])
+    table = table_with_header(
+        word, ["序号", "单位", "自评表", "指标", "目标", "实际", "分值", "得分", "偏差说明"]
+    )
     rows = rows_of(table)
-    assert [r[3] for r in rows] == ["党建工作创新能力", "服务平台支撑能力", HOTLINE, "政务快速通道免费送达率", "服务便利化水平"]
+    assert [r[3] for r in rows] == [
+        "党建工作创新能力",
+        "服务平台支撑能力",
+        HOTLINE,
+        "政务快速通道免费送达率",
+        "服务便利化水平",
+    ]
     # the query's order: points lost (2, 2, 1, 1, 1), hotline items first among equal points lost
     hotline = rows[2]
     assert hotline[1:8] == [UNIT, "政务服务经费", HOTLINE, "100%", "87%", "4", "3"]
@@ -182,7 +205,9 @@ def test_pdf_pages_text_and_embedded_fonts(sample_files):
             font = resolve1(resolve1(font["DescendantFonts"])[0])
         descriptor = resolve1(font.get("FontDescriptor"))
         assert descriptor is not None, font
-        assert {"FontFile", "FontFile2", "FontFile3"} & set(descriptor), f"font not embedded: {font.get('BaseFont')}"
+        assert {"FontFile", "FontFile2", "FontFile3"} & set(descriptor), (
+            f"font not embedded: {font.get('BaseFont')}"
+        )
 
 
 def visible_chars(text: str) -> Counter:
@@ -210,8 +235,10 @@ def test_pdf_first_pages_render_to_png(sample_files):
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) not installed")
     pdf = ARTIFACTS / file_name(SAMPLE_2022, "pdf")
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "sample_page")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "sample_page")],
+        check=True,
+    )
     pages = sorted(ARTIFACTS.glob("sample_page-*.png"))
     assert len(pages) == 3 and all(p.stat().st_size > 10_000 for p in pages)
 
@@ -235,18 +262,24 @@ def test_demo_data_is_marked_on_cover_header_and_charts(corpus_db):
 @needs_chromium
 def test_demo_report_docx_carries_the_marker(corpus_db):
     files = generate_report(ReportSelection(year=2022, units=(DEMO,)), ("docx",), db_path=corpus_db)
-    assert files.file_name("docx") == f"绩效分析报告_2022年_{DEMO}_示例数据.docx"  # known once the data is read
+    assert (
+        files.file_name("docx") == f"绩效分析报告_2022年_{DEMO}_示例数据.docx"
+    )  # known once the data is read
     document = docx.Document(io.BytesIO(files["docx"]))
     text = "\n".join(p.text for p in document.paragraphs)
     assert charts.SYNTHETIC_NOTE in text  # on the cover
     assert charts.SYNTHETIC_NOTE in document.sections[1].header.paragraphs[0].text  # on every page
-    assert DEMO in [p.text for p in document.paragraphs if p.style.name == "Heading 2"]  # its one-page summary
+    assert DEMO in [
+        p.text for p in document.paragraphs if p.style.name == "Heading 2"
+    ]  # its one-page summary
 
 
 def test_summary_names_the_top_loser_once(corpus_db):
     # Corpus 2022, real data: 教育's hotline item lost 20 points (25 − 5), the most of all and alone at the top.
     lost = gather(ReportSelection(year=2022, dataset="real"), db_path=corpus_db, today=TODAY).summary[2]
-    assert "扣分最多的是武威市教育局“校园安全经费”的“群众来电咨询接听率”，扣20分。" in lost  # not 各扣: one item
+    assert (
+        "扣分最多的是武威市教育局“校园安全经费”的“群众来电咨询接听率”，扣20分。" in lost
+    )  # not 各扣: one item
     assert lost.count("群众来电咨询接听率") == 2 and "即为其一（目标100%，实际87%）" in lost
 
 
@@ -293,19 +326,22 @@ def test_cli_names_the_file_after_year_and_scope(sample_db, tmp_path, monkeypatc
 @needs_chromium
 def test_cli_writes_the_report(sample_db, tmp_path):
     out = tmp_path / "报告.docx"
-    result = CliRunner().invoke(app, ["report", "--year", "2022", "--dataset", "real", "--out", str(out),
-                                      "--db", str(sample_db)])
+    result = CliRunner().invoke(
+        app, ["report", "--year", "2022", "--dataset", "real", "--out", str(out), "--db", str(sample_db)]
+    )
     assert result.exit_code == 0, result.output
     assert out.exists() and docx.Document(str(out)).paragraphs
     assert "已生成" in result.output
 
 
 def test_cli_errors(sample_db, tmp_path):
-    result = CliRunner().invoke(app, ["report", "--year", "2030", "--out", str(tmp_path / "x.docx"),
-                                      "--db", str(sample_db)])
+    result = CliRunner().invoke(
+        app, ["report", "--year", "2030", "--out", str(tmp_path / "x.docx"), "--db", str(sample_db)]
+    )
     assert result.exit_code == 1 and "没有自评表" in result.output
-    result = CliRunner().invoke(app, ["report", "--format", "pdf", "--out", str(tmp_path / "x.docx"),
-                                      "--db", str(sample_db)])
+    result = CliRunner().invoke(
+        app, ["report", "--format", "pdf", "--out", str(tmp_path / "x.docx"), "--db", str(sample_db)]
+    )
     assert result.exit_code == 2 and "扩展名" in result.output
 
 
@@ -315,8 +351,12 @@ def test_selection_summary_agrees_with_overview_kpis(sample_con, corpus_db):
 
     corpus = duckdb.connect(str(corpus_db), read_only=True)
     try:
-        for con, params in ((sample_con, {}), (corpus, {"year": 2022}), (corpus, {"year": 2022, "dataset": "real"}),
-                            (corpus, {"year": 2021})):
+        for con, params in (
+            (sample_con, {}),
+            (corpus, {"year": 2022}),
+            (corpus, {"year": 2022, "dataset": "real"}),
+            (corpus, {"year": 2021}),
+        ):
             kpis = run_query("overview_kpis", con=con, **params).set_index("kpi")
             summary = run_query("selection_summary", con=con, **params)
             for _, row in summary.iterrows():
@@ -361,7 +401,9 @@ def test_execution_rate_chart_and_findings_rule_chart(sample_con):
     fig = charts.execution_rate_chart(rates)
     assert [t.name for t in fig.data if t.type == "bar"] == ["部门整体", "项目（合计）"]
     assert list(fig.data[0].text) == ["100%"] and "填报值" in fig.data[0].hovertext[0]
-    assert [t.name for t in charts.execution_rate_chart(rates, projects=False).data if t.type == "bar"] == ["部门整体"]
+    assert [t.name for t in charts.execution_rate_chart(rates, projects=False).data if t.type == "bar"] == [
+        "部门整体"
+    ]
     findings = run_query("findings_summary", con=sample_con, year=2022)
     fig = charts.findings_rule_chart(findings)
     bars = fig.data[0]
@@ -379,4 +421,6 @@ def test_the_report_package_does_not_import_streamlit(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not any(m.split(".")[0] == "streamlit" for m in modules)  # the app's glue is dashboard/report_ui.py
+    assert not any(
+        m.split(".")[0] == "streamlit" for m in modules
+    )  # the app's glue is dashboard/report_ui.py

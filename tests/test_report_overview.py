@@ -11,8 +11,10 @@ from app_support import app_db, app_env, open_page  # noqa: F401
 
 from dashboard.report.pdf import soffice_path
 
-pytestmark = pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
-                                reason="charts are rendered by kaleido with the system Chromium")
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
+    reason="charts are rendered by kaleido with the system Chromium",
+)
 
 
 def test_the_overview_page_builds_the_report_of_its_view():

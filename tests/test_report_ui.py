@@ -14,17 +14,19 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.report.pdf import soffice_path
 
-pytestmark = pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
-                                reason="charts are rendered by kaleido with the system Chromium")
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
+    reason="charts are rendered by kaleido with the system Chromium",
+)
 
-SCRIPT = '''
+SCRIPT = """
 import streamlit as st
 from dashboard import report_ui
 from dashboard.filters import Filters
 
 year = st.selectbox("年度", [2022, 2021], key="year")
 report_ui.report_button(Filters(year=year, dataset="real"))
-'''
+"""
 
 
 @pytest.fixture
@@ -62,4 +64,3 @@ def test_a_view_without_forms_shows_the_reason(app: AppTest):
     app.button(key="report-build").click().run()
     assert not app.exception
     assert "没有自评表" in app.error[0].value
-

@@ -22,9 +22,13 @@ def report(con, project):
         ("党支部标准化建设项目", 17, 106, 104, 88, (2, 2, 2)),
     ],
 )
-def test_report_figures(sample_con, project, n_indicators, weight_total, computed_total, stated_total, budget):
+def test_report_figures(
+    sample_con, project, n_indicators, weight_total, computed_total, stated_total, budget
+):
     r = report(sample_con, project)
-    n = sample_con.execute("select count(*) from indicators where report_id = ?", [int(r.report_id)]).fetchone()[0]
+    n = sample_con.execute(
+        "select count(*) from indicators where report_id = ?", [int(r.report_id)]
+    ).fetchone()[0]
     assert n == n_indicators
     assert r.weight_total == weight_total
     assert r.computed_total == computed_total
@@ -91,7 +95,9 @@ def test_project_budgets_add_up_to_department_project_spending(sample_con):
                   (select sum(budget_full_year) from reports where kind = 'project')"""
     ).fetchone()
     assert dept == pytest.approx(343.54) and projects == pytest.approx(343.54)
-    n = sample_con.execute("select count(*) from findings where rule = 'project_budget_mismatch'").fetchone()[0]
+    n = sample_con.execute("select count(*) from findings where rule = 'project_budget_mismatch'").fetchone()[
+        0
+    ]
     assert n == 0
 
 
@@ -140,19 +146,30 @@ def rules_of(con, project):
 
 def test_department_findings(sample_con):
     rules = [r[0] for r in rules_of(sample_con, None)]
-    for rule in ("total_mismatch", "weights_not_100", "level1_weight_off_norm", "unexplained_deduction",
-                 "full_score_with_note"):
+    for rule in (
+        "total_mismatch",
+        "weights_not_100",
+        "level1_weight_off_norm",
+        "unexplained_deduction",
+        "full_score_with_note",
+    ):
         assert rule in rules
     assert rules.count("missing_budget_cell") == 3
-    msg = sample_con.execute("select message from findings where rule = 'level1_weight_off_norm' "
-                             "and message like '%履职效果%'").fetchone()[0]
+    msg = sample_con.execute(
+        "select message from findings where rule = 'level1_weight_off_norm' and message like '%履职效果%'"
+    ).fetchone()[0]
     assert "45" in msg and "50" in msg
 
 
 def test_party_project_findings(sample_con):
     rules = [r[0] for r in rules_of(sample_con, "党支部标准化建设项目")]
-    assert {"total_mismatch", "weights_not_100", "unnamed_indicator", "duplicate_indicator",
-            "level1_weight_off_norm"} <= set(rules)
+    assert {
+        "total_mismatch",
+        "weights_not_100",
+        "unnamed_indicator",
+        "duplicate_indicator",
+        "level1_weight_off_norm",
+    } <= set(rules)
     unnamed = sample_con.execute(
         """select i.level1, i.level2, i.level3, i.source_line from indicators i join reports r using (report_id)
            where r.project = '党支部标准化建设项目' and i.level3 is null"""

@@ -49,7 +49,9 @@ def test_value_like(text):
     assert is_value_like(text)
 
 
-@pytest.mark.parametrize("text", ["指标1: 保安保洁人员", "服务便利化水平", "节约成本", "产出指标", "服务对象1的满意度"])
+@pytest.mark.parametrize(
+    "text", ["指标1: 保安保洁人员", "服务便利化水平", "节约成本", "产出指标", "服务对象1的满意度"]
+)
 def test_not_value_like(text):
     assert not is_value_like(text)
 
@@ -60,7 +62,11 @@ def test_clean_cell_html_and_spaces():
     assert clean_cell("\u00a0 a\u3000 b ") == "a b"
 
 
-@given(st.integers(min_value=0, max_value=10**7), st.sampled_from(["", "万", "亿"]), st.sampled_from(["件", "人", "%", ""]))
+@given(
+    st.integers(min_value=0, max_value=10**7),
+    st.sampled_from(["", "万", "亿"]),
+    st.sampled_from(["件", "人", "%", ""]),
+)
 def test_magnitudes_roundtrip(n, mag, unit):
     if mag and unit == "%":
         return

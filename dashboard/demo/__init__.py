@@ -7,5 +7,11 @@
 from dashboard.demo.corpus import ensure_default_corpus, write_corpus
 from dashboard.demo.generate import DEFAULT_SEED, GENERATOR_VERSION, generate_document, make_plan
 
-__all__ = ["DEFAULT_SEED", "GENERATOR_VERSION", "ensure_default_corpus", "generate_document", "make_plan",
-           "write_corpus"]
+__all__ = [
+    "DEFAULT_SEED",
+    "GENERATOR_VERSION",
+    "ensure_default_corpus",
+    "generate_document",
+    "make_plan",
+    "write_corpus",
+]

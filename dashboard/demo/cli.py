@@ -66,11 +66,19 @@ def demo(
     units: int | None = typer.Option(None, "--units", help="单位数（默认 40；province 档为 7700）"),
     years: str = typer.Option("2019-2024", "--years", help="年度，如 2019-2024 或 2022"),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="随机种子：同一种子生成完全相同的文件"),
-    formats: str = typer.Option("txt", "--formats", help="文件格式，逗号分隔：txt,xlsx,docx（多种时每份文件取其一）"),
-    out: Path | None = typer.Option(None, "--out", help="输出目录（默认 data/demo；province 档为 data/bench/province）"),
-    tier: str = typer.Option("default", "--tier", help="规模：default（约 40 个单位）或 province（约 15 万张表）"),
+    formats: str = typer.Option(
+        "txt", "--formats", help="文件格式，逗号分隔：txt,xlsx,docx（多种时每份文件取其一）"
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="输出目录（默认 data/demo；province 档为 data/bench/province）"
+    ),
+    tier: str = typer.Option(
+        "default", "--tier", help="规模：default（约 40 个单位）或 province（约 15 万张表）"
+    ),
     workers: int | None = typer.Option(None, "--workers", help="生成进程数（默认 CPU 核数）"),
-    verify: bool = typer.Option(False, "--verify", help="生成后导入临时数据库，与 ground_truth.json 逐字段核对"),
+    verify: bool = typer.Option(
+        False, "--verify", help="生成后导入临时数据库，与 ground_truth.json 逐字段核对"
+    ),
 ) -> None:
     """生成示例数据：虚构单位的部门整体及项目支出绩效自评表，附 ground_truth.json（标准答案与植入的问题）。"""
     if tier not in TIERS:
@@ -90,16 +98,31 @@ def demo(
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--units") from None
     if verify and province:
-        raise typer.BadParameter("province 档只写汇总版 ground_truth.json，不能逐字段核对；请用较小的 --units",
-                                 param_hint="--verify")
+        raise typer.BadParameter(
+            "province 档只写汇总版 ground_truth.json，不能逐字段核对；请用较小的 --units",
+            param_hint="--verify",
+        )
     n_workers = workers or os.cpu_count() or 1
     total = len(plan.units) * len(plan.years)
-    with Progress(TextColumn("[bold]生成示例数据"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]生成示例数据"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("demo", total=total)
         try:
-            stats = write_corpus(target, plan, format_list, workers=n_workers, full_truth=not province,
-                                 on_progress=lambda n: progress.advance(task, n))
+            stats = write_corpus(
+                target,
+                plan,
+                format_list,
+                workers=n_workers,
+                full_truth=not province,
+                on_progress=lambda n: progress.advance(task, n),
+            )
         except NotADemoFolder as e:
             raise typer.BadParameter(str(e), param_hint="--out") from None
 
@@ -107,7 +130,9 @@ def demo(
     table.add_column("项目")
     table.add_column("数量", justify="right")
     table.add_row("单位", str(stats.units))
-    table.add_row("年度", f"{stats.years[0]}–{stats.years[-1]}" if len(stats.years) > 1 else str(stats.years[0]))
+    table.add_row(
+        "年度", f"{stats.years[0]}–{stats.years[-1]}" if len(stats.years) > 1 else str(stats.years[0])
+    )
     table.add_row("文件", "，".join(f"{k} {v}" for k, v in sorted(stats.files_by_format.items())))
     table.add_row("部门整体表", str(stats.department_forms))
     table.add_row("项目表", str(stats.forms - stats.department_forms))

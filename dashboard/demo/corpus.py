@@ -19,7 +19,9 @@ from dashboard.demo.model import DocumentRec
 
 FORMATS = ("txt", "xlsx", "docx")
 TRUTH_FILE = "ground_truth.json"
-META_FILE = "generator.json"  # what generated the folder: seed, version, size (checked by ensure_default_corpus)
+META_FILE = (
+    "generator.json"  # what generated the folder: seed, version, size (checked by ensure_default_corpus)
+)
 DEFAULT_UNITS = 40
 DEFAULT_YEARS = tuple(range(2019, 2025))
 DEFAULT_FORMATS = ("txt",)
@@ -42,12 +44,20 @@ class CorpusStats:
     skipped: bool = False
 
     def as_dict(self) -> dict:
-        return {"units": self.units, "years": list(self.years), "documents": self.documents, "forms": self.forms,
-                "department_forms": self.department_forms, "project_forms": self.forms - self.department_forms,
-                "indicators": self.indicators, "bytes": self.bytes,
-                "files_by_format": dict(sorted(self.files_by_format.items())),
-                "planted_defects": dict(sorted(self.planted.items())),
-                "expected_findings_by_rule": dict(sorted(self.defects.items())), "seconds": round(self.seconds, 2)}
+        return {
+            "units": self.units,
+            "years": list(self.years),
+            "documents": self.documents,
+            "forms": self.forms,
+            "department_forms": self.department_forms,
+            "project_forms": self.forms - self.department_forms,
+            "indicators": self.indicators,
+            "bytes": self.bytes,
+            "files_by_format": dict(sorted(self.files_by_format.items())),
+            "planted_defects": dict(sorted(self.planted.items())),
+            "expected_findings_by_rule": dict(sorted(self.defects.items())),
+            "seconds": round(self.seconds, 2),
+        }
 
 
 def format_for(doc: DocumentRec, formats: Sequence[str]) -> str:
@@ -102,20 +112,36 @@ def _work(tasks: list[tuple[int, int]]) -> list[tuple]:
         folder = _OUT / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / doc.file_name).write_bytes(data)
-        results.append((year, unit_index, doc.format, len(data), len(doc.forms),
-                        sum(f.kind == "department" for f in doc.forms),
-                        sum(len(f.indicators) for f in doc.forms), doc.defects(),
-                        doc.truth() if _FULL_TRUTH else None))
+        results.append(
+            (
+                year,
+                unit_index,
+                doc.format,
+                len(data),
+                len(doc.forms),
+                sum(f.kind == "department" for f in doc.forms),
+                sum(len(f.indicators) for f in doc.forms),
+                doc.defects(),
+                doc.truth() if _FULL_TRUTH else None,
+            )
+        )
     return results
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
     for k in range(0, len(items), size):
-        yield items[k:k + size]
+        yield items[k : k + size]
 
 
-def write_corpus(out: str | Path, plan: Plan, formats: Sequence[str] = DEFAULT_FORMATS, *, workers: int = 1,
-                 full_truth: bool = True, on_progress: Callable[[int], None] | None = None) -> CorpusStats:
+def write_corpus(
+    out: str | Path,
+    plan: Plan,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    workers: int = 1,
+    full_truth: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+) -> CorpusStats:
     """Generate every document of the plan into `out` (year folders) and write ground_truth.json."""
     formats = tuple(formats)
     for f in formats:
@@ -135,8 +161,9 @@ def write_corpus(out: str | Path, plan: Plan, formats: Sequence[str] = DEFAULT_F
             if on_progress:
                 on_progress(len(part))
     else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init,
-                                 initargs=(plan, out, formats, full_truth)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init, initargs=(plan, out, formats, full_truth)
+        ) as pool:
             for part in pool.map(_work, _chunks(tasks, chunk)):
                 results.extend(part)
                 if on_progress:
@@ -168,7 +195,9 @@ def write_corpus(out: str | Path, plan: Plan, formats: Sequence[str] = DEFAULT_F
     with open(out / TRUTH_FILE, "w", encoding="utf-8") as fh:
         json.dump(truth_doc, fh, ensure_ascii=False, indent=None, separators=(",", ":"))
         fh.write("\n")
-    (out / META_FILE).write_text(json.dumps(truth_doc["generator"], ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / META_FILE).write_text(
+        json.dumps(truth_doc["generator"], ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return stats
 
 
@@ -191,16 +220,31 @@ def clear_corpus(out: Path) -> None:
 
 
 def generator_meta(plan: Plan, formats: Sequence[str]) -> dict:
-    return {"version": GENERATOR_VERSION, "code": code_fingerprint(), "seed": plan.seed, "units": len(plan.units),
-            "years": list(plan.years), "formats": list(formats)}
+    return {
+        "version": GENERATOR_VERSION,
+        "code": code_fingerprint(),
+        "seed": plan.seed,
+        "units": len(plan.units),
+        "years": list(plan.years),
+        "formats": list(formats),
+    }
 
 
 def code_fingerprint() -> str:
     """A hash of the modules that decide the corpus's bytes: a changed generator regenerates data/demo."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("vocabulary.py", "generate.py", "model.py", "layout.py", "write_txt.py", "write_xlsx.py",
-                 "write_docx.py", "zipfix.py", "corpus.py"):
+    for name in (
+        "vocabulary.py",
+        "generate.py",
+        "model.py",
+        "layout.py",
+        "write_txt.py",
+        "write_xlsx.py",
+        "write_docx.py",
+        "zipfix.py",
+        "corpus.py",
+    ):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -211,9 +255,15 @@ def default_corpus_dir() -> Path:
     return paths.ROOT / "data" / "demo"
 
 
-def ensure_default_corpus(out: str | Path | None = None, *, seed: int = DEFAULT_SEED, units: int = DEFAULT_UNITS,
-                          years: Sequence[int] = DEFAULT_YEARS, formats: Sequence[str] = DEFAULT_FORMATS,
-                          workers: int = 1) -> Path:
+def ensure_default_corpus(
+    out: str | Path | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    units: int = DEFAULT_UNITS,
+    years: Sequence[int] = DEFAULT_YEARS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    workers: int = 1,
+) -> Path:
     """The default demo corpus (data/demo/), generated on first use (≈1 s); a no-op when the same corpus is there.
 
     The folder is built beside its final place and swapped in, so a reader never sees half a corpus."""

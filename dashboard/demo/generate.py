@@ -57,13 +57,19 @@ class Plan:
     def copy_roles(self, year: int) -> dict:
         key = ("copy", year)
         if key not in self._cache:
-            self._cache[key] = copied_notes(self.seed, year, tuple(u.short for u in self.units),
-                                            self.rates.copied_note_pairs_per_unit)
+            self._cache[key] = copied_notes(
+                self.seed, year, tuple(u.short for u in self.units), self.rates.copied_note_pairs_per_unit
+            )
         return self._cache[key]
 
 
-def make_plan(n_units: int = 40, years: tuple[int, ...] | range = range(2019, 2025), seed: int = DEFAULT_SEED,
-              cities: tuple[str, ...] = (V.CITY,), rates: Rates | None = None) -> Plan:
+def make_plan(
+    n_units: int = 40,
+    years: tuple[int, ...] | range = range(2019, 2025),
+    seed: int = DEFAULT_SEED,
+    cities: tuple[str, ...] = (V.CITY,),
+    rates: Rates | None = None,
+) -> Plan:
     units = V.units_for(n_units, cities)
     units = [replace(u, short=u.name.removeprefix(V.CITY)) for u in units]
     return Plan(tuple(units), tuple(years), seed, rates or Rates())
@@ -130,8 +136,14 @@ class Written:
     unit: str | None
 
 
-def write_number(op_glyph: str | None, number: float, decimals: int, mag: str | None, unit: str | None,
-                 drop_unit: bool = False) -> Written:
+def write_number(
+    op_glyph: str | None,
+    number: float,
+    decimals: int,
+    mag: str | None,
+    unit: str | None,
+    drop_unit: bool = False,
+) -> Written:
     num = fmt(number, decimals)
     unit_text = "" if drop_unit else (unit or "")
     text = f"{op_glyph or ''}{num}{mag or ''}{unit_text}"
@@ -182,8 +194,10 @@ def copied_notes(seed: int, year: int, shorts: tuple[str, ...], pairs_per_unit: 
         a, b = order[2 * k], order[2 * k + 1]
         cause = rng.choice(V.DEVIATION_CAUSES)
         measure = rng.choice(V.MEASURES)
-        note = (f"原因：{year}年{shorts[a]}{cause}，部分履职目标未能全部完成。改进措施：{measure}，"
-                f"确保下一年度目标任务全面完成。")
+        note = (
+            f"原因：{year}年{shorts[a]}{cause}，部分履职目标未能全部完成。改进措施：{measure}，"
+            f"确保下一年度目标任务全面完成。"
+        )
         out[a] = ("source", note, shorts[b])
         out[b] = ("copy", note, shorts[a])
     return out
@@ -201,7 +215,7 @@ class _DocGen:
         self.domain = V.DOMAINS[self.unit.domain]
         years_in = year - BASE_YEAR  # the same unit and year give the same form whatever the range asked for
         self.miss_p = min(0.6, max(0.0, self.prof.miss_base + self.prof.trend * years_in))
-        self.scale = self.unit.size * self.prof.growth ** years_in
+        self.scale = self.unit.size * self.prof.growth**years_in
         self.rates = plan.rates
         self.glyphs = self.rng.random() < (0.6 if self.prof.glyph_variant else 0.2)  # writes ≧/≦ this year
 
@@ -233,15 +247,26 @@ class _DocGen:
         causes = V.DEVIATION_CAUSES + (V.COVID_CAUSES if 2020 <= self.year <= 2022 else ())
         cause = self.rng.choice(causes)
         measure = self.rng.choice(V.MEASURES)
-        return (f"原因：{name}年度指标值为{target}，实际完成{actual}，主要是{self.unit.short}{cause}。"
-                f"改进措施：{measure}。")
+        return (
+            f"原因：{name}年度指标值为{target}，实际完成{actual}，主要是{self.unit.short}{cause}。"
+            f"改进措施：{measure}。"
+        )
 
     def no_deviation_note(self) -> str | None:
         return None if self.rng.random() < 0.05 else self.rng.choice(V.NO_DEVIATION_NOTES)
 
     # -- one indicator ----------------------------------------------------------------------------------------
-    def indicator(self, level1: str, level2: str, name: str, template: str, weight: float, *,
-                  miss: bool | None = None, actual_pct: float | None = None) -> IndicatorRec:
+    def indicator(
+        self,
+        level1: str,
+        level2: str,
+        name: str,
+        template: str,
+        weight: float,
+        *,
+        miss: bool | None = None,
+        actual_pct: float | None = None,
+    ) -> IndicatorRec:
         t = parse_template(template)
         rng = self.rng
         if miss is None:
@@ -268,12 +293,29 @@ class _DocGen:
             note = self.note_for_miss(name, target.text, actual.text)
         else:
             score, note = weight, self.no_deviation_note()
-        ind = IndicatorRec(0, level1, level2, name, target.text, target.op, target.value, target.unit,
-                           actual.text, actual.value, actual.unit, weight, score, note, style)
+        ind = IndicatorRec(
+            0,
+            level1,
+            level2,
+            name,
+            target.text,
+            target.op,
+            target.value,
+            target.unit,
+            actual.text,
+            actual.value,
+            actual.unit,
+            weight,
+            score,
+            note,
+            style,
+        )
         ind.style["met"] = met
         return ind
 
-    def _numbers(self, t: Target, miss: bool, actual_pct: float | None) -> tuple[Written, Written, bool, float]:
+    def _numbers(
+        self, t: Target, miss: bool, actual_pct: float | None
+    ) -> tuple[Written, Written, bool, float]:
         rng = self.rng
         number, decimals = t.number, t.decimals
         assert number is not None
@@ -298,8 +340,11 @@ class _DocGen:
             else:
                 # Rates near 100 top out at 100; small ones (增速 ≥8%, 覆盖率 ≥12%) overshoot modestly.
                 top = 100.0 if (t.unit == "%" and number >= 50) else number * 1.3
-                a_num = number - rng.uniform(0.6, 12) if miss else (
-                    number if number >= top else rng.uniform(number, top))
+                a_num = (
+                    number - rng.uniform(0.6, 12)
+                    if miss
+                    else (number if number >= top else rng.uniform(number, top))
+                )
                 a_num = max(a_num, 0.0)
         else:
             a_dec = decimals if t.mag else (decimals if decimals else 0)
@@ -311,11 +356,13 @@ class _DocGen:
                 a_num = number * (rng.uniform(0.7, 0.97) if miss else rng.uniform(1.0, 1.3))
         a_num = float(fmt(a_num, a_dec))
         a_num = _fix_side(a_num, number, op, miss, a_dec)
-        copy_target = (not miss and actual_pct is None and op in ("≥", "≤") and t.is_pct and rng.random() < 0.12)
+        copy_target = (
+            not miss and actual_pct is None and op in ("≥", "≤") and t.is_pct and rng.random() < 0.12
+        )
         if copy_target:
             actual = Written(target.text, target.op, target.value, target.unit)
         else:
-            switch_mag = (not t.mag and t.unit and not t.is_pct and number * 1.3 >= 1e4 and rng.random() < 0.3)
+            switch_mag = not t.mag and t.unit and not t.is_pct and number * 1.3 >= 1e4 and rng.random() < 0.3
             if switch_mag:
                 actual = write_number(None, a_num / 1e4, 2, "万", t.unit)
             else:
@@ -353,11 +400,25 @@ class _DocGen:
             return 100.0
         return float(fmt(pct, 2 if self.rng.random() < 0.7 else 0))
 
-    def line(self, name: str, initial: int | None, full: int | None, executed: int | None,
-             weight: float | None = None, score: float | None = None) -> BudgetLineRec:
+    def line(
+        self,
+        name: str,
+        initial: int | None,
+        full: int | None,
+        executed: int | None,
+        weight: float | None = None,
+        score: float | None = None,
+    ) -> BudgetLineRec:
         rate = self.stated_rate(executed, full) if executed is not None and full else None
-        return BudgetLineRec(name, None if initial is None else money(initial), None if full is None else money(full),
-                             None if executed is None else money(executed), rate, weight, score)
+        return BudgetLineRec(
+            name,
+            None if initial is None else money(initial),
+            None if full is None else money(full),
+            None if executed is None else money(executed),
+            rate,
+            weight,
+            score,
+        )
 
     # -- forms -----------------------------------------------------------------------------------------------
     def project_specs(self) -> list[V.ProjectSpec]:
@@ -378,7 +439,9 @@ class _DocGen:
         other = int(full * rng.uniform(0.02, 0.1)) if rng.random() < 0.05 else 0
         current = full - carry - other
         roll = rng.random()
-        current_initial = 0 if roll < 0.08 else current if roll < 0.5 else int(current * rng.uniform(0.6, 1.0))
+        current_initial = (
+            0 if roll < 0.08 else current if roll < 0.5 else int(current * rng.uniform(0.6, 1.0))
+        )
         r = self.rate()
         cur_exec = int(round(current * r))
         carry_exec = int(round(carry * r))
@@ -396,8 +459,19 @@ class _DocGen:
         unit_written = self.written_name(self.unit.name)
         supervisor = self.written_name(self.unit.supervisor or self.unit.name)
         goals = self.goals_for(spec.name)
-        form = FormRec("project", self.year, self.unit.name, unit_written, supervisor, spec.name, lines, inds,
-                       0.0, 100.0, goals)
+        form = FormRec(
+            "project",
+            self.year,
+            self.unit.name,
+            unit_written,
+            supervisor,
+            spec.name,
+            lines,
+            inds,
+            0.0,
+            100.0,
+            goals,
+        )
         form.stated_total = form.computed_total
         return form
 
@@ -472,13 +546,22 @@ class _DocGen:
         mgmt = V.DEPT_MANAGEMENT[:2] + mgmt[:8]
         weights = self.split_weights(V.DEPARTMENT_LEVEL1_WEIGHTS["部门管理"], len(mgmt))
         for (level2, name, target), w in zip(mgmt, weights):
-            pct = basic_rate if name == "基本支出预算执行率" else project_rate if name == "项目支出预算执行率" else None
+            pct = (
+                basic_rate
+                if name == "基本支出预算执行率"
+                else project_rate
+                if name == "项目支出预算执行率"
+                else None
+            )
             if pct is not None:
                 t = parse_template(target)
                 assert t.number is not None
                 met = pct >= t.number - 1e-9
-                inds.append(self.indicator("部门管理", level2, name, target, w, miss=not met,
-                                           actual_pct=round(pct, 2)))
+                inds.append(
+                    self.indicator(
+                        "部门管理", level2, name, target, w, miss=not met, actual_pct=round(pct, 2)
+                    )
+                )
             else:
                 inds.append(self.indicator("部门管理", level2, name, target, w))
         # 履职效果 50
@@ -504,8 +587,9 @@ class _DocGen:
         inds = _renumber(inds)
         unit_written = self.written_name(self.unit.name)
         goals = self.goals_for(None)
-        form = FormRec("department", self.year, self.unit.name, unit_written, None, None, lines, inds, 0.0, 100.0,
-                       goals)
+        form = FormRec(
+            "department", self.year, self.unit.name, unit_written, None, None, lines, inds, 0.0, 100.0, goals
+        )
         form.stated_total = form.computed_total
         return form
 
@@ -533,15 +617,26 @@ class _DocGen:
             ind.note = note
             taken.add(ind.seq)
             form.stated_total = form.computed_total
-            form.defects.append(DefectRec("copied_note", "copied_note", ind.seq,
-                                          detail=f"与{other}的偏差说明相同" if role == "copy" else
-                                          f"{other}照抄了本条说明"))
+            form.defects.append(
+                DefectRec(
+                    "copied_note",
+                    "copied_note",
+                    ind.seq,
+                    detail=f"与{other}的偏差说明相同" if role == "copy" else f"{other}照抄了本条说明",
+                )
+            )
         # One indicator-level defect per form at most.
         roll = rng.random()
         acc = 0.0
         chosen = None
-        for rule in ("total_mismatch", "weights_not_100", "score_out_of_range", "duplicate_indicator",
-                     "full_score_target_missed", "unexplained_deduction"):
+        for rule in (
+            "total_mismatch",
+            "weights_not_100",
+            "score_out_of_range",
+            "duplicate_indicator",
+            "full_score_target_missed",
+            "unexplained_deduction",
+        ):
             acc += getattr(rates, rule)
             if roll < acc:
                 chosen = rule
@@ -549,8 +644,11 @@ class _DocGen:
         if chosen is not None:
             getattr(self, f"_plant_{chosen}")(form, taken)
         # Budget defects.
-        missing_p = (rates.missing_budget_cell_department if form.kind == "department"
-                     else rates.missing_budget_cell_project)
+        missing_p = (
+            rates.missing_budget_cell_department
+            if form.kind == "department"
+            else rates.missing_budget_cell_project
+        )
         if rng.random() < missing_p:
             self._plant_missing_budget_cell(form)
         elif rng.random() < rates.execution_rate_mismatch:
@@ -561,9 +659,13 @@ class _DocGen:
         for i in form.indicators:
             if i.seq in taken or i.score is None or i.score < i.weight:
                 continue
-            if numeric and not (i.target_value is not None and i.target_op in (">=", None)
-                                and i.target_unit == i.actual_unit and i.actual_value is not None
-                                and not i.style.get("glued")):
+            if numeric and not (
+                i.target_value is not None
+                and i.target_op in (">=", None)
+                and i.target_unit == i.actual_unit
+                and i.actual_value is not None
+                and not i.style.get("glued")
+            ):
                 continue
             out.append(i)
         return out
@@ -593,8 +695,13 @@ class _DocGen:
         ind.score = ind.weight
         taken.add(ind.seq)
         form.stated_total = form.computed_total
-        form.defects.append(DefectRec("weights_not_100", "weights_not_100",
-                                      detail=f"第{ind.seq}个指标分值改动，分值合计 {fmt(form.weight_total)}"))
+        form.defects.append(
+            DefectRec(
+                "weights_not_100",
+                "weights_not_100",
+                detail=f"第{ind.seq}个指标分值改动，分值合计 {fmt(form.weight_total)}",
+            )
+        )
 
     def _plant_score_out_of_range(self, form: FormRec, taken: set[int]) -> None:
         cands = self._full_score(form, taken)
@@ -604,8 +711,14 @@ class _DocGen:
         ind.score = ind.weight + self.rng.choice((0.5, 1.0, 1.0, 2.0))
         taken.add(ind.seq)
         form.stated_total = form.computed_total
-        form.defects.append(DefectRec("score_out_of_range", "score_out_of_range", ind.seq,
-                                      detail=f"得分 {fmt(ind.score)} > 分值 {fmt(ind.weight)}"))
+        form.defects.append(
+            DefectRec(
+                "score_out_of_range",
+                "score_out_of_range",
+                ind.seq,
+                detail=f"得分 {fmt(ind.score)} > 分值 {fmt(ind.weight)}",
+            )
+        )
 
     def _plant_duplicate_indicator(self, form: FormRec, taken: set[int]) -> None:
         cands = [i for i in form.indicators if i.seq not in taken and (i.score or 0) > 0]
@@ -613,9 +726,23 @@ class _DocGen:
             return
         ind = self.rng.choice(cands)
         unnamed = self.rng.random() < 0.5
-        twin = IndicatorRec(0, ind.level1, ind.level2, None if unnamed else ind.level3, ind.target_text,
-                            ind.target_op, ind.target_value, ind.target_unit, ind.actual_text, ind.actual_value,
-                            ind.actual_unit, ind.weight, ind.score, ind.note, dict(ind.style))
+        twin = IndicatorRec(
+            0,
+            ind.level1,
+            ind.level2,
+            None if unnamed else ind.level3,
+            ind.target_text,
+            ind.target_op,
+            ind.target_value,
+            ind.target_unit,
+            ind.actual_text,
+            ind.actual_value,
+            ind.actual_unit,
+            ind.weight,
+            ind.score,
+            ind.note,
+            dict(ind.style),
+        )
         twin.style["duplicate"] = True
         ind.style["no_glue"] = True
         k = form.indicators.index(ind)
@@ -626,8 +753,9 @@ class _DocGen:
             if d.indicator_seq is not None and d.indicator_seq >= twin.seq:
                 d.indicator_seq += 1
         form.stated_total = stated_before  # the form's own totals do not count the duplicated row
-        form.defects.append(DefectRec("duplicate_indicator", "duplicate_indicator", twin.seq,
-                                      detail=f"重复第{ind.seq}个指标"))
+        form.defects.append(
+            DefectRec("duplicate_indicator", "duplicate_indicator", twin.seq, detail=f"重复第{ind.seq}个指标")
+        )
         if unnamed:
             form.defects.append(DefectRec("unnamed_indicator", "duplicate_indicator", twin.seq))
         form.defects.append(DefectRec("weights_not_100", "duplicate_indicator"))
@@ -655,8 +783,14 @@ class _DocGen:
         ind.note = "无偏差"
         ind.style["met"] = False
         taken.add(ind.seq)
-        form.defects.append(DefectRec("full_score_target_missed", "full_score_target_missed", ind.seq,
-                                      detail=f"指标值 {ind.target_text}，实际 {text}"))
+        form.defects.append(
+            DefectRec(
+                "full_score_target_missed",
+                "full_score_target_missed",
+                ind.seq,
+                detail=f"指标值 {ind.target_text}，实际 {text}",
+            )
+        )
 
     def _plant_unexplained_deduction(self, form: FormRec, taken: set[int]) -> None:
         cands = [i for i in form.indicators if i.seq not in taken and i.score is not None and i.weight >= 1]
@@ -671,7 +805,11 @@ class _DocGen:
         form.defects.append(DefectRec("unexplained_deduction", "unexplained_deduction", ind.seq))
 
     def _plant_missing_budget_cell(self, form: FormRec) -> None:
-        lines = form.budget_lines if (form.kind == "department" and self.rng.random() < 0.6) else [form.total_line]
+        lines = (
+            form.budget_lines
+            if (form.kind == "department" and self.rng.random() < 0.6)
+            else [form.total_line]
+        )
         for b in lines:
             if b.executed is None:
                 continue
@@ -688,8 +826,14 @@ class _DocGen:
             b.execution_rate_stated_pct = 100.0
         else:
             b.execution_rate_stated_pct = float(fmt(real - self.rng.uniform(3, 12), 2))
-        form.defects.append(DefectRec("execution_rate_mismatch", "execution_rate_mismatch", budget_line=b.line,
-                                      detail=f"实际执行率 {real:.2f}%"))
+        form.defects.append(
+            DefectRec(
+                "execution_rate_mismatch",
+                "execution_rate_mismatch",
+                budget_line=b.line,
+                detail=f"实际执行率 {real:.2f}%",
+            )
+        )
 
     def _plant_project_budget_mismatch(self, form: FormRec) -> None:
         total, _basic, projects = form.budget_lines
@@ -701,10 +845,17 @@ class _DocGen:
         total.full_year = money(int(round((total.full_year or 0) * 100)) + delta_cents)
         for b in (projects, total):
             if b.executed is not None and b.full_year:
-                b.execution_rate_stated_pct = self.stated_rate(int(round(b.executed * 100)),
-                                                               int(round(b.full_year * 100)))
-        form.defects.append(DefectRec("project_budget_mismatch", "project_budget_mismatch",
-                                      budget_line="项目支出", detail=f"相差 {fmt(delta_cents / 100)} 万元"))
+                b.execution_rate_stated_pct = self.stated_rate(
+                    int(round(b.executed * 100)), int(round(b.full_year * 100))
+                )
+        form.defects.append(
+            DefectRec(
+                "project_budget_mismatch",
+                "project_budget_mismatch",
+                budget_line="项目支出",
+                detail=f"相差 {fmt(delta_cents / 100)} 万元",
+            )
+        )
 
     # -- the document ----------------------------------------------------------------------------------------
     def document(self) -> DocumentRec:
@@ -723,16 +874,28 @@ class _DocGen:
             self.plant(f, roles.get(self.index) if f is dept else None)
             self._glue_labels(f)
         stem = f"{SYNTHETIC_MARK}_{self.year}_{self.index + 1:04d}_{self.unit.name}"
-        return DocumentRec(self.unit.name, self.index, self.year, stem, forms,
-                           key=f"{self.plan.seed}|{self.index}|{self.year}")
+        return DocumentRec(
+            self.unit.name,
+            self.index,
+            self.year,
+            stem,
+            forms,
+            key=f"{self.plan.seed}|{self.index}|{self.year}",
+        )
 
     def _glue_labels(self, form: FormRec) -> None:
         """Now and then a value cell carries an indicator's name glued to it, as in the sample."""
         names = [i.level3 for i in form.indicators if i.level3]
         for ind in form.indicators:
             t = ind.target_text or ""
-            if (ind.style.get("duplicate") or ind.style.get("no_glue") or ind.target_value is None
-                    or not (ind.target_op or ind.target_unit) or t[:1].isalpha() and not t[:1].isascii()):
+            if (
+                ind.style.get("duplicate")
+                or ind.style.get("no_glue")
+                or ind.target_value is None
+                or not (ind.target_op or ind.target_unit)
+                or t[:1].isalpha()
+                and not t[:1].isascii()
+            ):
                 continue
             if self.rng.random() < self.rates.glued_label:
                 label = ind.level3 if (self.rng.random() < 0.4 or len(names) < 2) else self.rng.choice(names)
@@ -754,7 +917,7 @@ def _is_met(target: float, actual: float, op: str | None) -> bool:
 
 
 def _fix_side(a: float, target: float, op: str | None, miss: bool, decimals: int) -> float:
-    step = 10 ** -decimals
+    step = 10**-decimals
     low_side = op in ("≤", "<")
     if miss and not low_side and a >= target:
         a = target - step

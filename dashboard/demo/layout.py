@@ -14,14 +14,25 @@ from dashboard.demo.generate import fmt
 from dashboard.demo.model import FormRec, IndicatorRec
 
 WIDTH = 8
-INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+INDICATOR_HEADER = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
 
 
 @dataclass
 class Grid:
     title: str
     rows: list[list[str]] = field(default_factory=list)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # top, left, bottom, right (0-based)
+    merges: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # top, left, bottom, right (0-based)
     notes: list[str] = field(default_factory=list)  # paragraphs under the table
 
     @property
@@ -65,13 +76,34 @@ def _goals(g: Grid, form: FormRec, label: str, outcome_label: str) -> None:
 def _department(f: FormRec, rng: random.Random) -> Grid:
     g = Grid(f"{f.year}年{f.unit_written}部门整体支出绩效自评表")
     g.add(["部门(单位)名称", f.unit_written, "", "", "", "", "", ""], ((1, 7),))
-    top = g.add(["部门(单位)整体支出(万元)", "", "年初预算数", "全年预算数(A)", "实际支出数(B)", "执行率(B/A)", "分值", "得分"])
+    top = g.add(
+        [
+            "部门(单位)整体支出(万元)",
+            "",
+            "年初预算数",
+            "全年预算数(A)",
+            "实际支出数(B)",
+            "执行率(B/A)",
+            "分值",
+            "得分",
+        ]
+    )
     names = {"全年支出": "全年支出", "基本支出": "其中：基本支出", "项目支出": "项目支出"}
     for b in f.budget_lines:
         weight = _num(b.weight) if b.weight is not None else "—"
         score = _num(b.score) if b.weight is not None else "—"
-        bottom = g.add(["", names[b.line], _num(b.initial), _num(b.full_year), _num(b.executed),
-                        _rate(b.execution_rate_stated_pct), weight, score])
+        bottom = g.add(
+            [
+                "",
+                names[b.line],
+                _num(b.initial),
+                _num(b.full_year),
+                _num(b.executed),
+                _rate(b.execution_rate_stated_pct),
+                weight,
+                score,
+            ]
+        )
     g.merge_down(0, top, bottom)
     _goals(g, f, "年度总体目标", "实际完成情况")
     g.add(list(INDICATOR_HEADER))
@@ -88,13 +120,27 @@ def _project(f: FormRec, rng: random.Random) -> Grid:
     g.add(["项目名称", f.project or "", "", "", "", "", "", ""], ((1, 7),))
     g.add(["主管部门", f.supervisor or "", "", "", "实施单位", f.unit_written, "", ""], ((1, 3), (5, 7)))
     top = g.add(["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
-    names = {"年度资金总额": "年度资金总额", "当年财政拨款": "其中：当年财政拨款", "上年结转资金": "上年结转资金",
-             "其他资金": "其他资金"}
+    names = {
+        "年度资金总额": "年度资金总额",
+        "当年财政拨款": "其中：当年财政拨款",
+        "上年结转资金": "上年结转资金",
+        "其他资金": "其他资金",
+    }
     for b in f.budget_lines:
         weight = _num(b.weight) if b.weight is not None else "—"
         score = _num(b.score) if b.weight is not None else "—"
-        bottom = g.add(["", names[b.line], _num(b.initial), _num(b.full_year), _num(b.executed), weight,
-                        _rate(b.execution_rate_stated_pct), score])
+        bottom = g.add(
+            [
+                "",
+                names[b.line],
+                _num(b.initial),
+                _num(b.full_year),
+                _num(b.executed),
+                weight,
+                _rate(b.execution_rate_stated_pct),
+                score,
+            ]
+        )
     g.merge_down(0, top, bottom)
     _goals(g, f, "年度总体目标", "实际完成情况")
     numbered = rng.random() < 0.5
@@ -103,7 +149,10 @@ def _project(f: FormRec, rng: random.Random) -> Grid:
         start = g.add(["绩效指标", *INDICATOR_HEADER])
         _indicator_rows(g, f.indicators, numbered=numbered, caption=True)
         g.merge_down(0, start, len(g.rows) - 1)
-        g.add(["总分", "", "", "", "", "", fmt(f.stated_weight_total or 100), fmt(f.stated_total), ""], ((0, 5),))
+        g.add(
+            ["总分", "", "", "", "", "", fmt(f.stated_weight_total or 100), fmt(f.stated_total), ""],
+            ((0, 5),),
+        )
         g.add(["说明", V.PROJECT_REMARK, "", "", "", "", "", "", ""], ((1, 8),))
     else:
         g.add(list(INDICATOR_HEADER))
@@ -150,8 +199,16 @@ def _indicator_rows(g: Grid, inds: list[IndicatorRec], numbered: bool, caption: 
         name = ind.level3 or ""
         if numbered and name:
             name = f"指标{k}：{name}"
-        cells = [ind.level1 if new_l1 else "", ind.level2 if new_l2 else "", name, ind.target_text or "",
-                 ind.actual_text or "", fmt(ind.weight), _num(ind.score), ind.note or ""]
+        cells = [
+            ind.level1 if new_l1 else "",
+            ind.level2 if new_l2 else "",
+            name,
+            ind.target_text or "",
+            ind.actual_text or "",
+            fmt(ind.weight),
+            _num(ind.score),
+            ind.note or "",
+        ]
         g.add(([""] if caption else []) + cells)
         prev = ind
     last = len(g.rows) - 1

@@ -155,11 +155,27 @@ class DocumentRec:
         out = []
         for k, f in enumerate(self.forms):
             for d in f.defects:
-                out.append({"rule": d.rule, "cause": d.cause, "file": self.file_name, "form": k, "kind": f.kind,
-                            "project": f.project, "unit": self.unit, "year": self.year,
-                            "indicator_seq": d.indicator_seq, "budget_line": d.budget_line, "detail": d.detail})
+                out.append(
+                    {
+                        "rule": d.rule,
+                        "cause": d.cause,
+                        "file": self.file_name,
+                        "form": k,
+                        "kind": f.kind,
+                        "project": f.project,
+                        "unit": self.unit,
+                        "year": self.year,
+                        "indicator_seq": d.indicator_seq,
+                        "budget_line": d.budget_line,
+                        "detail": d.detail,
+                    }
+                )
         return out
 
     def truth(self) -> dict:
-        return {"file": self.file_name, "unit": self.unit, "year": self.year,
-                "forms": [f.truth() for f in self.forms]}
+        return {
+            "file": self.file_name,
+            "unit": self.unit,
+            "year": self.year,
+            "forms": [f.truth() for f in self.forms],
+        }

@@ -18,12 +18,37 @@ import duckdb
 from dashboard.demo.model import PLANTED_RULES
 from dashboard.ingest.vocab import normalize_key
 
-REPORT_FIELDS = ("kind", "year", "supervisor", "project", "budget_initial", "budget_full_year", "budget_executed",
-                 "execution_rate_stated_pct", "execution_weight", "execution_score", "stated_total",
-                 "computed_total", "weight_total")
+REPORT_FIELDS = (
+    "kind",
+    "year",
+    "supervisor",
+    "project",
+    "budget_initial",
+    "budget_full_year",
+    "budget_executed",
+    "execution_rate_stated_pct",
+    "execution_weight",
+    "execution_score",
+    "stated_total",
+    "computed_total",
+    "weight_total",
+)
 BUDGET_FIELDS = ("initial", "full_year", "executed", "execution_rate_stated_pct", "weight", "score")
-INDICATOR_FIELDS = ("level1", "level2", "level3", "target_text", "target_op", "target_value", "target_unit",
-                    "actual_text", "actual_value", "actual_unit", "weight", "score", "note")
+INDICATOR_FIELDS = (
+    "level1",
+    "level2",
+    "level3",
+    "target_text",
+    "target_op",
+    "target_value",
+    "target_unit",
+    "actual_text",
+    "actual_value",
+    "actual_unit",
+    "weight",
+    "score",
+    "note",
+)
 BUDGET_RULES = ("missing_budget_cell", "execution_rate_mismatch", "project_budget_mismatch")
 
 
@@ -54,13 +79,18 @@ class Comparison:
             self.mismatches.append(f"{where} {name}: 应为 {want!r}，读出 {got!r}")
 
     def summary(self, limit: int = 40) -> str:
-        lines = [f"字段准确率 {self.accuracy:.4%}（{self.correct}/{self.fields}），表 {self.forms}，指标 {self.indicators}"]
+        lines = [
+            f"字段准确率 {self.accuracy:.4%}（{self.correct}/{self.fields}），表 {self.forms}，指标 {self.indicators}"
+        ]
         if self.by_field:
             lines.append("出错字段：" + "，".join(f"{k} {v}" for k, v in self.by_field.most_common()))
         lines += self.mismatches[:limit]
         if len(self.mismatches) > limit:
             lines.append(f"……另有 {len(self.mismatches) - limit} 处不一致")
-        for label, items in (("未被发现的植入问题", self.missing_defects), ("多出的核查发现", self.unexpected_findings)):
+        for label, items in (
+            ("未被发现的植入问题", self.missing_defects),
+            ("多出的核查发现", self.unexpected_findings),
+        ):
             if items:
                 lines.append(f"{label} {len(items)} 条：")
                 lines += [f"  {x}" for x in items[:limit]]
@@ -121,11 +151,23 @@ def _compare(con: duckdb.DuckDBPyConnection, truth: dict) -> Comparison:
             where = f"{doc['file']} 第{k + 1}张表（{form['project'] or '部门整体'}）"
             out.forms += 1
             out.indicators += len(form["indicators"])
-            rep = next((r for r in stored if r["kind"] == form["kind"] and r["project"] == form["project"]
-                        and r["report_id"] not in matched), None)
+            rep = next(
+                (
+                    r
+                    for r in stored
+                    if r["kind"] == form["kind"]
+                    and r["project"] == form["project"]
+                    and r["report_id"] not in matched
+                ),
+                None,
+            )
             if rep is None:
-                n = 1 + len(REPORT_FIELDS) + sum(len(BUDGET_FIELDS) for _ in form["budget_lines"]) + len(
-                    INDICATOR_FIELDS) * len(form["indicators"])
+                n = (
+                    1
+                    + len(REPORT_FIELDS)
+                    + sum(len(BUDGET_FIELDS) for _ in form["budget_lines"])
+                    + len(INDICATOR_FIELDS) * len(form["indicators"])
+                )
                 out.fields += n
                 out.by_field["(form missing)"] += n
                 out.mismatches.append(f"{where}: 未读出此表")
@@ -177,7 +219,9 @@ def _compare(con: duckdb.DuckDBPyConnection, truth: dict) -> Comparison:
         file, k = matched[f["report_id"]]
         loc = f["seq"]
         if loc is None:
-            line = next((b["line"] for b in budget[f["report_id"]] if b["source_line"] == f["source_line"]), None)
+            line = next(
+                (b["line"] for b in budget[f["report_id"]] if b["source_line"] == f["source_line"]), None
+            )
             loc = line if f["rule"] in BUDGET_RULES else None
         found[(file, k, f["rule"], loc)] += 1
     for key, n in expected.items():

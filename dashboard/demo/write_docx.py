@@ -23,15 +23,18 @@ _COL_WIDTH = 1150  # twentieths of a point
 
 def _paragraphs(text: str) -> str:
     lines = text.split("\n") if text else [""]
-    return "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(t)}</w:t></w:r></w:p>' if t else "<w:p/>"
-                   for t in lines)
+    return "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{escape(t)}</w:t></w:r></w:p>' if t else "<w:p/>" for t in lines
+    )
 
 
 def table_xml(grid: Grid) -> str:
     """The grid as a w:tbl element; merged ranges become gridSpan/vMerge cells."""
     width = grid.width
     starts = {(t, left): (b, r) for t, left, b, r in grid.merges}
-    covered: dict[tuple[int, int], str] = {}  # (row, col) -> "skip" (covered across) | "continue" (merged down)
+    covered: dict[
+        tuple[int, int], str
+    ] = {}  # (row, col) -> "skip" (covered across) | "continue" (merged down)
     for t, left, b, r in grid.merges:
         for row in range(t, b + 1):
             for col in range(left, r + 1):
@@ -41,10 +44,14 @@ def table_xml(grid: Grid) -> str:
     span_of = {}
     for (t, left), (b, r) in starts.items():
         for row in range(t, b + 1):
-            span_of[(row, left)] = (r - left + 1, "restart" if row == t and b > t else
-                                    ("continue" if row > t else None))
-    out = [f"<w:tbl {_NS}><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"0\" w:type=\"auto\"/>"
-           "<w:tblLook w:val=\"04A0\"/></w:tblPr><w:tblGrid>"]
+            span_of[(row, left)] = (
+                r - left + 1,
+                "restart" if row == t and b > t else ("continue" if row > t else None),
+            )
+    out = [
+        f'<w:tbl {_NS}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+        '<w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid>'
+    ]
     out.append(f'<w:gridCol w:w="{_COL_WIDTH}"/>' * width)
     out.append("</w:tblGrid>")
     for r, row in enumerate(grid.rows):

@@ -54,8 +54,11 @@ def _html_items(items: list[str]) -> str:
 
 # -- department form ---------------------------------------------------------------------------------------
 def _department(f: FormRec, rng: random.Random) -> list[str]:
-    title = (f"{f.year}年{f.unit_written}整体支出绩效自评表" if rng.random() < 0.7
-             else f"{f.year}年度{f.unit_written}部门整体支出绩效自评表")
+    title = (
+        f"{f.year}年{f.unit_written}整体支出绩效自评表"
+        if rng.random() < 0.7
+        else f"{f.year}年度{f.unit_written}部门整体支出绩效自评表"
+    )
     out = [("## " if rng.random() < 0.9 else "") + title, "", f"{f.unit_written}\t\t\t\t\t\t", DEPT_HEADER]
     total, basic, projects = f.budget_lines
     colon = ":" if rng.random() < 0.6 else "："
@@ -132,12 +135,20 @@ def _project(f: FormRec, rng: random.Random) -> list[str]:
     name_on_title_line = rng.random() < 0.08
     if name_on_title_line:
         # The project's name stands on a line above the table; 项目名称 holds the departments' names.
-        out = [title, "", f"{f.project}\t\t\t\t\t\t\t\t",
-               f"项目名称\t{f.supervisor}\t\t\t{f.unit_written}\t\t\t\t",
-               f"主管部门\t{f.supervisor}\t\t\t{f.unit_written}\t\t\t\t"]
+        out = [
+            title,
+            "",
+            f"{f.project}\t\t\t\t\t\t\t\t",
+            f"项目名称\t{f.supervisor}\t\t\t{f.unit_written}\t\t\t\t",
+            f"主管部门\t{f.supervisor}\t\t\t{f.unit_written}\t\t\t\t",
+        ]
     else:
-        out = [("## " if rng.random() < 0.9 else "") + title, "", f"项目名称\t{f.project}\t\t\t\t\t\t",
-               f"主管部门\t{f.supervisor}\t\t\t实施单位\t{f.unit_written}\t\t"]
+        out = [
+            ("## " if rng.random() < 0.9 else "") + title,
+            "",
+            f"项目名称\t{f.project}\t\t\t\t\t\t",
+            f"主管部门\t{f.supervisor}\t\t\t实施单位\t{f.unit_written}\t\t",
+        ]
     lost_cell = any(b.style.get("lost_executed") for b in f.budget_lines)
     shifted_budget = name_on_title_line or (lost_cell and rng.random() < 0.5)
     full_width = rng.random() < 0.6
@@ -145,10 +156,16 @@ def _project(f: FormRec, rng: random.Random) -> list[str]:
     if shifted_budget:
         out.append("项目资金(万元)\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\t\t")
     else:
-        out.append(("项目资金（万元）" if full_width else "项目资金(万元)")
-                   + "\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分")
-    names = {"年度资金总额": "年度资金总额", "当年财政拨款": f"其中{colon}当年财政拨款",
-             "上年结转资金": "上年结转资金", "其他资金": "其他资金"}
+        out.append(
+            ("项目资金（万元）" if full_width else "项目资金(万元)")
+            + "\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分"
+        )
+    names = {
+        "年度资金总额": "年度资金总额",
+        "当年财政拨款": f"其中{colon}当年财政拨款",
+        "上年结转资金": "上年结转资金",
+        "其他资金": "其他资金",
+    }
     for b in f.budget_lines:
         cells = ["", names[b.line], _num(b.initial), _num(b.full_year)]
         if not b.style.get("lost_executed"):
@@ -195,8 +212,16 @@ def _ordinal(k: int) -> str:
     return "一二三四五六七八九十"[k - 1]
 
 
-def _project_row(ind: IndicatorRec, n: int, new_l1: bool, new_l2: bool, k: int, numbered: bool, style: int,
-                 rng: random.Random) -> str:
+def _project_row(
+    ind: IndicatorRec,
+    n: int,
+    new_l1: bool,
+    new_l2: bool,
+    k: int,
+    numbered: bool,
+    style: int,
+    rng: random.Random,
+) -> str:
     name = ""
     if ind.level3:
         name = f"指标{k}: {ind.level3}" if numbered else ind.level3

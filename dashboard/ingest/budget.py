@@ -15,8 +15,14 @@ from dashboard.ingest.vocab import (
 )
 
 _MONEY = ("initial", "full_year", "executed")
-_NAMES = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "执行数", "rate": "执行率",
-          "weight": "分值", "score": "得分"}
+_NAMES = {
+    "initial": "年初预算数",
+    "full_year": "全年预算数",
+    "executed": "执行数",
+    "rate": "执行率",
+    "weight": "分值",
+    "score": "得分",
+}
 
 
 @dataclass
@@ -66,10 +72,16 @@ def parse_budget_row(row: Row, header: BudgetHeader) -> tuple[BudgetLine | None,
     values_at = list(range(last_label + 1, len(cells)))
     while values_at and not cells[values_at[-1]]:
         values_at.pop()
-    if (values_at and values_at[0] == header.columns[0] and len(cells) <= header.width
-            and _types_fit(cells, header)):
+    if (
+        values_at
+        and values_at[0] == header.columns[0]
+        and len(cells) <= header.width
+        and _types_fit(cells, header)
+    ):
         # Aligned with the header: read by column, blanks stay blank.
-        placed = {role: cells[col] if col < len(cells) else "" for role, col in zip(header.roles, header.columns)}
+        placed = {
+            role: cells[col] if col < len(cells) else "" for role, col in zip(header.roles, header.columns)
+        }
         lost: list[str] = []
     else:
         placed, lost = _align_by_type([cells[i] for i in values_at], header.roles)
@@ -85,8 +97,13 @@ def parse_budget_row(row: Row, header: BudgetHeader) -> tuple[BudgetLine | None,
         what = "、".join(_NAMES[r] for r in missing)
         how = "该行缺少单元格" if lost else "单元格为空"
         findings.append(
-            Finding("missing_budget_cell", "warning", f"预算行“{name}”的{what}缺失（{how}），按空值处理",
-                    source_line=row.line, source_ref=row.ref)
+            Finding(
+                "missing_budget_cell",
+                "warning",
+                f"预算行“{name}”的{what}缺失（{how}），按空值处理",
+                source_line=row.line,
+                source_ref=row.ref,
+            )
         )
     return line, findings
 
@@ -116,13 +133,13 @@ def _align_by_type(values: list[str], roles: list[str]) -> tuple[dict[str, str],
     r = roles.index("rate")
     placed["rate"] = values[pct]
     _fill(placed, roles[:r], values[:pct])
-    _fill(placed, roles[r + 1:], values[pct + 1:])
+    _fill(placed, roles[r + 1 :], values[pct + 1 :])
     return placed, [role for role in roles if role not in placed]
 
 
 def _fill(placed: dict[str, str], roles: list[str], values: list[str]) -> None:
     if len(values) >= len(roles):
-        placed.update(zip(roles, values[-len(roles):] if roles else []))
+        placed.update(zip(roles, values[-len(roles) :] if roles else []))
         return
     # Fewer cells than columns: scoring columns (分值/得分) keep their place at the right,
     # money columns fill from the left, so the lost cell is the last money column.

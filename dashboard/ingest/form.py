@@ -120,19 +120,29 @@ def parse_form(form: FormSlice, path: str | Path) -> Report:
     if table_at is None:
         raise IngestError(path, "未找到指标表（缺少“一级指标/二级指标/三级指标/分值/得分”表头）", start_line)
     header = IndicatorHeader.detect(rows[table_at])
-    budget_header = BudgetHeader.detect(rows[budget_at]) if budget_at is not None and budget_at < table_at else None
+    budget_header = (
+        BudgetHeader.detect(rows[budget_at]) if budget_at is not None and budget_at < table_at else None
+    )
     if budget_header is None:
         budget_at = None
 
-    report = Report(kind=kind, year=_year_of(form.title, rows), unit=None, title=form.title, source_line=start_line,
-                    source_ref=start_ref)
+    report = Report(
+        kind=kind,
+        year=_year_of(form.title, rows),
+        unit=None,
+        title=form.title,
+        source_line=start_line,
+        source_ref=start_ref,
+    )
     assert header is not None
     report.template = detect_template(header, budget_header)
 
     # Header block: everything before the budget block (or before the table).
     meta = _Meta()
     head_end = budget_at if budget_at is not None else table_at
-    goal_at = next((k for k in range(head_end) if any(is_goal_label(c) for _, c in rows[k].nonempty())), head_end)
+    goal_at = next(
+        (k for k in range(head_end) if any(is_goal_label(c) for _, c in rows[k].nonempty())), head_end
+    )
     for row in rows[: min(head_end, goal_at)]:
         meta.read(row)
     _fill_names(report, meta, form.title)
@@ -175,12 +185,18 @@ def _fill_names(report: Report, meta: _Meta, title: str | None) -> None:
     project = meta.values.get("project")
     names = {normalize_key(n) for n in (report.supervisor, report.unit, meta.unlabelled_unit) if n}
     if project is None or normalize_key(project) in names or _is_org_name(project):
-        fallback = next((t for t in meta.lone_lines if not _is_org_name(t) and normalize_key(t) not in names), None)
+        fallback = next(
+            (t for t in meta.lone_lines if not _is_org_name(t) and normalize_key(t) not in names), None
+        )
         if fallback is not None:
             report.findings.append(
-                Finding("project_name_from_title", "info",
-                        f"“项目名称”栏填写的是“{project or '（空）'}”，项目名称取自表格上方的标题行“{fallback}”",
-                        source_line=report.source_line, source_ref=report.source_ref)
+                Finding(
+                    "project_name_from_title",
+                    "info",
+                    f"“项目名称”栏填写的是“{project or '（空）'}”，项目名称取自表格上方的标题行“{fallback}”",
+                    source_line=report.source_line,
+                    source_ref=report.source_ref,
+                )
             )
             project = fallback
     if project:
@@ -197,8 +213,10 @@ def _order_total_line_first(report: Report) -> None:
         lines.insert(0, lines.pop(total))
 
 
-def _parse_table(report: Report, rows: list[Row], table_at: int, header: IndicatorHeader, path: str | Path) -> None:
-    body = rows[table_at + 1:]
+def _parse_table(
+    report: Report, rows: list[Row], table_at: int, header: IndicatorHeader, path: str | Path
+) -> None:
+    body = rows[table_at + 1 :]
     known_level1 = any(level1_name(c, report.kind) for r in body for _, c in r.nonempty()[:4])
     table = IndicatorTable(header, report.kind, known_level1)
     saw_total = False
@@ -229,18 +247,32 @@ def _parse_table(report: Report, rows: list[Row], table_at: int, header: Indicat
     if not saw_total:
         last = report.indicators[-1]
         if notes:
-            report.findings.append(Finding("missing_total", "warning", "未找到合计/总分行，无法核对填报总分",
-                                           source_line=last.source_line, source_ref=last.source_ref))
+            report.findings.append(
+                Finding(
+                    "missing_total",
+                    "warning",
+                    "未找到合计/总分行，无法核对填报总分",
+                    source_line=last.source_line,
+                    source_ref=last.source_ref,
+                )
+            )
         else:
             report.findings.append(
-                Finding("truncated", "warning", "表格在指标表中途结束（无合计行、无表后说明），可能被截断；已读取现有内容",
-                        source_line=last.source_line, source_ref=last.source_ref)
+                Finding(
+                    "truncated",
+                    "warning",
+                    "表格在指标表中途结束（无合计行、无表后说明），可能被截断；已读取现有内容",
+                    source_line=last.source_line,
+                    source_ref=last.source_ref,
+                )
             )
     report.notes = _labelled_notes(body[end:])
     _read_norms(report, [n.text for n in report.notes])
 
 
-_NOTE_LABEL = re.compile(r"^(评价结论|存在问题|改进措施|说明|其他需要说明的问题|备注|项目负责人|财务负责人|填表人|联系电话|填报日期)[:：]?\s*")
+_NOTE_LABEL = re.compile(
+    r"^(评价结论|存在问题|改进措施|说明|其他需要说明的问题|备注|项目负责人|财务负责人|填表人|联系电话|填报日期)[:：]?\s*"
+)
 _NOTE_PREFIX = re.compile(r"^(注)\s*[:：]")
 
 
@@ -287,4 +319,3 @@ def _read_norms(report: Report, notes: list[str]) -> None:
         report.level1_norms, report.level1_norms_origin = dict(default), "default"
     else:  # a template with other level-1 classes: no norm to hold it to
         report.level1_norms, report.level1_norms_origin = {}, "none"
-

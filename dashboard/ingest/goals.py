@@ -7,8 +7,19 @@ import re
 from dashboard.ingest.model import Goal, Row
 from dashboard.ingest.vocab import normalize_key
 
-GOAL_LABELS = {"年度总体目标", "预期目标", "实际完成情况", "目标实际完成情况", "年度总体绩效目标完成情况",
-               "总体目标", "年度绩效目标", "绩效目标", "实际完成", "年度目标", "完成情况"}
+GOAL_LABELS = {
+    "年度总体目标",
+    "预期目标",
+    "实际完成情况",
+    "目标实际完成情况",
+    "年度总体绩效目标完成情况",
+    "总体目标",
+    "年度绩效目标",
+    "绩效目标",
+    "实际完成",
+    "年度目标",
+    "完成情况",
+}
 _OUTCOME = re.compile(r"^(目标\s*\d+\s*完成情况|完成情况|已完成|全面完成|完成)")
 _ORDINAL_SPLIT = re.compile(r"(?=[二三四五六七八九十]是)")
 _GOAL_N_SPLIT = re.compile(r"(?=目标\s*\d+\s*(?:完成情况)?\s*[:：])")
@@ -36,8 +47,11 @@ def parse_goals(rows: list[Row], outcome_column: int | None) -> list[Goal]:
         for col, cell in row.nonempty():
             if is_goal_label(cell):
                 continue
-            if _OUTCOME.match(cell) or (outcome_column is not None and col >= outcome_column
-                                        and not re.match(r"^目标\s*\d+\s*[:：]", cell)):
+            if _OUTCOME.match(cell) or (
+                outcome_column is not None
+                and col >= outcome_column
+                and not re.match(r"^目标\s*\d+\s*[:：]", cell)
+            ):
                 outcome_texts.append(cell)
             else:
                 goal_texts.append(cell)

@@ -115,8 +115,13 @@ class IndicatorTable:
         cells = self._positional(row) or self._by_type(row, result)
         if cells is None:
             result.findings.append(
-                Finding("unparsed_row", "warning", f"指标表中的一行未能识别（未找到分值/得分）：{row.text}",
-                        source_line=row.line, source_ref=row.ref)
+                Finding(
+                    "unparsed_row",
+                    "warning",
+                    f"指标表中的一行未能识别（未找到分值/得分）：{row.text}",
+                    source_line=row.line,
+                    source_ref=row.ref,
+                )
             )
             return result
         self.seq += 1
@@ -160,8 +165,12 @@ class IndicatorTable:
                 continue
             if is_value_like(text) or is_bare_number(text):
                 return None
-            if (role == "level1" and self.known_level1 and not level1_name(text, self.kind)
-                    and not (cell("level2") and cell("level3"))):
+            if (
+                role == "level1"
+                and self.known_level1
+                and not level1_name(text, self.kind)
+                and not (cell("level2") and cell("level3"))
+            ):
                 return None  # an unknown name alone in the level-1 column is a shifted cell
             labels.append((cols[role], text))
         if not cell("level3"):
@@ -186,7 +195,7 @@ class IndicatorTable:
         weight = to_number(cells[w_at][1])
         score = to_number(cells[s_at][1]) if s_at is not None else None
         last = s_at if s_at is not None else w_at
-        note_cells = [c for _, c in cells[last + 1:] if c]
+        note_cells = [c for _, c in cells[last + 1 :] if c]
         middle = [(i, c) for i, c in cells[:w_at] if c and not is_section_label(c)]
         labels: list[tuple[int, str]] = []
         values: list[str] = []
@@ -200,14 +209,22 @@ class IndicatorTable:
             dropped.extend(note_cells[1:])
         values = _reduce_values(values, weight, score, dropped)
         # A free-text target (not value-like) stands between the name and a lone value.
-        if len(values) == 1 and len(labels) >= 2 and (
-            has_seq_label(labels[-2][1]) or labels[-1][0] == self.header.columns.get("target")
+        if (
+            len(values) == 1
+            and len(labels) >= 2
+            and (has_seq_label(labels[-2][1]) or labels[-1][0] == self.header.columns.get("target"))
         ):
             values.insert(0, labels.pop()[1])
         if row_unit and len(values) == 2 and is_bare_number(values[1]):
             values[1] += row_unit  # a 度量单位 cell applies to the actual value too
-        return _Cells(labels=labels, values=values, weight=weight, score=score,
-                      note=note_cells[0] if note_cells else None, dropped=dropped)
+        return _Cells(
+            labels=labels,
+            values=values,
+            weight=weight,
+            score=score,
+            note=note_cells[0] if note_cells else None,
+            dropped=dropped,
+        )
 
     # -- assembling -----------------------------------------------------------------------------------------
     def _indicator(self, cells: _Cells, row: Row, result: RowResult) -> Indicator:
@@ -227,9 +244,14 @@ class IndicatorTable:
             labels.pop(0)
         name: str | None = None
         name_col = self.header.columns.get("level3")
-        if (labels and level1_here is not None and level2_here is None and name_col is not None
-                and labels[-1][0] == self.header.columns.get("level2")
-                and not (row.cells[name_col].strip() if name_col < len(row.cells) else "")):
+        if (
+            labels
+            and level1_here is not None
+            and level2_here is None
+            and name_col is not None
+            and labels[-1][0] == self.header.columns.get("level2")
+            and not (row.cells[name_col].strip() if name_col < len(row.cells) else "")
+        ):
             # Merged level cells expanded over a row whose name cell is empty (xlsx/docx): the last label is
             # the level-2 name in its own column, and the row has no name.
             text = labels.pop()[1]
@@ -237,7 +259,12 @@ class IndicatorTable:
         if labels:
             # A row of values only (no name) keeps name None; otherwise the last label is the name.
             name = labels.pop()[1]
-            if len(labels) == 0 and level1_here is None and level2_here is None and level1_name(name, self.kind):
+            if (
+                len(labels) == 0
+                and level1_here is None
+                and level2_here is None
+                and level1_name(name, self.kind)
+            ):
                 level1_here, name = level1_name(name, self.kind), None
         extras = [t for _, t in labels]
         # Two unknown names before the indicator's own: a full level-1 > level-2 path of a template whose
@@ -268,15 +295,25 @@ class IndicatorTable:
         for label, text in ((target.label, target_text), (actual.label, actual_text)):
             if label:
                 result.findings.append(
-                    Finding("glued_label", "info",
-                            f"数值单元格“{text}”前粘连了文字“{label}”，已按数值读取", self.seq, row.line,
-                            row.ref)
+                    Finding(
+                        "glued_label",
+                        "info",
+                        f"数值单元格“{text}”前粘连了文字“{label}”，已按数值读取",
+                        self.seq,
+                        row.line,
+                        row.ref,
+                    )
                 )
         if cells.dropped:
             result.findings.append(
-                Finding("extra_cells", "info",
-                        f"该行有多余单元格，未计入：{'、'.join(cells.dropped)}（原行：{row.text}）",
-                        self.seq, row.line, row.ref)
+                Finding(
+                    "extra_cells",
+                    "info",
+                    f"该行有多余单元格，未计入：{'、'.join(cells.dropped)}（原行：{row.text}）",
+                    self.seq,
+                    row.line,
+                    row.ref,
+                )
             )
         return Indicator(
             seq=self.seq,
@@ -350,7 +387,9 @@ def _weight_score_pair(cells: list[tuple[int, str]]) -> tuple[int, int | None] |
     return None
 
 
-def _reduce_values(values: list[str], weight: float | None, score: float | None, dropped: list[str]) -> list[str]:
+def _reduce_values(
+    values: list[str], weight: float | None, score: float | None, dropped: list[str]
+) -> list[str]:
     """More than two value cells: drop a spilled copy of the weight, then adjacent duplicates."""
     values = list(values)
     while len(values) > 2 and is_bare_number(values[-1]) and to_number(values[-1]) in (weight, score):

@@ -76,5 +76,7 @@ def parse_file(path: str | Path) -> Document:
     try:
         data = p.read_bytes()
     except OSError as e:
-        return Document(path=str(p), sha256="", format=p.suffix.lstrip("."), error=f"{p.name}: 无法读取文件（{e}）")
+        return Document(
+            path=str(p), sha256="", format=p.suffix.lstrip("."), error=f"{p.name}: 无法读取文件（{e}）"
+        )
     return parse_bytes(p, data)

@@ -51,8 +51,13 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in READERS
-                                and not f.name.startswith(".")))
+            files.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in READERS and not f.name.startswith(".")
+                )
+            )
         else:
             files.append(p)
     return files
@@ -66,8 +71,13 @@ def _parsed(files: list[Path], workers: int) -> Iterator[Document]:
         yield from pool.map(parse_file, files, chunksize=16)
 
 
-def ingest(paths: Iterable[str | Path], db_path: str | Path, *, workers: int | None = None,
-           on_progress: Callable[[DocResult], None] | None = None) -> IngestSummary:
+def ingest(
+    paths: Iterable[str | Path],
+    db_path: str | Path,
+    *,
+    workers: int | None = None,
+    on_progress: Callable[[DocResult], None] | None = None,
+) -> IngestSummary:
     files = expand_paths(paths)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     summary = IngestSummary()

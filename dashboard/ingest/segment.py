@@ -49,7 +49,12 @@ def other_table_of(row: Row) -> str | None:
 
 def starts_new_form(row: Row) -> bool:
     first = row.nonempty()
-    return bool(first) and normalize_key(first[0][1]) in {"项目名称", "部门(单位)名称", "部门名称", "单位名称"}
+    return bool(first) and normalize_key(first[0][1]) in {
+        "项目名称",
+        "部门(单位)名称",
+        "部门名称",
+        "单位名称",
+    }
 
 
 def split_forms(rows: list[Row]) -> list[FormSlice]:

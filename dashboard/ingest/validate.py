@@ -42,8 +42,13 @@ RULES: dict[str, tuple[str, str]] = {
 EXECUTION_CLASS = "预算执行"
 
 
-def finding(rule: str, message: str, indicator: Indicator | None = None, line: int | None = None,
-            ref: str | None = None) -> Finding:
+def finding(
+    rule: str,
+    message: str,
+    indicator: Indicator | None = None,
+    line: int | None = None,
+    ref: str | None = None,
+) -> Finding:
     severity = RULES[rule][0]
     if indicator is not None:
         return Finding(rule, severity, message, indicator.seq, indicator.source_line, indicator.source_ref)
@@ -85,23 +90,43 @@ def validate_report(r: Report) -> list[Finding]:
 
     computed, stated = r.computed_total, r.stated_total
     if stated is not None and computed is not None and abs(stated - computed) > TOLERANCE:
-        out.append(finding("total_mismatch", f"填报总分 {_fmt(stated)}，重新计算为 {_fmt(computed)}"
-                                             f"（相差 {_fmt(round(computed - stated, 4))}）", line=line, ref=r.source_ref))
+        out.append(
+            finding(
+                "total_mismatch",
+                f"填报总分 {_fmt(stated)}，重新计算为 {_fmt(computed)}"
+                f"（相差 {_fmt(round(computed - stated, 4))}）",
+                line=line,
+                ref=r.source_ref,
+            )
+        )
     weights = r.weight_total
     if weights is not None and abs(weights - 100) > TOLERANCE:
-        out.append(finding("weights_not_100", f"分值合计为 {_fmt(weights)}，应为 100", line=line, ref=r.source_ref))
+        out.append(
+            finding("weights_not_100", f"分值合计为 {_fmt(weights)}，应为 100", line=line, ref=r.source_ref)
+        )
 
     for b in r.budget_lines:
         if b.weight is not None and b.score is not None and (b.score > b.weight + TOLERANCE or b.score < 0):
-            out.append(finding("score_out_of_range", f"预算执行得分 {_fmt(b.score)} 超出分值 {_fmt(b.weight)}",
-                               line=b.source_line, ref=b.source_ref))
+            out.append(
+                finding(
+                    "score_out_of_range",
+                    f"预算执行得分 {_fmt(b.score)} 超出分值 {_fmt(b.weight)}",
+                    line=b.source_line,
+                    ref=b.source_ref,
+                )
+            )
         if b.execution_rate_stated_pct is not None and b.executed is not None and b.full_year:
             rate = b.executed / b.full_year * 100
             if abs(rate - b.execution_rate_stated_pct) > RATE_TOLERANCE:
-                out.append(finding("execution_rate_mismatch",
-                                   f"“{b.line}”填报执行率 {_fmt(b.execution_rate_stated_pct)}%，"
-                                   f"按 {_fmt(b.executed)}÷{_fmt(b.full_year)} 计算为 {rate:.2f}%",
-                                   line=b.source_line, ref=b.source_ref))
+                out.append(
+                    finding(
+                        "execution_rate_mismatch",
+                        f"“{b.line}”填报执行率 {_fmt(b.execution_rate_stated_pct)}%，"
+                        f"按 {_fmt(b.executed)}÷{_fmt(b.full_year)} 计算为 {rate:.2f}%",
+                        line=b.source_line,
+                        ref=b.source_ref,
+                    )
+                )
 
     out.extend(_level1_norms(r))
     out.extend(_indicator_rules(r.indicators))
@@ -120,9 +145,14 @@ def _level1_norms(r: Report) -> list[Finding]:
     for name, norm in r.level1_norms.items():
         got = sums.get(name, 0.0)
         if abs(got - norm) > TOLERANCE:
-            out.append(finding("level1_weight_off_norm",
-                               f"一级指标“{name}”分值合计 {_fmt(got)}，{origin}为 {_fmt(norm)}",
-                               line=r.source_line, ref=r.source_ref))
+            out.append(
+                finding(
+                    "level1_weight_off_norm",
+                    f"一级指标“{name}”分值合计 {_fmt(got)}，{origin}为 {_fmt(norm)}",
+                    line=r.source_line,
+                    ref=r.source_ref,
+                )
+            )
     return out
 
 
@@ -132,7 +162,11 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
     for ind in indicators:
         w, s = ind.weight, ind.score
         if w is not None and s is None:
-            out.append(finding("missing_score", f"有分值 {_fmt(w)}，但得分为空，按缺失处理（未计入重新计算的总分）", ind))
+            out.append(
+                finding(
+                    "missing_score", f"有分值 {_fmt(w)}，但得分为空，按缺失处理（未计入重新计算的总分）", ind
+                )
+            )
         if w is not None and s is not None:
             if s > w + TOLERANCE or s < 0:
                 out.append(finding("score_out_of_range", f"得分 {_fmt(s)}，分值 {_fmt(w)}", ind))
@@ -143,8 +177,13 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
                 if not is_no_deviation(ind.note) and len(ind.note or "") >= 5:
                     out.append(finding("full_score_with_note", f"得满分，但偏差说明为：{ind.note[:60]}", ind))
                 if target_met(ind) is False:
-                    out.append(finding("full_score_target_missed",
-                                       f"指标值 {ind.target_text}，实际完成 {ind.actual_text}，仍得满分 {_fmt(s)}", ind))
+                    out.append(
+                        finding(
+                            "full_score_target_missed",
+                            f"指标值 {ind.target_text}，实际完成 {ind.actual_text}，仍得满分 {_fmt(s)}",
+                            ind,
+                        )
+                    )
         if not ind.level3:
             out.append(finding("unnamed_indicator", f"第{ind.seq}个指标没有名称（{ind.raw_text}）", ind))
         # A duplicate repeats an earlier row's levels, values, weight and score. An unnamed row repeats the
@@ -153,7 +192,12 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
         key = (ind.level1, ind.level2, ind.target_text, ind.actual_text, ind.weight, ind.score)
         twin = next((p for p in seen.get(key, ()) if p.level3 == ind.level3 or not ind.level3), None)
         if twin is not None:
-            out.append(finding("duplicate_indicator",
-                               f"与第{twin.seq}个指标（源文件第{twin.source_line}行）内容重复", ind))
+            out.append(
+                finding(
+                    "duplicate_indicator",
+                    f"与第{twin.seq}个指标（源文件第{twin.source_line}行）内容重复",
+                    ind,
+                )
+            )
         seen.setdefault(key, []).append(ind)
     return out

@@ -85,9 +85,11 @@ def clean_cell(raw: str | None) -> str:
 
 def nfkc(text: str) -> str:
     """NFKC (full-width -> half-width) that keeps ² and ³, which units such as m² need."""
-    return unicodedata.normalize("NFKC", text.replace("²", "\x01").replace("³", "\x02")).replace(
-        "\x01", "²"
-    ).replace("\x02", "³")
+    return (
+        unicodedata.normalize("NFKC", text.replace("²", "\x01").replace("³", "\x02"))
+        .replace("\x01", "²")
+        .replace("\x02", "³")
+    )
 
 
 def is_empty(text: str | None) -> bool:

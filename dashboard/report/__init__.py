@@ -22,5 +22,14 @@ from dashboard.report.build import (
 )
 from dashboard.report.content import ReportSelection
 
-__all__ = ["FORMATS", "MIME", "ProgressCallback", "ReportError", "ReportFiles", "ReportSelection", "file_name",
-           "generate_report", "report_bytes"]
+__all__ = [
+    "FORMATS",
+    "MIME",
+    "ProgressCallback",
+    "ReportError",
+    "ReportFiles",
+    "ReportSelection",
+    "file_name",
+    "generate_report",
+    "report_bytes",
+]

@@ -17,14 +17,28 @@ from dashboard import export
 from dashboard.report.content import FIG_CSS_WIDTH, Chart, ReportContent, ReportError, ReportSelection, gather
 
 FORMATS = ("docx", "pdf")
-MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
-CHART_DPI = 220           # at the printed width; the issue asks for at least 200
-MAX_CHART_HEIGHT_IN = 8.0  # a tall chart (40 units) is narrowed so it fits one page under its heading and intro
+MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+CHART_DPI = 220  # at the printed width; the issue asks for at least 200
+MAX_CHART_HEIGHT_IN = (
+    8.0  # a tall chart (40 units) is narrowed so it fits one page under its heading and intro
+)
 
 ProgressCallback = Callable[[float, str], None]  # (fraction done 0–1, what is being done, in Chinese)
 
-__all__ = ["FORMATS", "MIME", "ProgressCallback", "ReportError", "ReportFiles", "file_name", "generate_report",
-           "render_chart", "report_bytes"]
+__all__ = [
+    "FORMATS",
+    "MIME",
+    "ProgressCallback",
+    "ReportError",
+    "ReportFiles",
+    "file_name",
+    "generate_report",
+    "render_chart",
+    "report_bytes",
+]
 
 
 class ReportFiles(dict):
@@ -41,9 +55,15 @@ class ReportFiles(dict):
         return _name(self.selection, self.year, self.is_synthetic, fmt)
 
 
-def generate_report(selection: ReportSelection, formats: Iterable[str] = FORMATS, *,
-                    con: duckdb.DuckDBPyConnection | None = None, db_path: str | Path | None = None,
-                    progress: ProgressCallback | None = None, today: dt.date | None = None) -> ReportFiles:
+def generate_report(
+    selection: ReportSelection,
+    formats: Iterable[str] = FORMATS,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    db_path: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    today: dt.date | None = None,
+) -> ReportFiles:
     """The report for `selection` in each of `formats` ('docx', 'pdf'): bytes keyed by format (ReportFiles,
     a dict that also names the files).
 
@@ -60,8 +80,13 @@ def generate_report(selection: ReportSelection, formats: Iterable[str] = FORMATS
     report = progress or (lambda _f, _m: None)
     report(0.02, "查询数据")
     steps = iter((0.08, 0.14, 0.2))
-    content = gather(selection, con=con, db_path=db_path, today=today,
-                     step=lambda m: report(next(steps, 0.2), f"查询数据：{m}"))
+    content = gather(
+        selection,
+        con=con,
+        db_path=db_path,
+        today=today,
+        step=lambda m: report(next(steps, 0.2), f"查询数据：{m}"),
+    )
     portrait, landscape = print_widths()
     charts = content.charts
     for i, chart in enumerate(charts):
@@ -103,8 +128,13 @@ def _name(s: ReportSelection, year: int | None, synthetic: bool, fmt: str) -> st
 
 
 # -- charts at print size ------------------------------------------------------------------------------------------
-def chart_geometry(css_height: float, text_width_in: float, css_width: int = FIG_CSS_WIDTH,
-                   dpi: int = CHART_DPI, max_height_in: float = MAX_CHART_HEIGHT_IN) -> tuple[float, float, float]:
+def chart_geometry(
+    css_height: float,
+    text_width_in: float,
+    css_width: int = FIG_CSS_WIDTH,
+    dpi: int = CHART_DPI,
+    max_height_in: float = MAX_CHART_HEIGHT_IN,
+) -> tuple[float, float, float]:
     """(printed width in inches, printed height in inches, kaleido scale) for a figure `css_width` × `css_height`
     CSS pixels: the full text width unless that would make it taller than `max_height_in`; the scale gives at
     least `dpi` pixels per printed inch."""

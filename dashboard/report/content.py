@@ -25,14 +25,14 @@ DATASET_LABELS = {"real": "真实数据", "demo": "示例数据"}
 KIND_LABELS = {"department": "部门整体支出", "project": "项目支出"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
-LOW_SCORING_ROWS = 20       # the main low-scoring table; every unit's own list is in the appendix
-UNIT_LOST_ROWS = 6          # lost indicators on a unit's summary page
-UNIT_RULE_ROWS = 5          # finding rules on a unit's summary page
-TOTALS_ROWS = 25            # forms whose stated total differs from the recomputed one
-NOTE_CHARS = 180            # deviation notes are cut after this many characters
-COVER_SOURCES = 5           # source files named on the cover; all of them are listed in the appendix
+LOW_SCORING_ROWS = 20  # the main low-scoring table; every unit's own list is in the appendix
+UNIT_LOST_ROWS = 6  # lost indicators on a unit's summary page
+UNIT_RULE_ROWS = 5  # finding rules on a unit's summary page
+TOTALS_ROWS = 25  # forms whose stated total differs from the recomputed one
+NOTE_CHARS = 180  # deviation notes are cut after this many characters
+COVER_SOURCES = 5  # source files named on the cover; all of them are listed in the appendix
 EXECUTION_CHART_PROJECTS = 15  # up to this many units the execution chart also shows the projects' rate
-FIG_CSS_WIDTH = 700         # figure width in CSS pixels for the full text width (13 px fonts print at ≈8.7 pt)
+FIG_CSS_WIDTH = 700  # figure width in CSS pixels for the full text width (13 px fonts print at ≈8.7 pt)
 
 
 class ReportError(Exception):
@@ -46,16 +46,20 @@ class ReportSelection:
 
     year: int | None = None
     units: tuple[str, ...] = ()
-    dataset: str | None = None   # real | demo | None (both)
-    kind: str | None = None      # department | project | None
-    level1: str | None = None    # narrows the indicator-level parts (distribution, low-scoring list)
+    dataset: str | None = None  # real | demo | None (both)
+    kind: str | None = None  # department | project | None
+    level1: str | None = None  # narrows the indicator-level parts (distribution, low-scoring list)
 
     @classmethod
     def from_filters(cls, f: Any) -> ReportSelection:
         """From the dashboard's sidebar filters (anything with year, units, dataset, kind, level1)."""
-        return cls(year=getattr(f, "year", None), units=tuple(getattr(f, "units", ()) or ()),
-                   dataset=getattr(f, "dataset", None), kind=getattr(f, "kind", None),
-                   level1=getattr(f, "level1", None))
+        return cls(
+            year=getattr(f, "year", None),
+            units=tuple(getattr(f, "units", ()) or ()),
+            dataset=getattr(f, "dataset", None),
+            kind=getattr(f, "kind", None),
+            level1=getattr(f, "level1", None),
+        )
 
     @property
     def unit(self) -> str | None:
@@ -86,12 +90,12 @@ class Table:
 
 @dataclass
 class Chart:
-    name: str       # a file-safe key
+    name: str  # a file-safe key
     caption: str
     figure: go.Figure
     landscape: bool = False
     png: bytes = b""
-    width_in: float = 0.0   # printed size, set when rendered
+    width_in: float = 0.0  # printed size, set when rendered
     height_in: float = 0.0
     pixels: tuple[int, int] = (0, 0)
 
@@ -116,7 +120,7 @@ class ReportContent:
     year: int
     generated_on: dt.date
     is_synthetic: bool
-    scope: str                   # 武威市政府政务服务中心 | 全部41个单位 | 3个单位：甲、乙、丙
+    scope: str  # 武威市政府政务服务中心 | 全部41个单位 | 3个单位：甲、乙、丙
     dataset_label: str
     cover_facts: list[tuple[str, str]]
     sources: Table
@@ -209,13 +213,25 @@ class _Queries:
         self.s = selection
         self.year = year
 
-    def __call__(self, name: str, *, use: Iterable[str] = ("dataset", "year", "kind", "unit"),
-                 all_units: bool = False, **params: Any) -> pd.DataFrame:
+    def __call__(
+        self,
+        name: str,
+        *,
+        use: Iterable[str] = ("dataset", "year", "kind", "unit"),
+        all_units: bool = False,
+        **params: Any,
+    ) -> pd.DataFrame:
         """Rows of the selected units only (several units are filtered here: queries take one $unit), unless
         `all_units`."""
         declared = set(load_query(name).param_names)
-        values = {"dataset": self.s.dataset, "year": self.year, "kind": self.s.kind, "level1": self.s.level1,
-                  "unit": self.s.unit, "units": list(self.s.units) or None}
+        values = {
+            "dataset": self.s.dataset,
+            "year": self.year,
+            "kind": self.s.kind,
+            "level1": self.s.level1,
+            "unit": self.s.unit,
+            "units": list(self.s.units) or None,
+        }
         bound = {k: values[k] for k in use if k in declared and values.get(k) is not None}
         bound.update({k: v for k, v in params.items() if v is not None})
         df = run_query(name, con=self.con, **bound)
@@ -224,9 +240,14 @@ class _Queries:
         return df
 
 
-def gather(selection: ReportSelection, *, con: duckdb.DuckDBPyConnection | None = None,
-           db_path: str | Path | None = None, today: dt.date | None = None,
-           step: Callable[[str], None] | None = None) -> ReportContent:
+def gather(
+    selection: ReportSelection,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    db_path: str | Path | None = None,
+    today: dt.date | None = None,
+    step: Callable[[str], None] | None = None,
+) -> ReportContent:
     """Everything the report shows for `selection`, from the database behind `con` (or `db_path`)."""
     own = con is None
     connection = connect(db_path) if own else con
@@ -237,8 +258,9 @@ def gather(selection: ReportSelection, *, con: duckdb.DuckDBPyConnection | None 
             connection.close()
 
 
-def _gather(s: ReportSelection, con: duckdb.DuckDBPyConnection, today: dt.date,
-            step: Callable[[str], None]) -> ReportContent:
+def _gather(
+    s: ReportSelection, con: duckdb.DuckDBPyConnection, today: dt.date, step: Callable[[str], None]
+) -> ReportContent:
     q = _Queries(con, s, s.year)
     summary_rows = q("selection_summary", use=("dataset", "year", "kind", "units"))
     current = summary_rows[summary_rows["is_selected_year"]]
@@ -280,49 +302,87 @@ def _gather(s: ReportSelection, con: duckdb.DuckDBPyConnection, today: dt.date,
     scope = _scope_text(s, ranking)
     dataset_label = DATASET_LABELS.get(s.dataset or "", "全部（真实数据与示例数据）")
     if s.dataset is None:
-        dataset_label = "示例数据" if _int(cur["n_synthetic_forms"]) == _int(cur["n_forms"]) else (
-            "真实数据与示例数据" if is_synthetic else "真实数据")
-    filters = [KIND_LABELS[s.kind] + "自评表" if s.kind else None, f"一级指标：{s.level1}" if s.level1 else None]
+        dataset_label = (
+            "示例数据"
+            if _int(cur["n_synthetic_forms"]) == _int(cur["n_forms"])
+            else ("真实数据与示例数据" if is_synthetic else "真实数据")
+        )
+    filters = [
+        KIND_LABELS[s.kind] + "自评表" if s.kind else None,
+        f"一级指标：{s.level1}" if s.level1 else None,
+    ]
     scope_line = scope + "".join(f"；{x}" for x in filters if x)
 
     unit_pages = _unit_pages(year, ranking, yoy, totals, low, findings, n_all_ranked)
     return ReportContent(
-        selection=s, year=year, generated_on=today, is_synthetic=is_synthetic, scope=scope,
+        selection=s,
+        year=year,
+        generated_on=today,
+        is_synthetic=is_synthetic,
+        scope=scope,
         dataset_label=dataset_label,
         cover_facts=_cover_facts(year, scope_line, dataset_label, today, cur, sources),
         sources=_sources_table(sources),
         summary=_summary(year, cur, prev, ranking, n_all_ranked, low, totals, sources, s),
         kpis=_kpi_table(year, cur, prev),
-        ranking_intro=("单位得分：有部门整体自评表的取其重新计算的总分（预算执行得分＋各指标得分），否则取各项目自评表总分的"
-                       "平均值。名次相同者并列；名次变化与上年同口径排名相比（↑上升，↓下降）。"
-                       + (f"名次为在全部{n_all_ranked}个单位中的名次。" if s.units else "")),
-        ranking_chart=Chart("ranking", f"{year}年各单位自评得分排名",
-                            charts.ranking_chart(ranking, "computed_total", note=note,
-                                                 title=f"{year}年 单位排名：重新计算总分")),
+        ranking_intro=(
+            "单位得分：有部门整体自评表的取其重新计算的总分（预算执行得分＋各指标得分），否则取各项目自评表总分的"
+            "平均值。名次相同者并列；名次变化与上年同口径排名相比（↑上升，↓下降）。"
+            + (f"名次为在全部{n_all_ranked}个单位中的名次。" if s.units else "")
+        ),
+        ranking_chart=Chart(
+            "ranking",
+            f"{year}年各单位自评得分排名",
+            charts.ranking_chart(
+                ranking, "computed_total", note=note, title=f"{year}年 单位排名：重新计算总分"
+            ),
+        ),
         ranking=_ranking_table(year, ranking, n_all_ranked),
-        distribution_intro=("指标得分率 = 指标得分 ÷ 分值；柱高为落在各区间的指标所占比例，得分率集中在90%以上的，"
-                            "扣分少。" + ("每个单位一组。" if len(s.units) > 1 else "")),
-        distribution_chart=Chart("distribution", f"{year}年指标得分率分布" + ("（按单位）" if len(s.units) > 1 else ""),
-                                 charts.histogram_chart(distribution, note=note,
-                                                        title=f"{year}年 指标得分率分布"
-                                                        + ("（按单位）" if len(s.units) > 1 else ""))),
+        distribution_intro=(
+            "指标得分率 = 指标得分 ÷ 分值；柱高为落在各区间的指标所占比例，得分率集中在90%以上的，"
+            "扣分少。" + ("每个单位一组。" if len(s.units) > 1 else "")
+        ),
+        distribution_chart=Chart(
+            "distribution",
+            f"{year}年指标得分率分布" + ("（按单位）" if len(s.units) > 1 else ""),
+            charts.histogram_chart(
+                distribution,
+                note=note,
+                title=f"{year}年 指标得分率分布" + ("（按单位）" if len(s.units) > 1 else ""),
+            ),
+        ),
         distribution=_distribution_table(year, distribution_groups, distribution_by),
-        execution_intro=("预算执行率 = 执行数 ÷ 全年预算数。部门整体取部门整体自评表的执行率（能重新计算的按执行数与"
-                         "全年预算数重新计算，否则取填报值），项目为各项目自评表执行数合计 ÷ 全年预算合计。"
-                         + ("图中为部门整体执行率，项目执行率见表。" if len(execution) > EXECUTION_CHART_PROJECTS else "")),
-        execution_chart=Chart("execution", f"{year}年各单位预算执行率",
-                              charts.execution_rate_chart(execution, note=note, title=f"{year}年 各单位预算执行率",
-                                                          projects=len(execution) <= EXECUTION_CHART_PROJECTS)),
+        execution_intro=(
+            "预算执行率 = 执行数 ÷ 全年预算数。部门整体取部门整体自评表的执行率（能重新计算的按执行数与"
+            "全年预算数重新计算，否则取填报值），项目为各项目自评表执行数合计 ÷ 全年预算合计。"
+            + ("图中为部门整体执行率，项目执行率见表。" if len(execution) > EXECUTION_CHART_PROJECTS else "")
+        ),
+        execution_chart=Chart(
+            "execution",
+            f"{year}年各单位预算执行率",
+            charts.execution_rate_chart(
+                execution,
+                note=note,
+                title=f"{year}年 各单位预算执行率",
+                projects=len(execution) <= EXECUTION_CHART_PROJECTS,
+            ),
+        ),
         execution=_execution_table(year, execution),
-        low_scoring_intro=("列出扣分（得分低于分值）或实际值未达到目标值的指标，按扣分从多到少排列；扣分相同时，"
-                           "12345 热线等群众来电类指标（接听率、接通率）排在前面。"),
+        low_scoring_intro=(
+            "列出扣分（得分低于分值）或实际值未达到目标值的指标，按扣分从多到少排列；扣分相同时，"
+            "12345 热线等群众来电类指标（接听率、接通率）排在前面。"
+        ),
         low_scoring=_low_scoring_table(year, low),
-        quality_intro=("“重新计算”为按表内预算执行得分与各指标得分加总的结果；核查发现是导入时按规则自动检查出的问题，"
-                       "原表不作任何修改。"),
+        quality_intro=(
+            "“重新计算”为按表内预算执行得分与各指标得分加总的结果；核查发现是导入时按规则自动检查出的问题，"
+            "原表不作任何修改。"
+        ),
         totals=_totals_table(year, totals),
-        findings_chart=Chart("findings", f"{year}年核查发现（按问题类型）",
-                             charts.findings_rule_chart(findings, note=note,
-                                                        title=f"{year}年 核查发现：按问题类型")),
+        findings_chart=Chart(
+            "findings",
+            f"{year}年核查发现（按问题类型）",
+            charts.findings_rule_chart(findings, note=note, title=f"{year}年 核查发现：按问题类型"),
+        ),
         findings=_findings_table(year, findings),
         unit_pages=unit_pages,
         definitions=_definitions(),
@@ -348,14 +408,17 @@ def _scope_text(s: ReportSelection, ranking: pd.DataFrame) -> str:
 
 
 # -- cover and sources ---------------------------------------------------------------------------------------------
-def _cover_facts(year: int, scope: str, dataset_label: str, today: dt.date, cur: pd.Series,
-                 sources: pd.DataFrame) -> list[tuple[str, str]]:
+def _cover_facts(
+    year: int, scope: str, dataset_label: str, today: dt.date, cur: pd.Series, sources: pd.DataFrame
+) -> list[tuple[str, str]]:
     names = list(sources["file_name"])
     shown = "\n".join(names[:COVER_SOURCES])
     if len(names) > COVER_SOURCES:
         shown += f"\n等共{len(names)}个文件（完整清单见附录二）"
-    forms = (f"{_int(cur['n_forms'])}张（部门整体支出{_int(cur['n_department_forms'])}张、"
-             f"项目支出{_int(cur['n_project_forms'])}张）")
+    forms = (
+        f"{_int(cur['n_forms'])}张（部门整体支出{_int(cur['n_department_forms'])}张、"
+        f"项目支出{_int(cur['n_project_forms'])}张）"
+    )
     return [
         ("年度", f"{year}年"),
         ("范围", scope),
@@ -367,16 +430,42 @@ def _cover_facts(year: int, scope: str, dataset_label: str, today: dt.date, cur:
 
 
 def _sources_table(sources: pd.DataFrame) -> Table:
-    rows = [[str(i + 1), _text(r.file_name), DATASET_LABELS.get(r.dataset, r.dataset), _count(r.n_forms, "张"),
-             _cut(r.units, 60)]
-            for i, r in enumerate(sources.itertuples(index=False))]
-    return Table("数据来源文件", [Column("序号", 1.1, "center"), Column("文件", 7.0), Column("数据集", 1.8, "center"),
-                                  Column("自评表", 1.5, "right"), Column("单位", 5.2)], rows, font_pt=8.5)
+    rows = [
+        [
+            str(i + 1),
+            _text(r.file_name),
+            DATASET_LABELS.get(r.dataset, r.dataset),
+            _count(r.n_forms, "张"),
+            _cut(r.units, 60),
+        ]
+        for i, r in enumerate(sources.itertuples(index=False))
+    ]
+    return Table(
+        "数据来源文件",
+        [
+            Column("序号", 1.1, "center"),
+            Column("文件", 7.0),
+            Column("数据集", 1.8, "center"),
+            Column("自评表", 1.5, "right"),
+            Column("单位", 5.2),
+        ],
+        rows,
+        font_pt=8.5,
+    )
 
 
 # -- summary -------------------------------------------------------------------------------------------------------
-def _summary(year: int, cur: pd.Series, prev: pd.Series | None, ranking: pd.DataFrame, n_all_ranked: int,
-             low: pd.DataFrame, totals: pd.DataFrame, sources: pd.DataFrame, s: ReportSelection) -> list[str]:
+def _summary(
+    year: int,
+    cur: pd.Series,
+    prev: pd.Series | None,
+    ranking: pd.DataFrame,
+    n_all_ranked: int,
+    low: pd.DataFrame,
+    totals: pd.DataFrame,
+    sources: pd.DataFrame,
+    s: ReportSelection,
+) -> list[str]:
     n_units = _int(cur["n_units"])
     paragraphs = [
         f"本报告分析{year}年度{n_units}个单位的预算绩效自评情况，共{_int(cur['n_forms'])}张自评表（部门整体支出自评表"
@@ -385,38 +474,58 @@ def _summary(year: int, cur: pd.Series, prev: pd.Series | None, ranking: pd.Data
     ]
 
     ranked = ranking[ranking["rank"].notna()].sort_values("rank", kind="stable")
-    scores = (f"按重新计算的总分，自评表平均得分{_score(cur['mean_total'])}"
-              f"（填报平均{_score(cur['mean_stated_total'])}）")
+    scores = (
+        f"按重新计算的总分，自评表平均得分{_score(cur['mean_total'])}"
+        f"（填报平均{_score(cur['mean_stated_total'])}）"
+    )
     if len(ranked) == 1:
         r = ranked.iloc[0]
-        scores += (f"；{r['unit']}自评得分{_score(r['unit_total'])}，等级为{_text(r['grade'])}"
-                   + (f"，在全部{n_all_ranked}个单位中排第{int(r['rank'])}名" if n_all_ranked > 1 else "") + "。")
+        scores += (
+            f"；{r['unit']}自评得分{_score(r['unit_total'])}，等级为{_text(r['grade'])}"
+            + (f"，在全部{n_all_ranked}个单位中排第{int(r['rank'])}名" if n_all_ranked > 1 else "")
+            + "。"
+        )
     elif len(ranked) > 1:
         top, bottom = ranked.iloc[0], ranked.iloc[-1]
-        scores += (f"；{len(ranked)}个单位参与排名，{top['unit']}以{_score(top['unit_total'])}居首，"
-                   f"{bottom['unit']}以{_score(bottom['unit_total'])}居末。")
+        scores += (
+            f"；{len(ranked)}个单位参与排名，{top['unit']}以{_score(top['unit_total'])}居首，"
+            f"{bottom['unit']}以{_score(bottom['unit_total'])}居末。"
+        )
     else:
         scores += "。"
-    grades = [(g, _int(cur[k])) for g, k in (("优", "n_grade_excellent"), ("良", "n_grade_good"),
-                                             ("中", "n_grade_fair"), ("差", "n_grade_poor"))]
+    grades = [
+        (g, _int(cur[k]))
+        for g, k in (
+            ("优", "n_grade_excellent"),
+            ("良", "n_grade_good"),
+            ("中", "n_grade_fair"),
+            ("差", "n_grade_poor"),
+        )
+    ]
     scores += "自评表等级：" + "、".join(f"{g}{n}张" for g, n in grades if n) + "。"
     scores += f"平均预算执行率{charts.fmt_pct(cur['mean_execution_rate_pct'])}"
     if _int(cur["n_dept_budgets"]):
-        scores += (f"，{_int(cur['n_dept_budgets'])}张部门整体自评表的全年预算合计"
-                   f"{charts.fmt_wan(cur['dept_budget_full_year_wan'])}")
+        scores += (
+            f"，{_int(cur['n_dept_budgets'])}张部门整体自评表的全年预算合计"
+            f"{charts.fmt_wan(cur['dept_budget_full_year_wan'])}"
+        )
     paragraphs.append(scores + "。")
 
     def where(unit: str) -> str:  # the unit is named unless the report is about that one unit
         return "" if n_units == 1 else unit
 
-    lost = (f"{_int(cur['n_indicators'])}个绩效指标中，{_int(cur['n_lost_points'])}个扣分，合计扣"
-            f"{_score(cur['points_lost'])}；{_int(cur['n_target_missed'])}个指标的实际值未达到目标值。")
+    lost = (
+        f"{_int(cur['n_indicators'])}个绩效指标中，{_int(cur['n_lost_points'])}个扣分，合计扣"
+        f"{_score(cur['points_lost'])}；{_int(cur['n_target_missed'])}个指标的实际值未达到目标值。"
+    )
     top_lost = low[low["points_lost"].fillna(0) > 0]
     named: set[int] = set()
     if len(top_lost):
         most = float(top_lost["points_lost"].max())
         leaders = top_lost[top_lost["points_lost"] == most]
-        names = "、".join(f"{where(r.unit)}“{r.form}”的“{_text(r.level3)}”" for r in leaders.head(3).itertuples())
+        names = "、".join(
+            f"{where(r.unit)}“{r.form}”的“{_text(r.level3)}”" for r in leaders.head(3).itertuples()
+        )
         named = set(leaders.head(3)["indicator_id"])
         more = f"等{len(leaders)}项" if len(leaders) > 3 else ""
         lost += f"扣分最多的是{names}{more}，{'各' if len(leaders) > 1 else ''}扣{_score(most)}。"
@@ -428,13 +537,17 @@ def _summary(year: int, cur: pd.Series, prev: pd.Series | None, ranking: pd.Data
         if h["indicator_id"] in named:  # already named as a top loser: say so instead of naming it twice
             lost += f"上述“{_text(h['level3'])}”即为其一（{facts}）。"
         else:
-            lost += (("扣分最多的是" if len(hotline) > 1 else "即")
-                     + f"{where(h['unit'])}“{h['form']}”的“{_text(h['level3'])}”：{facts}，扣{_score(h['points_lost'])}。")
+            lost += (
+                ("扣分最多的是" if len(hotline) > 1 else "即")
+                + f"{where(h['unit'])}“{h['form']}”的“{_text(h['level3'])}”：{facts}，扣{_score(h['points_lost'])}。"
+            )
     paragraphs.append(lost)
 
     gaps = totals[totals["abs_total_gap"].fillna(0) > 0.005]
-    quality = (f"导入核查共发现问题{_int(cur['n_findings'])}条，其中错误{_int(cur['n_error_findings'])}条；"
-               f"{len(gaps)}张自评表的填报总分与重新计算的总分不一致")
+    quality = (
+        f"导入核查共发现问题{_int(cur['n_findings'])}条，其中错误{_int(cur['n_error_findings'])}条；"
+        f"{len(gaps)}张自评表的填报总分与重新计算的总分不一致"
+    )
     if _int(cur["n_grade_changed"]):
         quality += f"，其中{_int(cur['n_grade_changed'])}张重新计算后等级发生变化"
     paragraphs.append(quality + "。")
@@ -445,7 +558,8 @@ def _summary(year: int, cur: pd.Series, prev: pd.Series | None, ranking: pd.Data
             f"平均得分{_change_words(cur['mean_total'] - prev['mean_total'], '分', ('提高', '下降'))}，"
             f"平均预算执行率{_change_words(cur['mean_execution_rate_pct'] - prev['mean_execution_rate_pct'], '个百分点', ('提高', '下降'), 1)}，"
             f"扣分指标{_change_words(_int(cur['n_lost_points']) - _int(prev['n_lost_points']), '个')}，"
-            f"核查发现{_change_words(_int(cur['n_findings']) - _int(prev['n_findings']), '条')}。")
+            f"核查发现{_change_words(_int(cur['n_findings']) - _int(prev['n_findings']), '条')}。"
+        )
     return paragraphs
 
 
@@ -461,11 +575,18 @@ def _change_words(delta: Any, unit: str, words: tuple[str, str] = ("增加", "�
 
 def _kpi_table(year: int, cur: pd.Series, prev: pd.Series | None) -> Table:
     items = [
-        ("单位数", "n_units", "个"), ("自评表数", "n_forms", "张"), ("平均得分（重新计算）", "mean_total", "分"),
-        ("平均得分（填报）", "mean_stated_total", "分"), ("平均预算执行率", "mean_execution_rate_pct", "%"),
-        ("指标数", "n_indicators", "个"), ("扣分指标", "n_lost_points", "个"), ("扣分合计", "points_lost", "分"),
-        ("未达目标指标", "n_target_missed", "个"), ("核查发现", "n_findings", "条"),
-        ("其中错误级", "n_error_findings", "条"), ("重算后等级变化", "n_grade_changed", "张"),
+        ("单位数", "n_units", "个"),
+        ("自评表数", "n_forms", "张"),
+        ("平均得分（重新计算）", "mean_total", "分"),
+        ("平均得分（填报）", "mean_stated_total", "分"),
+        ("平均预算执行率", "mean_execution_rate_pct", "%"),
+        ("指标数", "n_indicators", "个"),
+        ("扣分指标", "n_lost_points", "个"),
+        ("扣分合计", "points_lost", "分"),
+        ("未达目标指标", "n_target_missed", "个"),
+        ("核查发现", "n_findings", "条"),
+        ("其中错误级", "n_error_findings", "条"),
+        ("重算后等级变化", "n_grade_changed", "张"),
     ]
 
     def value(row: pd.Series | None, key: str, unit: str) -> str:
@@ -486,29 +607,60 @@ def _kpi_table(year: int, cur: pd.Series, prev: pd.Series | None) -> Table:
         return charts.fmt_signed(delta, unit, 2 if unit == "分" else 0)
 
     prev_year = int(prev["year"]) if prev is not None else year - 1
-    rows = [[label, value(cur, key, unit), value(prev, key, unit), change(key, unit)] for label, key, unit in items]
-    return Table(f"{year}年主要指标", [Column("指标", 5.6), Column(f"{year}年", 3.6, "right"),
-                                       Column(f"{prev_year}年", 3.6, "right"), Column("变化", 3.8, "right")], rows,
-                 note=None if prev is not None else f"{prev_year}年没有同口径的自评表，不作比较。")
+    rows = [
+        [label, value(cur, key, unit), value(prev, key, unit), change(key, unit)]
+        for label, key, unit in items
+    ]
+    return Table(
+        f"{year}年主要指标",
+        [
+            Column("指标", 5.6),
+            Column(f"{year}年", 3.6, "right"),
+            Column(f"{prev_year}年", 3.6, "right"),
+            Column("变化", 3.8, "right"),
+        ],
+        rows,
+        note=None if prev is not None else f"{prev_year}年没有同口径的自评表，不作比较。",
+    )
 
 
 # -- sections ------------------------------------------------------------------------------------------------------
 def _ranking_table(year: int, ranking: pd.DataFrame, n_all_ranked: int) -> Table:
     rows = []
     for r in ranking.itertuples(index=False):
-        rows.append([
-            "—" if charts.is_missing(r.rank) else str(int(r.rank)) + ("=" if r.is_tied else ""),
-            r.unit, _score(r.unit_total), _score(r.unit_stated_total), _text(r.grade),
-            charts.fmt_pct(r.execution_rate_pct), _score(r.points_lost), _count(r.n_findings, "条"),
-            charts.fmt_rank_change(r.rank_change),
-        ])
-    return Table(f"{year}年单位排名", [
-        Column("名次", 1.1, "center"), Column("单位", 4.6), Column("自评得分", 1.7, "right"),
-        Column("填报总分", 1.7, "right"), Column("等级", 1.0, "center"), Column("执行率", 1.6, "right"),
-        Column("扣分", 1.4, "right"), Column("核查发现", 1.6, "right"), Column("名次变化", 1.5, "center"),
-    ], rows, note=("名次后的“=”表示并列；自评得分为重新计算值。"
-                   + (f"名次为在全部{n_all_ranked}个单位中的名次。" if len(ranking) < n_all_ranked else "")),
-                 font_pt=8.5)
+        rows.append(
+            [
+                "—" if charts.is_missing(r.rank) else str(int(r.rank)) + ("=" if r.is_tied else ""),
+                r.unit,
+                _score(r.unit_total),
+                _score(r.unit_stated_total),
+                _text(r.grade),
+                charts.fmt_pct(r.execution_rate_pct),
+                _score(r.points_lost),
+                _count(r.n_findings, "条"),
+                charts.fmt_rank_change(r.rank_change),
+            ]
+        )
+    return Table(
+        f"{year}年单位排名",
+        [
+            Column("名次", 1.1, "center"),
+            Column("单位", 4.6),
+            Column("自评得分", 1.7, "right"),
+            Column("填报总分", 1.7, "right"),
+            Column("等级", 1.0, "center"),
+            Column("执行率", 1.6, "right"),
+            Column("扣分", 1.4, "right"),
+            Column("核查发现", 1.6, "right"),
+            Column("名次变化", 1.5, "center"),
+        ],
+        rows,
+        note=(
+            "名次后的“=”表示并列；自评得分为重新计算值。"
+            + (f"名次为在全部{n_all_ranked}个单位中的名次。" if len(ranking) < n_all_ranked else "")
+        ),
+        font_pt=8.5,
+    )
 
 
 def _distribution_table(year: int, dist: pd.DataFrame, group_label: str) -> Table:
@@ -518,38 +670,92 @@ def _distribution_table(year: int, dist: pd.DataFrame, group_label: str) -> Tabl
         if _int(g["n_in_group"]) == 0:
             continue
         high = int(part.loc[part["bin_lower"] >= 90, "n_in_bin"].sum())
-        rows.append((-high / g["n_in_group"], str(group), [
-            str(group), _count(g["n_in_group"], "个"), charts.fmt_pct(g["mean_value"]), charts.fmt_pct(g["median_value"]),
-            charts.fmt_pct(g["min_value"]), charts.fmt_pct(high / g["n_in_group"] * 100)]))
+        rows.append(
+            (
+                -high / g["n_in_group"],
+                str(group),
+                [
+                    str(group),
+                    _count(g["n_in_group"], "个"),
+                    charts.fmt_pct(g["mean_value"]),
+                    charts.fmt_pct(g["median_value"]),
+                    charts.fmt_pct(g["min_value"]),
+                    charts.fmt_pct(high / g["n_in_group"] * 100),
+                ],
+            )
+        )
     rows.sort(key=lambda t: (t[0], t[1]))
-    return Table(f"{year}年指标得分率（按{group_label}）", [
-        Column(group_label, 5.0), Column("指标数", 2.0, "right"), Column("平均得分率", 2.4, "right"),
-        Column("中位数", 2.2, "right"), Column("最低", 2.2, "right"), Column("90%以上占比", 2.8, "right"),
-    ], [r for _, _, r in rows], note="“90%以上占比”：得分率不低于90%的指标所占比例。", font_pt=8.5)
+    return Table(
+        f"{year}年指标得分率（按{group_label}）",
+        [
+            Column(group_label, 5.0),
+            Column("指标数", 2.0, "right"),
+            Column("平均得分率", 2.4, "right"),
+            Column("中位数", 2.2, "right"),
+            Column("最低", 2.2, "right"),
+            Column("90%以上占比", 2.8, "right"),
+        ],
+        [r for _, _, r in rows],
+        note="“90%以上占比”：得分率不低于90%的指标所占比例。",
+        font_pt=8.5,
+    )
 
 
 def _execution_table(year: int, execution: pd.DataFrame) -> Table:
     rows = []
     rate_order = execution.assign(_r=execution["dept_rate_pct"].fillna(execution["projects_rate_pct"]))
-    for r in rate_order.sort_values(["_r", "unit"], ascending=[False, True], kind="stable").itertuples(index=False):
+    for r in rate_order.sort_values(["_r", "unit"], ascending=[False, True], kind="stable").itertuples(
+        index=False
+    ):
         basis = {"computed": "重新计算", "stated": "填报值"}.get(r.dept_rate_basis, "—")
-        rows.append([r.unit, _money(r.dept_full_year_wan), _money(r.dept_executed_wan),
-                     charts.fmt_pct(r.dept_rate_pct), basis, _count(r.n_projects, "个"),
-                     _money(r.projects_full_year_wan), charts.fmt_pct(r.projects_rate_pct)])
-    return Table(f"{year}年各单位预算执行情况", [
-        Column("单位", 4.4), Column("部门预算\n（万元）", 1.9, "right"), Column("部门执行数\n（万元）", 1.9, "right"),
-        Column("部门执行率", 1.8, "right"), Column("口径", 1.4, "center"), Column("项目表", 1.2, "right"),
-        Column("项目预算\n（万元）", 1.9, "right"), Column("项目执行率", 1.8, "right"),
-    ], rows, note="金额单位：万元；预算为全年预算数。“口径”指部门执行率取重新计算值还是填报值；“—”表示原表未填写该数。",
-                 font_pt=8.5)
+        rows.append(
+            [
+                r.unit,
+                _money(r.dept_full_year_wan),
+                _money(r.dept_executed_wan),
+                charts.fmt_pct(r.dept_rate_pct),
+                basis,
+                _count(r.n_projects, "个"),
+                _money(r.projects_full_year_wan),
+                charts.fmt_pct(r.projects_rate_pct),
+            ]
+        )
+    return Table(
+        f"{year}年各单位预算执行情况",
+        [
+            Column("单位", 4.4),
+            Column("部门预算\n（万元）", 1.9, "right"),
+            Column("部门执行数\n（万元）", 1.9, "right"),
+            Column("部门执行率", 1.8, "right"),
+            Column("口径", 1.4, "center"),
+            Column("项目表", 1.2, "right"),
+            Column("项目预算\n（万元）", 1.9, "right"),
+            Column("项目执行率", 1.8, "right"),
+        ],
+        rows,
+        note="金额单位：万元；预算为全年预算数。“口径”指部门执行率取重新计算值还是填报值；“—”表示原表未填写该数。",
+        font_pt=8.5,
+    )
 
 
 def _low_scoring_table(year: int, low: pd.DataFrame) -> Table:
     shown = low.head(LOW_SCORING_ROWS)
     rows, emphasis = [], set()
     for i, r in enumerate(shown.itertuples(index=False)):
-        rows.append([str(i + 1), r.unit, r.form, _text(r.level3), _text(r.target_text), _text(r.actual_text),
-                     _plain(r.weight), _plain(r.score), _cut(r.note), _text(r.source_ref)])
+        rows.append(
+            [
+                str(i + 1),
+                r.unit,
+                r.form,
+                _text(r.level3),
+                _text(r.target_text),
+                _text(r.actual_text),
+                _plain(r.weight),
+                _plain(r.score),
+                _cut(r.note),
+                _text(r.source_ref),
+            ]
+        )
         if bool(r.is_hotline) and not charts.is_missing(r.is_hotline):
             emphasis.add(i)
     n_lost = int((low["points_lost"].fillna(0) > 0).sum())
@@ -557,25 +763,60 @@ def _low_scoring_table(year: int, low: pd.DataFrame) -> Table:
     note = f"共{len(low)}项（扣分{n_lost}项" + (f"，未达目标但未扣分{n_missed}项" if n_missed else "") + "）"
     note += f"，列出扣分最多的{len(shown)}项，各单位的扣分指标见附录一。" if len(low) > len(shown) else "。"
     note += "加粗的为 12345 热线等群众来电类指标。" if emphasis else ""
-    return Table(f"{year}年扣分及未达目标指标", [
-        Column("序号", 0.9, "center"), Column("单位", 2.9), Column("自评表", 2.9), Column("指标", 3.0),
-        Column("目标", 2.0), Column("实际", 2.0), Column("分值", 1.1, "right"), Column("得分", 1.1, "right"),
-        Column("偏差说明", 8.0), Column("来源", 1.4, "center"),
-    ], rows, note=note if len(low) else "没有扣分或未达目标的指标。", font_pt=8.0, emphasis=emphasis)
+    return Table(
+        f"{year}年扣分及未达目标指标",
+        [
+            Column("序号", 0.9, "center"),
+            Column("单位", 2.9),
+            Column("自评表", 2.9),
+            Column("指标", 3.0),
+            Column("目标", 2.0),
+            Column("实际", 2.0),
+            Column("分值", 1.1, "right"),
+            Column("得分", 1.1, "right"),
+            Column("偏差说明", 8.0),
+            Column("来源", 1.4, "center"),
+        ],
+        rows,
+        note=note if len(low) else "没有扣分或未达目标的指标。",
+        font_pt=8.0,
+        emphasis=emphasis,
+    )
 
 
 def _totals_table(year: int, totals: pd.DataFrame) -> Table:
     gaps = totals[totals["abs_total_gap"].fillna(0) > 0.005]
     shown = gaps.head(TOTALS_ROWS)
-    rows = [[r.unit, r.form, _score(r.stated_total), _score(r.computed_total), charts.fmt_signed(r.total_gap, "分"),
-             _grade_pair(r.stated_grade, r.computed_grade)] for r in shown.itertuples(index=False)]
-    note = (f"共{len(totals)}张自评表，{len(gaps)}张填报总分与重新计算总分不一致"
-            + (f"，列出差值最大的{len(shown)}张" if len(gaps) > len(shown) else "")
-            + "。差值 = 填报 − 重新计算；等级“良→优”表示按填报总分为良、按重新计算总分为优。")
-    return Table(f"{year}年填报总分与重新计算总分", [
-        Column("单位", 4.0), Column("自评表", 4.6), Column("填报总分", 1.9, "right"), Column("重算总分", 1.9, "right"),
-        Column("差值", 1.8, "right"), Column("等级", 2.4, "center"),
-    ], rows, note=note, font_pt=8.5)
+    rows = [
+        [
+            r.unit,
+            r.form,
+            _score(r.stated_total),
+            _score(r.computed_total),
+            charts.fmt_signed(r.total_gap, "分"),
+            _grade_pair(r.stated_grade, r.computed_grade),
+        ]
+        for r in shown.itertuples(index=False)
+    ]
+    note = (
+        f"共{len(totals)}张自评表，{len(gaps)}张填报总分与重新计算总分不一致"
+        + (f"，列出差值最大的{len(shown)}张" if len(gaps) > len(shown) else "")
+        + "。差值 = 填报 − 重新计算；等级“良→优”表示按填报总分为良、按重新计算总分为优。"
+    )
+    return Table(
+        f"{year}年填报总分与重新计算总分",
+        [
+            Column("单位", 4.0),
+            Column("自评表", 4.6),
+            Column("填报总分", 1.9, "right"),
+            Column("重算总分", 1.9, "right"),
+            Column("差值", 1.8, "right"),
+            Column("等级", 2.4, "center"),
+        ],
+        rows,
+        note=note,
+        font_pt=8.5,
+    )
 
 
 def _findings_by_unit(findings: pd.DataFrame) -> list[tuple[str, int, dict[str, int], str]]:
@@ -583,25 +824,53 @@ def _findings_by_unit(findings: pd.DataFrame) -> list[tuple[str, int, dict[str, 
     for unit, part in findings.groupby("unit", sort=False):
         by_severity = part.groupby("severity")["n_findings"].sum().to_dict()
         order = part["severity"].map({"error": 0, "warning": 1, "info": 2}).fillna(3)
-        main = part.assign(_s=order).sort_values(["_s", "n_findings"], ascending=[True, False], kind="stable").iloc[0]
-        out.append((str(unit), int(part["n_findings"].sum()), by_severity,
-                    f"{_text(main['description'])}（{int(main['n_findings'])}条）"))
+        main = (
+            part.assign(_s=order)
+            .sort_values(["_s", "n_findings"], ascending=[True, False], kind="stable")
+            .iloc[0]
+        )
+        out.append(
+            (
+                str(unit),
+                int(part["n_findings"].sum()),
+                by_severity,
+                f"{_text(main['description'])}（{int(main['n_findings'])}条）",
+            )
+        )
     return sorted(out, key=lambda t: (-t[1], t[0]))
 
 
 def _findings_table(year: int, findings: pd.DataFrame) -> Table:
-    rows = [[unit, str(n), str(sev.get("error", 0)), str(sev.get("warning", 0)), str(sev.get("info", 0)), main]
-            for unit, n, sev, main in _findings_by_unit(findings)]
-    return Table(f"{year}年各单位核查发现", [
-        Column("单位", 4.3), Column("发现", 1.3, "right"), Column("错误", 1.3, "right"), Column("警告", 1.3, "right"),
-        Column("提示", 1.3, "right"), Column("主要问题（最严重级别中最多的）", 7.1),
-    ], rows, note="错误：数字不一致（如总分、分值合计）；警告：可能影响得分的问题；提示：格式问题，已按规则读取。",
-                 font_pt=8.5)
+    rows = [
+        [unit, str(n), str(sev.get("error", 0)), str(sev.get("warning", 0)), str(sev.get("info", 0)), main]
+        for unit, n, sev, main in _findings_by_unit(findings)
+    ]
+    return Table(
+        f"{year}年各单位核查发现",
+        [
+            Column("单位", 4.3),
+            Column("发现", 1.3, "right"),
+            Column("错误", 1.3, "right"),
+            Column("警告", 1.3, "right"),
+            Column("提示", 1.3, "right"),
+            Column("主要问题（最严重级别中最多的）", 7.1),
+        ],
+        rows,
+        note="错误：数字不一致（如总分、分值合计）；警告：可能影响得分的问题；提示：格式问题，已按规则读取。",
+        font_pt=8.5,
+    )
 
 
 # -- appendix: one page per unit -----------------------------------------------------------------------------------
-def _unit_pages(year: int, ranking: pd.DataFrame, yoy: pd.DataFrame, totals: pd.DataFrame, low: pd.DataFrame,
-                findings: pd.DataFrame, n_all_ranked: int) -> list[UnitPage]:
+def _unit_pages(
+    year: int,
+    ranking: pd.DataFrame,
+    yoy: pd.DataFrame,
+    totals: pd.DataFrame,
+    low: pd.DataFrame,
+    findings: pd.DataFrame,
+    n_all_ranked: int,
+) -> list[UnitPage]:
     pages = []
     yoy_by_unit = {r["unit"]: r for r in yoy.to_dict(orient="records")}
     for r in ranking.to_dict(orient="records"):
@@ -614,53 +883,123 @@ def _unit_pages(year: int, ranking: pd.DataFrame, yoy: pd.DataFrame, totals: pd.
     return pages
 
 
-def _unit_page(year: int, unit: str, r: dict, y: dict, forms: pd.DataFrame, lost: pd.DataFrame,
-               findings: pd.DataFrame, n_all_ranked: int) -> UnitPage:
+def _unit_page(
+    year: int,
+    unit: str,
+    r: dict,
+    y: dict,
+    forms: pd.DataFrame,
+    lost: pd.DataFrame,
+    findings: pd.DataFrame,
+    n_all_ranked: int,
+) -> UnitPage:
     n_dept = int((forms["kind"] == "department").sum())
     n_proj = int((forms["kind"] == "project").sum())
     n_lost = int((lost["points_lost"].fillna(0) > 0).sum())
     n_findings = int(findings["n_findings"].sum()) if len(findings) else 0
     n_errors = int(findings.loc[findings["severity"] == "error", "n_findings"].sum()) if len(findings) else 0
     basis = "部门整体自评表总分" if r.get("score_basis") == "department" else "各项目自评表总分的平均值"
-    paragraph = (f"{year}年，{unit}共有自评表{len(forms)}张（部门整体支出{n_dept}张、项目支出{n_proj}张），"
-                 f"单位得分取{basis}。")
+    paragraph = (
+        f"{year}年，{unit}共有自评表{len(forms)}张（部门整体支出{n_dept}张、项目支出{n_proj}张），"
+        f"单位得分取{basis}。"
+    )
     prev_rank = r.get("prev_rank")
     facts = [
         ("自评得分", f"{_score(r['unit_total'])}（填报{_score(r['unit_stated_total'])}）"),
         ("等级", _text(r["grade"])),
         ("名次", f"{_rank_text(r['rank'], n_all_ranked, r['is_tied'])}（共{n_all_ranked}个单位）"),
-        ("上年名次", "—" if charts.is_missing(prev_rank) else f"第{int(prev_rank)}名（{charts.fmt_rank_change(r['rank_change'])}）"),
+        (
+            "上年名次",
+            "—"
+            if charts.is_missing(prev_rank)
+            else f"第{int(prev_rank)}名（{charts.fmt_rank_change(r['rank_change'])}）",
+        ),
         ("预算执行率", charts.fmt_pct(r["execution_rate_pct"])),
         ("全年预算", charts.fmt_wan(y.get("budget_full_year_wan"))),
         ("扣分", f"{n_lost}个指标，合计{_score(r['points_lost'])}"),
         ("核查发现", f"{n_findings}条（错误{n_errors}条）"),
     ]
-    form_rows = [[f.form, "部门整体" if f.kind == "department" else "项目", _score(f.stated_total),
-                  _score(f.computed_total), charts.fmt_signed(f.total_gap, "分"),
-                  _grade_pair(f.stated_grade, f.computed_grade)]
-                 for f in forms.sort_values(["kind", "form"], kind="stable").itertuples(index=False)]
-    forms_table = Table("自评表", [Column("自评表", 6.0), Column("类型", 1.8, "center"), Column("填报总分", 2.0, "right"),
-                                  Column("重算总分", 2.0, "right"), Column("差值", 2.0, "right"),
-                                  Column("等级", 2.8, "center")], form_rows, font_pt=8.5)
+    form_rows = [
+        [
+            f.form,
+            "部门整体" if f.kind == "department" else "项目",
+            _score(f.stated_total),
+            _score(f.computed_total),
+            charts.fmt_signed(f.total_gap, "分"),
+            _grade_pair(f.stated_grade, f.computed_grade),
+        ]
+        for f in forms.sort_values(["kind", "form"], kind="stable").itertuples(index=False)
+    ]
+    forms_table = Table(
+        "自评表",
+        [
+            Column("自评表", 6.0),
+            Column("类型", 1.8, "center"),
+            Column("填报总分", 2.0, "right"),
+            Column("重算总分", 2.0, "right"),
+            Column("差值", 2.0, "right"),
+            Column("等级", 2.8, "center"),
+        ],
+        form_rows,
+        font_pt=8.5,
+    )
     shown = lost.head(UNIT_LOST_ROWS)
-    lost_rows = [[_text(x.level3), x.form, _text(x.target_text), _text(x.actual_text),
-                  f"{_plain(x.score)}/{_plain(x.weight)}", _text(x.source_ref)] for x in shown.itertuples(index=False)]
-    lost_table = Table("扣分及未达目标指标", [Column("指标", 4.2), Column("自评表", 4.2), Column("目标", 2.4),
-                                            Column("实际", 2.4), Column("得分/分值", 1.8, "center"),
-                                            Column("来源", 1.6, "center")], lost_rows, font_pt=8.5,
-                       emphasis={i for i, h in enumerate(shown["is_hotline"]) if bool(h) and not charts.is_missing(h)},
-                       note=(f"另有{len(lost) - len(shown)}项未列出。" if len(lost) > len(shown) else None)
-                       if len(lost) else "没有扣分或未达目标的指标。")
+    lost_rows = [
+        [
+            _text(x.level3),
+            x.form,
+            _text(x.target_text),
+            _text(x.actual_text),
+            f"{_plain(x.score)}/{_plain(x.weight)}",
+            _text(x.source_ref),
+        ]
+        for x in shown.itertuples(index=False)
+    ]
+    lost_table = Table(
+        "扣分及未达目标指标",
+        [
+            Column("指标", 4.2),
+            Column("自评表", 4.2),
+            Column("目标", 2.4),
+            Column("实际", 2.4),
+            Column("得分/分值", 1.8, "center"),
+            Column("来源", 1.6, "center"),
+        ],
+        lost_rows,
+        font_pt=8.5,
+        emphasis={i for i, h in enumerate(shown["is_hotline"]) if bool(h) and not charts.is_missing(h)},
+        note=(f"另有{len(lost) - len(shown)}项未列出。" if len(lost) > len(shown) else None)
+        if len(lost)
+        else "没有扣分或未达目标的指标。",
+    )
     severity_order = findings["severity"].map({"error": 0, "warning": 1, "info": 2}).fillna(3)
-    rules = findings.assign(_s=severity_order).sort_values(["_s", "n_findings", "rule"], ascending=[True, False, True],
-                                                            kind="stable")
+    rules = findings.assign(_s=severity_order).sort_values(
+        ["_s", "n_findings", "rule"], ascending=[True, False, True], kind="stable"
+    )
     shown_rules = rules.head(UNIT_RULE_ROWS)
-    finding_rows = [[_text(f.description), SEVERITY_LABELS.get(f.severity, f.severity), str(int(f.n_findings)),
-                     _cut(f.example_message, 48)] for f in shown_rules.itertuples(index=False)]
-    findings_table = Table("核查发现", [Column("问题", 5.0), Column("级别", 1.2, "center"), Column("条数", 1.2, "right"),
-                                       Column("示例", 9.2)], finding_rows, font_pt=8.0,
-                           note=(f"另有{len(rules) - len(shown_rules)}类问题未列出。" if len(rules) > len(shown_rules)
-                                 else None) if len(rules) else "没有核查发现。")
+    finding_rows = [
+        [
+            _text(f.description),
+            SEVERITY_LABELS.get(f.severity, f.severity),
+            str(int(f.n_findings)),
+            _cut(f.example_message, 48),
+        ]
+        for f in shown_rules.itertuples(index=False)
+    ]
+    findings_table = Table(
+        "核查发现",
+        [
+            Column("问题", 5.0),
+            Column("级别", 1.2, "center"),
+            Column("条数", 1.2, "right"),
+            Column("示例", 9.2),
+        ],
+        finding_rows,
+        font_pt=8.0,
+        note=(f"另有{len(rules) - len(shown_rules)}类问题未列出。" if len(rules) > len(shown_rules) else None)
+        if len(rules)
+        else "没有核查发现。",
+    )
     return UnitPage(unit, paragraph, facts, forms_table, lost_table, findings_table)
 
 
@@ -674,4 +1013,3 @@ def _definitions() -> list[str]:
         "预算执行率：执行数 ÷ 全年预算数 × 100%；执行数缺失时取自评表填报的执行率。",
         "金额单位为万元，1亿元及以上以亿元表示；比率的变化以“个百分点”表示。",
     ]
-

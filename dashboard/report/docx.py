@@ -31,10 +31,10 @@ SERIF = "Noto Serif CJK SC"
 PAGE_W_CM, PAGE_H_CM = 21.0, 29.7
 MARGIN_CM = 2.2
 TABLE_STYLE = "Medium Shading 1 Accent 1"  # a built-in style: Word's Table Design can switch it
-ACCENT = RGBColor(0x1F, 0x5F, 0xA8)   # charts.PRIMARY
-TEXT = RGBColor(0x1D, 0x27, 0x33)     # charts.TEXT_COLOR
-MUTED = RGBColor(0x6B, 0x77, 0x85)    # charts.MUTED_COLOR
-WARN = RGBColor(0xB4, 0x2B, 0x1F)     # the 示例数据 marker
+ACCENT = RGBColor(0x1F, 0x5F, 0xA8)  # charts.PRIMARY
+TEXT = RGBColor(0x1D, 0x27, 0x33)  # charts.TEXT_COLOR
+MUTED = RGBColor(0x6B, 0x77, 0x85)  # charts.MUTED_COLOR
+WARN = RGBColor(0xB4, 0x2B, 0x1F)  # the 示例数据 marker
 SECTION_NUMBERS = "一二三四五六七八九十"
 
 
@@ -66,8 +66,9 @@ def _set_fonts(rpr_owner, latin: str, east_asia: str | None = None) -> None:
     fonts.set(qn("w:eastAsia"), east_asia or latin)
 
 
-def _style_fonts(style, latin: str, size: float | None = None, bold: bool | None = None,
-                 color: RGBColor | None = None) -> None:
+def _style_fonts(
+    style, latin: str, size: float | None = None, bold: bool | None = None, color: RGBColor | None = None
+) -> None:
     _set_fonts(style.element, latin)
     if size is not None:
         style.font.size = Pt(size)
@@ -88,8 +89,11 @@ def _setup_styles(doc: DocumentObject) -> None:
     fmt = normal.paragraph_format
     fmt.line_spacing = 1.35
     fmt.space_after = Pt(4)
-    for name, size, color, before, after in (("Heading 1", 16, ACCENT, 18, 8), ("Heading 2", 13, TEXT, 12, 6),
-                                             ("Heading 3", 10.5, TEXT, 8, 4)):
+    for name, size, color, before, after in (
+        ("Heading 1", 16, ACCENT, 18, 8),
+        ("Heading 2", 13, TEXT, 12, 6),
+        ("Heading 3", 10.5, TEXT, 8, 4),
+    ):
         style = styles[name]
         _style_fonts(style, SANS, size, True, color)
         style.paragraph_format.space_before = Pt(before)
@@ -116,8 +120,17 @@ def _setup_styles(doc: DocumentObject) -> None:
 
 def _recolor(element, colors: dict[str, str]) -> None:
     """The style's theme colours as the charts' blues (theme references would win over plain colours)."""
-    theme_attrs = [qn(a) for a in ("w:themeColor", "w:themeTint", "w:themeShade", "w:themeFill", "w:themeFillTint",
-                                   "w:themeFillShade")]
+    theme_attrs = [
+        qn(a)
+        for a in (
+            "w:themeColor",
+            "w:themeTint",
+            "w:themeShade",
+            "w:themeFill",
+            "w:themeFillTint",
+            "w:themeFillShade",
+        )
+    ]
     for el in element.iter():
         for attr in (qn("w:fill"), qn("w:color")):
             value = el.get(attr)
@@ -134,7 +147,8 @@ def _declare_fonts(doc: DocumentObject) -> None:
     entries = "".join(
         f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
         f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
-        for name, alt, family in ((SANS, "微软雅黑", "swiss"), (SERIF, "宋体", "roman")))
+        for name, alt, family in ((SANS, "微软雅黑", "swiss"), (SERIF, "宋体", "roman"))
+    )
     part._blob = part.blob.replace(b"</w:fonts>", entries.encode("utf-8") + b"</w:fonts>")
 
 
@@ -149,6 +163,7 @@ def _remove_border(style) -> None:
 # -- small builders ------------------------------------------------------------------------------------------------
 def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
     """A Word field (PAGE, NUMPAGES …) as begin / instruction / separate / result / end runs."""
+
     def fld_char(kind: str):
         run = paragraph.add_run()
         el = OxmlElement("w:fldChar")
@@ -193,7 +208,9 @@ def _header_row(tr) -> None:
 
 def _keep_with_next(tc) -> None:
     for ppr in tc.iter(qn("w:pPr")):
-        _insert_before(ppr, OxmlElement("w:keepNext"), ("w:keepLines", "w:pageBreakBefore", "w:spacing", "w:jc"))
+        _insert_before(
+            ppr, OxmlElement("w:keepNext"), ("w:keepLines", "w:pageBreakBefore", "w:spacing", "w:jc")
+        )
 
 
 def _insert_before(parent, child, successors: tuple[str, ...]) -> None:
@@ -270,8 +287,16 @@ def _cell_ppr_template(align: str):
     return ppr
 
 
-def _fill_cell(tc, text: str, size: float, align: str = "left", bold: bool = False, color: str | None = None,
-               width_cm: float | None = None, fill: str | None = None) -> None:
+def _fill_cell(
+    tc,
+    text: str,
+    size: float,
+    align: str = "left",
+    bold: bool = False,
+    color: str | None = None,
+    width_cm: float | None = None,
+    fill: str | None = None,
+) -> None:
     """Write `text` (lines split on \\n) into a w:tc made by python-docx's add_table."""
     tcpr = tc.get_or_add_tcPr()
     if width_cm is not None:
@@ -308,9 +333,20 @@ class _Writer:
         _setup_styles(self.doc)
         _declare_fonts(self.doc)
         # style ids looked up once: python-docx resolves a style name by scanning every style on each use
-        self.style_ids = {name: self.doc.styles[name].style_id for name in (
-            "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle", "Caption", "List Bullet", TABLE_STYLE,
-            "Table Grid")}
+        self.style_ids = {
+            name: self.doc.styles[name].style_id
+            for name in (
+                "Heading 1",
+                "Heading 2",
+                "Heading 3",
+                "Title",
+                "Subtitle",
+                "Caption",
+                "List Bullet",
+                TABLE_STYLE,
+                "Table Grid",
+            )
+        }
 
     def add(self, text: str = "", style: str | None = None) -> Paragraph:
         """doc.add_paragraph without the per-call style lookup."""
@@ -343,8 +379,21 @@ class _Writer:
         section.footer.is_linked_to_previous = False
         pg = OxmlElement("w:pgNumType")
         pg.set(qn("w:start"), "1")
-        _insert_before(section._sectPr, pg, ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
-                                             "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"))
+        _insert_before(
+            section._sectPr,
+            pg,
+            (
+                "w:cols",
+                "w:formProt",
+                "w:vAlign",
+                "w:noEndnote",
+                "w:titlePg",
+                "w:textDirection",
+                "w:bidi",
+                "w:rtlGutter",
+                "w:docGrid",
+            ),
+        )
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if self.c.is_synthetic:
@@ -371,8 +420,14 @@ class _Writer:
         self.n_sections += 1
         return self.heading(f"{number}、{text}", 1, page_break)
 
-    def para(self, text: str, style: str | None = None, size: float | None = None,
-             color: RGBColor | None = None, indent: bool = True) -> Paragraph:
+    def para(
+        self,
+        text: str,
+        style: str | None = None,
+        size: float | None = None,
+        color: RGBColor | None = None,
+        indent: bool = True,
+    ) -> Paragraph:
         p = self.add(style=style)
         run = p.add_run(text)
         if size:
@@ -437,8 +492,14 @@ class _Writer:
             self.add().paragraph_format.space_after = Pt(4)
         return table
 
-    def facts(self, items: Sequence[tuple[str, str]], widths: tuple[float, float] = (2.6, 5.7),
-              pairs_per_row: int = 2, size: float = 9.5, padding: int = 50) -> DocxTable:
+    def facts(
+        self,
+        items: Sequence[tuple[str, str]],
+        widths: tuple[float, float] = (2.6, 5.7),
+        pairs_per_row: int = 2,
+        size: float = 9.5,
+        padding: int = 50,
+    ) -> DocxTable:
         """Label / value pairs in a grid (cover, unit pages): labels shaded, values plain."""
         n_rows = (len(items) + pairs_per_row - 1) // pairs_per_row
         table = self.doc.add_table(rows=n_rows, cols=2 * pairs_per_row)
@@ -452,7 +513,9 @@ class _Writer:
         for idx, (label, value) in enumerate(items):
             tcs = trs[idx // pairs_per_row].tc_lst
             k = 2 * (idx % pairs_per_row)
-            _fill_cell(tcs[k], label, size, "left", bold=True, color=str(TEXT), width_cm=widths[0], fill="EEF2F7")
+            _fill_cell(
+                tcs[k], label, size, "left", bold=True, color=str(TEXT), width_cm=widths[0], fill="EEF2F7"
+            )
             _fill_cell(tcs[k + 1], value, size, "left", width_cm=widths[1])
         gap = self.add()
         gap.paragraph_format.space_after = Pt(0)
@@ -489,8 +552,13 @@ class _Writer:
             run.font.bold = True
             run.font.size = Pt(14)
             _set_fonts(run._r, SANS)
-            self.para("本报告含为演示生成的虚构自评表（文件名带“示例数据”），其中的单位、金额与得分均不是真实情况，"
-                      "不得作为决策依据。", size=10, color=WARN, indent=False).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.para(
+                "本报告含为演示生成的虚构自评表（文件名带“示例数据”），其中的单位、金额与得分均不是真实情况，"
+                "不得作为决策依据。",
+                size=10,
+                color=WARN,
+                indent=False,
+            ).alignment = WD_ALIGN_PARAGRAPH.CENTER
         for _ in range(3):
             self.add()
         self.facts(c.cover_facts, widths=(2.6, 11.4), pairs_per_row=1, size=10.5)
@@ -540,8 +608,11 @@ class _Writer:
         for i, page in enumerate(self.c.unit_pages):
             self.unit_page(page, page_break=i > 0)
         self.heading("附录二　数据来源", 1, page_break=True)
-        self.para(f"本报告的数字全部取自下列自评表文件（共{len(self.c.sources.rows)}个），经导入、核查后计算得出；"
-                  "每个数字均可追溯到源文件的行。", indent=False)
+        self.para(
+            f"本报告的数字全部取自下列自评表文件（共{len(self.c.sources.rows)}个），经导入、核查后计算得出；"
+            "每个数字均可追溯到源文件的行。",
+            indent=False,
+        )
         self.table(self.c.sources, numbered=False)
         self.heading("附录三　口径说明", 1)
         for text in self.c.definitions:

@@ -45,17 +45,36 @@ def docx_to_pdf(docx: bytes) -> bytes:
     """Convert a .docx (bytes) to PDF (bytes) with LibreOffice headless."""
     soffice = soffice_path()
     if not soffice:
-        raise ReportError("生成 PDF 需要 LibreOffice：请安装 libreoffice-writer-nogui（make system-deps），"
-                          "或先下载 Word 版报告。")
+        raise ReportError(
+            "生成 PDF 需要 LibreOffice：请安装 libreoffice-writer-nogui（make system-deps），"
+            "或先下载 Word 版报告。"
+        )
     with _lock, tempfile.TemporaryDirectory(prefix="jixiao-report-") as tmp:
         src = Path(tmp) / "report.docx"
         src.write_bytes(docx)
-        cmd = [soffice, f"-env:UserInstallation={_profile_dir().as_uri()}", "--headless", "--invisible",
-               "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
-               "--outdir", tmp, str(src)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={_profile_dir().as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, check=False,
-                                  env={**os.environ, "HOME": os.environ.get("HOME", tmp)})
+            done = subprocess.run(
+                cmd,
+                capture_output=True,
+                timeout=TIMEOUT_S,
+                check=False,
+                env={**os.environ, "HOME": os.environ.get("HOME", tmp)},
+            )
         except subprocess.TimeoutExpired as e:
             raise ReportError(f"LibreOffice 转换 PDF 超时（{TIMEOUT_S} 秒）") from e
         out = src.with_suffix(".pdf")

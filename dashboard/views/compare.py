@@ -7,8 +7,14 @@ from dashboard import charts, ui
 f, options = ui.current()
 
 st.title("年度对比")
-mode = ui.url_selectbox("对比对象", ["units", "indicator"], key="cmp_mode", param="mode",
-                        format_func={"units": "单位", "indicator": "指标"}.get, url_format=str)
+mode = ui.url_selectbox(
+    "对比对象",
+    ["units", "indicator"],
+    key="cmp_mode",
+    param="mode",
+    format_func={"units": "单位", "indicator": "指标"}.get,
+    url_format=str,
+)
 
 VALUES = {
     "unit_total": ("自评得分", "分"),
@@ -26,27 +32,42 @@ if mode == "units":
     this_year = history[history["year"] == f.year].sort_values("unit_total_change")
     default = list(f.units) or list(this_year["unit"].head(3))
     c1, c2 = st.columns([3, 1])
-    picked = c1.multiselect("单位（可多选）", all_units, default=[u for u in default if u in all_units],
-                            key="cmp_units", max_selections=10)
+    picked = c1.multiselect(
+        "单位（可多选）",
+        all_units,
+        default=[u for u in default if u in all_units],
+        key="cmp_units",
+        max_selections=10,
+    )
     value = c2.selectbox("数值", list(VALUES), format_func=lambda v: VALUES[v][0], key="cmp_value")
     label, unit = VALUES[value]
     shown = history[history["unit"].isin(picked)]
-    ui.chart(charts.year_trend_chart(shown, value, unit, f"各单位历年{label}", note=ui.note(f, options, shown),
-                                     highlight=picked), f"年度对比_{label}", key="cmp-units")
+    ui.chart(
+        charts.year_trend_chart(
+            shown, value, unit, f"各单位历年{label}", note=ui.note(f, options, shown), highlight=picked
+        ),
+        f"年度对比_{label}",
+        key="cmp-units",
+    )
     if not f.units:
         st.caption(f"默认显示{f.year}年得分较上年下降最多的三个单位；可在上方或侧栏选择单位。")
-    ui.table(shown.sort_values(["unit", "year"]), {
-        "unit": ("单位", "text"),
-        "year": ("年度", "int"),
-        "unit_total": ("自评得分", "score"),
-        "unit_total_change": ("得分变化", "score"),
-        "execution_rate_pct": ("预算执行率", "pct"),
-        "execution_rate_change_pct": ("执行率变化", "score"),
-        "budget_full_year_wan": ("全年预算", "wan"),
-        "points_lost": ("扣分", "score"),
-        "n_lost_points": ("扣分指标数", "int"),
-        "n_findings": ("核查发现", "int"),
-    }, f"年度对比_{label}", key="cmp-units-table")
+    ui.table(
+        shown.sort_values(["unit", "year"]),
+        {
+            "unit": ("单位", "text"),
+            "year": ("年度", "int"),
+            "unit_total": ("自评得分", "score"),
+            "unit_total_change": ("得分变化", "score"),
+            "execution_rate_pct": ("预算执行率", "pct"),
+            "execution_rate_change_pct": ("执行率变化", "score"),
+            "budget_full_year_wan": ("全年预算", "wan"),
+            "points_lost": ("扣分", "score"),
+            "n_lost_points": ("扣分指标数", "int"),
+            "n_findings": ("核查发现", "int"),
+        },
+        f"年度对比_{label}",
+        key="cmp-units-table",
+    )
 else:
     keyword = ui.url_text_input("指标关键词", key="cmp_keyword", param="q", placeholder="如：接听率、满意度")
     found = ui.query("indicator_search", f, keyword=keyword or None, year=None, level1=None)
@@ -55,26 +76,51 @@ else:
         st.stop()
     names = list(found["indicator"])
     counts = dict(zip(found["indicator"], found["n_forms"]))
-    name = ui.url_selectbox("指标", names, key="cmp_indicator", param="indicator",
-                            format_func=lambda n: f"{n}（{counts.get(n, 0)}张表）", url_format=str)
+    name = ui.url_selectbox(
+        "指标",
+        names,
+        key="cmp_indicator",
+        param="indicator",
+        format_func=lambda n: f"{n}（{counts.get(n, 0)}张表）",
+        url_format=str,
+    )
     history = ui.query("indicator_history", f, indicator=name)
-    measure = st.radio("数值", ["actual_value", "score_pct"], horizontal=True, key="cmp_ind_value",
-                       format_func={"actual_value": "实际值", "score_pct": "得分率"}.get)
+    measure = st.radio(
+        "数值",
+        ["actual_value", "score_pct"],
+        horizontal=True,
+        key="cmp_ind_value",
+        format_func={"actual_value": "实际值", "score_pct": "得分率"}.get,
+    )
     unit = "%" if measure == "score_pct" else next((u for u in history["actual_unit"].dropna()), "")
     history["series"] = history["unit"] + "｜" + history["form"]
-    ui.chart(charts.year_trend_chart(history, measure, unit, f"{name}：历年" + ("得分率" if measure == "score_pct"
-                                                                             else "实际值"),
-                                     note=ui.note(f, options, history), series="series"), f"指标历年_{name}", key="cmp-indicator")
+    ui.chart(
+        charts.year_trend_chart(
+            history,
+            measure,
+            unit,
+            f"{name}：历年" + ("得分率" if measure == "score_pct" else "实际值"),
+            note=ui.note(f, options, history),
+            series="series",
+        ),
+        f"指标历年_{name}",
+        key="cmp-indicator",
+    )
     history["status_label"] = history["status"].map(charts.STATUS_LABELS)
-    ui.table(history, {
-        "unit": ("单位", "text"),
-        "form": ("自评表", "text"),
-        "year": ("年度", "int"),
-        "target_text": ("目标值", "text"),
-        "actual_text": ("实际值", "text"),
-        "weight": ("分值", "score"),
-        "score": ("得分", "score"),
-        "score_pct_change": ("得分率变化", "score"),
-        "status_label": ("状态", "text"),
-        "note": ("偏差原因", "long"),
-    }, f"指标历年_{name}", key="cmp-indicator-table")
+    ui.table(
+        history,
+        {
+            "unit": ("单位", "text"),
+            "form": ("自评表", "text"),
+            "year": ("年度", "int"),
+            "target_text": ("目标值", "text"),
+            "actual_text": ("实际值", "text"),
+            "weight": ("分值", "score"),
+            "score": ("得分", "score"),
+            "score_pct_change": ("得分率变化", "score"),
+            "status_label": ("状态", "text"),
+            "note": ("偏差原因", "long"),
+        },
+        f"指标历年_{name}",
+        key="cmp-indicator-table",
+    )

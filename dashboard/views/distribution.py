@@ -11,13 +11,25 @@ note = ui.note(f, options)  # the distributions carry no dataset column
 st.title(f"得分分布 · {f.year}年" if f.year else "得分分布")
 c1, c2 = st.columns(2)
 with c1:
-    measure = ui.url_selectbox("指标", list(charts.MEASURES), key="dist_measure", param="measure",
-                               format_func=lambda m: charts.MEASURES[m][0], url_format=str,
-                               help="指标得分率 = 得分 ÷ 分值 × 100%；总分为每张自评表的总分")
+    measure = ui.url_selectbox(
+        "指标",
+        list(charts.MEASURES),
+        key="dist_measure",
+        param="measure",
+        format_func=lambda m: charts.MEASURES[m][0],
+        url_format=str,
+        help="指标得分率 = 得分 ÷ 分值 × 100%；总分为每张自评表的总分",
+    )
 with c2:
     groups = ["level1", "unit", "year", "kind"] if measure == "score_pct" else ["unit", "year", "kind", "all"]
-    group_by = ui.url_selectbox("分组", groups, key="dist_group", param="group",
-                                format_func=lambda g: charts.GROUPS[g], url_format=str)
+    group_by = ui.url_selectbox(
+        "分组",
+        groups,
+        key="dist_group",
+        param="group",
+        format_func=lambda g: charts.GROUPS[g],
+        url_format=str,
+    )
 
 # Across years when grouped by year; the selected units become the groups when several are chosen.
 year = None if group_by == "year" else f.year
@@ -29,27 +41,45 @@ scope = f"{year}年" if year else "历年"
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    ui.chart(charts.histogram_chart(dist, note=note, title=f"{scope} {mlabel}分布（按{charts.GROUPS[group_by]}）"),
-             f"得分分布_{scope}_{measure}_{group_by}", key="dist-hist")
+    ui.chart(
+        charts.histogram_chart(dist, note=note, title=f"{scope} {mlabel}分布（按{charts.GROUPS[group_by]}）"),
+        f"得分分布_{scope}_{measure}_{group_by}",
+        key="dist-hist",
+    )
 with right:
-    ui.chart(charts.box_chart(dist, note=note, title=f"{scope} {mlabel}分位数"),
-             f"得分分位数_{scope}_{measure}_{group_by}", key="dist-box")
+    ui.chart(
+        charts.box_chart(dist, note=note, title=f"{scope} {mlabel}分位数"),
+        f"得分分位数_{scope}_{measure}_{group_by}",
+        key="dist-box",
+    )
 if group_by != "unit":
     ui.scope_caption("score_distribution", f)
 
 st.subheader("预算执行率与自评得分")
 units = ui.query("year_over_year", f)
-ui.chart(charts.execution_scatter(units, note=ui.note(f, options, units), title=f"{f.year}年 各单位预算执行率与自评得分（点的大小：全年预算）"),
-         f"执行率与得分_{f.year}", key="dist-scatter")
+ui.chart(
+    charts.execution_scatter(
+        units,
+        note=ui.note(f, options, units),
+        title=f"{f.year}年 各单位预算执行率与自评得分（点的大小：全年预算）",
+    ),
+    f"执行率与得分_{f.year}",
+    key="dist-scatter",
+)
 
 quantiles = dist.drop_duplicates("group_value")
-ui.table(quantiles, {
-    "group_value": (charts.GROUPS[group_by], "text"),
-    "n_in_group": ("个数", "int"),
-    "min_value": ("最小值", "score"),
-    "p25_value": ("下四分位", "score"),
-    "median_value": ("中位数", "score"),
-    "p75_value": ("上四分位", "score"),
-    "max_value": ("最大值", "score"),
-    "mean_value": ("平均值", "score"),
-}, f"得分分位数_{scope}_{measure}_{group_by}", key="dist-table")
+ui.table(
+    quantiles,
+    {
+        "group_value": (charts.GROUPS[group_by], "text"),
+        "n_in_group": ("个数", "int"),
+        "min_value": ("最小值", "score"),
+        "p25_value": ("下四分位", "score"),
+        "median_value": ("中位数", "score"),
+        "p75_value": ("上四分位", "score"),
+        "max_value": ("最大值", "score"),
+        "mean_value": ("平均值", "score"),
+    },
+    f"得分分位数_{scope}_{measure}_{group_by}",
+    key="dist-table",
+)

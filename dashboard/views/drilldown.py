@@ -29,14 +29,22 @@ def form_label(report_id: int | None) -> str:
 
 
 with c2:
-    report_id = ui.url_selectbox("自评表", [None, *[int(r) for r in forms["report_id"]]], key="drill_form",
-                                 param="form", format_func=form_label,
-                                 url_format=lambda r: "" if r is None else str(r))
+    report_id = ui.url_selectbox(
+        "自评表",
+        [None, *[int(r) for r in forms["report_id"]]],
+        key="drill_form",
+        param="form",
+        format_func=form_label,
+        url_format=lambda r: "" if r is None else str(r),
+    )
 
 tree = ui.query("drilldown", f, unit=unit, report_id=report_id)
 leaves = tree[(tree["level"] == "indicator") & tree["indicator_id"].notna()].reset_index(drop=True)
-labels = {int(i): (f"{n}｜{fm}" if report_id is None else str(n)) + (f"（扣{charts.fmt_number(p)}分）" if p and p > 0 else "")
-          for i, n, fm, p in zip(leaves["indicator_id"], leaves["indicator"], leaves["form"], leaves["points_lost"])}
+labels = {
+    int(i): (f"{n}｜{fm}" if report_id is None else str(n))
+    + (f"（扣{charts.fmt_number(p)}分）" if p and p > 0 else "")
+    for i, n, fm, p in zip(leaves["indicator_id"], leaves["indicator"], leaves["form"], leaves["points_lost"])
+}
 
 
 def indicator_label(indicator_id: int | None) -> str:
@@ -44,13 +52,22 @@ def indicator_label(indicator_id: int | None) -> str:
 
 
 with c3:
-    indicator_id = ui.url_selectbox("指标", [None, *labels], key="drill_indicator", param="indicator",
-                                    format_func=indicator_label, url_format=lambda i: "" if i is None else str(i))
+    indicator_id = ui.url_selectbox(
+        "指标",
+        [None, *labels],
+        key="drill_indicator",
+        param="indicator",
+        format_func=indicator_label,
+        url_format=lambda i: "" if i is None else str(i),
+    )
 
 scope = f"{unit} {f.year}年" + (f"｜{form_names.get(report_id)}" if report_id is not None else "")
 if indicator_id is None:
-    ui.chart(charts.drill_treemap(tree, note=ui.note(f, options, forms), title=f"{scope}：分值结构与扣分"), f"下钻_{unit}_{f.year}",
-             key="drill-tree")
+    ui.chart(
+        charts.drill_treemap(tree, note=ui.note(f, options, forms), title=f"{scope}：分值结构与扣分"),
+        f"下钻_{unit}_{f.year}",
+        key="drill-tree",
+    )
     st.caption("面积为分值，颜色为状态：绿色达标，橙色未达目标但未扣分，红色扣分。点击方块逐级展开。")
 else:
     row = leaves[leaves["indicator_id"] == indicator_id].iloc[0]
@@ -61,17 +78,31 @@ else:
     ui.metric(m[1], "实际", str(row["actual_text"] or "—"))
     ui.metric(m[2], "分值", charts.fmt_score(row["weight"]))
     ui.metric(m[3], "得分", charts.fmt_score(row["score"]))
-    ui.metric(m[4], "扣分", charts.fmt_score(row["points_lost"]),
-              help=charts.STATUS_LABELS.get(row["status"], row["status"]))
-    st.markdown(f"**状态**：{charts.STATUS_LABELS.get(row['status'], row['status'])}　　"
-                f"**来源**：`{ui.source_text(row['path'], row['source_line'])}`")
+    ui.metric(
+        m[4],
+        "扣分",
+        charts.fmt_score(row["points_lost"]),
+        help=charts.STATUS_LABELS.get(row["status"], row["status"]),
+    )
+    st.markdown(
+        f"**状态**：{charts.STATUS_LABELS.get(row['status'], row['status'])}　　"
+        f"**来源**：`{ui.source_text(row['path'], row['source_line'])}`"
+    )
     st.markdown("**偏差原因及改进措施**")
     st.text(str(row["note"]) if isinstance(row["note"], str) and row["note"] else "（未填写）")
     history = ui.query("indicator_history", f, indicator=str(row["indicator"]), unit=unit)
     series = history[history["form"] == row["form"]]
-    ui.chart(charts.indicator_chart(series, note=ui.note(f, options, series), title=f"{unit}｜{row['indicator']}：历年实际值与目标值"
-                                    if series["actual_value"].notna().any() else None),
-             f"指标_{unit}_{row['indicator']}", key="drill-indicator")
+    ui.chart(
+        charts.indicator_chart(
+            series,
+            note=ui.note(f, options, series),
+            title=f"{unit}｜{row['indicator']}：历年实际值与目标值"
+            if series["actual_value"].notna().any()
+            else None,
+        ),
+        f"指标_{unit}_{row['indicator']}",
+        key="drill-indicator",
+    )
 
 st.subheader("指标明细")
 st.caption("选中一行可查看该指标的详情与历年变化。")
@@ -85,17 +116,23 @@ def _pick() -> None:
 
 leaves["status_label"] = leaves["status"].map(charts.STATUS_LABELS)
 leaves["source"] = [ui.source_text(p, ln) for p, ln in zip(leaves["path"], leaves["source_line"])]
-ui.table(leaves, {
-    "form": ("自评表", "text"),
-    "level1": ("一级指标", "text"),
-    "level2": ("二级指标", "text"),
-    "indicator": ("三级指标", "text"),
-    "target_text": ("目标值", "text"),
-    "actual_text": ("实际值", "text"),
-    "weight": ("分值", "score"),
-    "score": ("得分", "score"),
-    "points_lost": ("扣分", "score"),
-    "status_label": ("状态", "text"),
-    "note": ("偏差原因", "long"),
-    "source": ("来源", "text"),
-}, f"指标明细_{unit}_{f.year}", key="drill-table", on_select=_pick)
+ui.table(
+    leaves,
+    {
+        "form": ("自评表", "text"),
+        "level1": ("一级指标", "text"),
+        "level2": ("二级指标", "text"),
+        "indicator": ("三级指标", "text"),
+        "target_text": ("目标值", "text"),
+        "actual_text": ("实际值", "text"),
+        "weight": ("分值", "score"),
+        "score": ("得分", "score"),
+        "points_lost": ("扣分", "score"),
+        "status_label": ("状态", "text"),
+        "note": ("偏差原因", "long"),
+        "source": ("来源", "text"),
+    },
+    f"指标明细_{unit}_{f.year}",
+    key="drill-table",
+    on_select=_pick,
+)

@@ -7,7 +7,9 @@ from dashboard import charts, report_ui, ui
 f, options = ui.current()
 
 st.title(f"总览 · {f.year}年" if f.year else "总览")
-st.caption(f"口径：{f.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。")
+st.caption(
+    f"口径：{f.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。"
+)
 report_ui.report_button(f)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
 
 if options.has_real and options.has_demo and f.dataset != "real":
@@ -19,8 +21,10 @@ if options.has_real and options.has_demo and f.dataset != "real":
         st.session_state["units"] = []
 
     c1, c2 = st.columns([5, 1], vertical_alignment="center")
-    c1.info(f"真实样本：{real_year}年的真实自评表（其余为示例数据）。只看真实数据，可查看其扣分指标，如 12345 热线接听率。",
-            icon=":material/verified:")
+    c1.info(
+        f"真实样本：{real_year}年的真实自评表（其余为示例数据）。只看真实数据，可查看其扣分指标，如 12345 热线接听率。",
+        icon=":material/verified:",
+    )
     c2.button("只看真实数据", on_click=_only_real, type="primary", width="stretch")
 
 kpis = ui.query("overview_kpis", f).set_index("kpi")
@@ -34,30 +38,48 @@ def show(col, kpi: str, *, digits: int = 2) -> None:
         return
     row = kpis.loc[kpi]
     unit = row["value_unit"]
-    value = charts.fmt_value(row["value"], unit, digits) if unit in ("分", "%") else \
-        f"{charts.fmt_number(row['value'], digits)}{unit}"
-    ui.metric(col, row["label"], value, row["delta"], inverse=not bool(row["is_higher_better"]),
-              description=f"较{int(row['prev_year'])}年" if not charts.is_missing(row["delta"]) else None)
+    value = (
+        charts.fmt_value(row["value"], unit, digits)
+        if unit in ("分", "%")
+        else f"{charts.fmt_number(row['value'], digits)}{unit}"
+    )
+    ui.metric(
+        col,
+        row["label"],
+        value,
+        row["delta"],
+        inverse=not bool(row["is_higher_better"]),
+        description=f"较{int(row['prev_year'])}年" if not charts.is_missing(row["delta"]) else None,
+    )
 
 
 cols = st.columns(6)
-for col, kpi in zip(cols, ("n_units", "n_forms", "mean_total", "mean_execution_rate_pct", "n_lost_points",
-                           "n_findings")):
+for col, kpi in zip(
+    cols, ("n_units", "n_forms", "mean_total", "mean_execution_rate_pct", "n_lost_points", "n_findings")
+):
     show(col, kpi)
 cols = st.columns(6)
-for col, kpi in zip(cols, ("n_grade_excellent", "n_grade_good", "n_grade_fair", "n_grade_poor",
-                           "n_grade_changed", "points_lost")):
+for col, kpi in zip(
+    cols,
+    ("n_grade_excellent", "n_grade_good", "n_grade_fair", "n_grade_poor", "n_grade_changed", "points_lost"),
+):
     show(col, kpi)
 
 left, right = st.columns([2, 3], gap="large")
 with left:
     grades = ui.query("grade_distribution", f)
-    ui.chart(charts.grade_chart(grades, note=ui.note(f, options)), f"等级分布_{f.year}", key="overview-grades")
+    ui.chart(
+        charts.grade_chart(grades, note=ui.note(f, options)), f"等级分布_{f.year}", key="overview-grades"
+    )
     ui.scope_caption("grade_distribution", f)
 with right:
     lost = ui.query("low_scoring_indicators", f)
-    event = ui.chart(charts.watchlist_chart(lost, top=10, note=ui.note(f, options, lost)), f"扣分最多的指标_{f.year}",
-                     key="overview-lost", on_select="rerun")
+    event = ui.chart(
+        charts.watchlist_chart(lost, top=10, note=ui.note(f, options, lost)),
+        f"扣分最多的指标_{f.year}",
+        key="overview-lost",
+        on_select="rerun",
+    )
     st.caption("点击条形可打开该指标的下钻页。")
     points = ui.selected_points(event)
     if points and points[0].get("customdata"):

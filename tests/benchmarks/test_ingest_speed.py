@@ -43,8 +43,10 @@ def test_parse_speed(documents, fmt):
     # Text copies differ (unit names), so no cache sees the same strings twice; binary containers are dominated
     # by their readers and are parsed as they are.
     text = SAMPLE.read_text(encoding="utf-8")
-    copies = [text.replace("武威市政府政务服务中心", f"测试单位{k:03}").encode() if fmt == "txt" else documents[fmt]
-              for k in range(n)]
+    copies = [
+        text.replace("武威市政府政务服务中心", f"测试单位{k:03}").encode() if fmt == "txt" else documents[fmt]
+        for k in range(n)
+    ]
     start = time.perf_counter()
     for k, data in enumerate(copies):
         doc = parse_bytes(f"copy{k}.{fmt}", data)
@@ -60,7 +62,9 @@ def test_store_speed(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     for k in range(300):
-        (folder / f"d{k:03}.txt").write_text(text.replace("武威市政府政务服务中心", f"测试单位{k:03}"), encoding="utf-8")
+        (folder / f"d{k:03}.txt").write_text(
+            text.replace("武威市政府政务服务中心", f"测试单位{k:03}"), encoding="utf-8"
+        )
     start = time.perf_counter()
     summary = ingest([folder], tmp_path / "b.duckdb", workers=1)
     elapsed = time.perf_counter() - start

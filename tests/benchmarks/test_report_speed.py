@@ -34,8 +34,10 @@ def demo_db(tmp_path_factory):
 def busiest_year(db) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("select year from form_facts where dataset = 'demo' group by year "
-                           "order by count(*) desc, year desc limit 1").fetchone()[0]
+        return con.execute(
+            "select year from form_facts where dataset = 'demo' group by year "
+            "order by count(*) desc, year desc limit 1"
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -48,16 +50,24 @@ def test_report_speed_for_the_busiest_year(demo_db, dataset):
     selection = ReportSelection(year=year, dataset=dataset)
     steps: list[tuple[float, str, float]] = []
     started = time.perf_counter()
-    files = generate_report(selection, db_path=demo_db,
-                            progress=lambda f, m: steps.append((f, m, time.perf_counter() - started)))
+    files = generate_report(
+        selection, db_path=demo_db, progress=lambda f, m: steps.append((f, m, time.perf_counter() - started))
+    )
     seconds = time.perf_counter() - started
     REPORTS.mkdir(parents=True, exist_ok=True)
     for fmt, data in files.items():
         (REPORTS / f"demo_corpus_{file_name(selection, fmt)}").write_bytes(data)
-    result = {"year": year, "dataset": dataset or "all", "seconds": round(seconds, 2),
-              "docx_kb": len(files["docx"]) // 1024, "pdf_kb": len(files["pdf"]) // 1024,
-              "steps": [(m, round(t, 2)) for _, m, t in steps]}
-    print(f"\n[report] {year} {dataset or 'all'}: {seconds:.1f} s (docx {result['docx_kb']} KB, pdf {result['pdf_kb']} KB)")
+    result = {
+        "year": year,
+        "dataset": dataset or "all",
+        "seconds": round(seconds, 2),
+        "docx_kb": len(files["docx"]) // 1024,
+        "pdf_kb": len(files["pdf"]) // 1024,
+        "steps": [(m, round(t, 2)) for _, m, t in steps],
+    }
+    print(
+        f"\n[report] {year} {dataset or 'all'}: {seconds:.1f} s (docx {result['docx_kb']} KB, pdf {result['pdf_kb']} KB)"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "report_speed.json"
     saved = json.loads(path.read_text()) if path.exists() else {}

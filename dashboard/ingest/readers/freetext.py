@@ -35,7 +35,17 @@ _SPACED_PAIR = re.compile(r"(?<!\S)(合 计|总 分|总 计|得 分|分 值|权 
 _SEQ_GLUE = re.compile(r"(指标\s*\d+\s*[:：])\s+")
 _SENTENCE = re.compile(r"[，。；！？,;]")
 _STOP = re.compile(r"^(注[:：\s\d.、]|说明|备注|其他需要说明)")
-_META = {"项目名称", "主管部门", "主管单位", "实施单位", "项目实施单位", "部门名称", "单位名称", "预算单位", "预算部门"}
+_META = {
+    "项目名称",
+    "主管部门",
+    "主管单位",
+    "实施单位",
+    "项目实施单位",
+    "部门名称",
+    "单位名称",
+    "预算单位",
+    "预算部门",
+}
 _LOOKAHEAD = 7
 
 
@@ -60,7 +70,9 @@ def _is_meta(text: str) -> bool:
     return normalize_key(text).rstrip(":：") in _META
 
 
-_HEADER_WORDS = tuple(w for table in (INDICATOR_HEADER, BUDGET_HEADER) for words in table.values() for w in words)
+_HEADER_WORDS = tuple(
+    w for table in (INDICATOR_HEADER, BUDGET_HEADER) for words in table.values() for w in words
+)
 
 
 def _is_header_word(text: str, strict: bool = False) -> bool:
@@ -80,7 +92,7 @@ def _is_number_cell(text: str) -> bool:
 def _pair_at(tokens: list[Token], k: int) -> bool:
     if k < 0 or k + 1 >= len(tokens):
         return False
-    return all(is_bare_number(t.text) and abs(to_number(t.text) or 0) <= 100 for t in tokens[k:k + 2])
+    return all(is_bare_number(t.text) and abs(to_number(t.text) or 0) <= 100 for t in tokens[k : k + 2])
 
 
 def _definite_start(text: str) -> bool:
@@ -191,8 +203,12 @@ class _Builder:
         toks = tokens_of(line, number)
         first = toks[0].text
         strict = self.state in ("table", "total")
-        opens = (any(_is_header_word(t.text, strict) for t in toks) or _is_meta(first) or is_section_label(first)
-                 or bool(self.header))
+        opens = (
+            any(_is_header_word(t.text, strict) for t in toks)
+            or _is_meta(first)
+            or is_section_label(first)
+            or bool(self.header)
+        )
         if self.state == "goals" and not opens:
             if all(is_goal_label(t.text) for t in toks):
                 self.goal_labels.extend(toks)
@@ -216,7 +232,7 @@ class _Builder:
             if self.token(tok) == "line-done":
                 return
             if self.state == "goals" and k + 1 < len(toks):
-                rest = toks[k + 1:]
+                rest = toks[k + 1 :]
                 if all(is_goal_label(t.text) for t in rest):
                     self.goal_labels.extend(rest)
                 else:
@@ -232,7 +248,12 @@ class _Builder:
             return None
         if self.header:
             prev = self.header[-1]
-            if len(text) <= 4 and prev.line >= tok.line - 1 and not is_value_like(text) and not _definite_start(text):
+            if (
+                len(text) <= 4
+                and prev.line >= tok.line - 1
+                and not is_value_like(text)
+                and not _definite_start(text)
+            ):
                 prev.text += text  # a header word broken over two lines: 偏差原因分析及改进 / 措施
                 return None
             self.close_header()

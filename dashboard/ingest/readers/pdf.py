@@ -33,8 +33,10 @@ def unwrap(text: str) -> str:
 
 def _ascii_around(text: str, at: int) -> bool:
     """Latin words wrapped at a space get the space back; digits and CJK were cut mid-word."""
-    after = text[at + 1: at + 2]
-    return at > 0 and text[at - 1].isascii() and text[at - 1].isalpha() and after.isascii() and after.isalpha()
+    after = text[at + 1 : at + 2]
+    return (
+        at > 0 and text[at - 1].isascii() and text[at - 1].isalpha() and after.isascii() and after.isalpha()
+    )
 
 
 _SUPERSCRIPT_UNIT = re.compile(r"(?<=\d)\s*(k?m)\s?([23])(?![\d.])")
@@ -84,5 +86,7 @@ def read_pdf(path: str | Path, data: bytes) -> list[Row]:
                     line += 1
                     rows.append(Row(cells, line, f"第{number}页"))
         if not has_text:
-            raise IngestError(path, "PDF 没有文字层（可能是扫描件），无法识别；请提供可复制文字的 PDF 或原始表格")
+            raise IngestError(
+                path, "PDF 没有文字层（可能是扫描件），无法识别；请提供可复制文字的 PDF 或原始表格"
+            )
     return rows

@@ -53,7 +53,9 @@ def read_xlsx(path: str | Path, data: bytes) -> list[Row]:
         matrix: list[list[str]] = []
         for row in ws.iter_rows():
             matrix.append([cell_text(c.value, "%" in (c.number_format or "")) for c in row])
-        merges = [Merge(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+        merges = [
+            Merge(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges
+        ]
         expand_merges(matrix, merges)
         rows.extend(to_rows(matrix, f"{ws.title} "))
     return rows

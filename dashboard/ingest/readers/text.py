@@ -104,8 +104,10 @@ def read_text(path: str | Path, data: bytes) -> list[Row]:
     for number, line in enumerate(lines, start=1):
         if layout == "pipe" and _PIPE_RULE.match(line) and set(line.strip()) <= set("|-: "):
             continue
-        cells = [clean_cell(collapse_spaced(c)) if " " in c and len(c) < 40 else clean_cell(c)
-                 for c in split_cells(line, layout)]
+        cells = [
+            clean_cell(collapse_spaced(c)) if " " in c and len(c) < 40 else clean_cell(c)
+            for c in split_cells(line, layout)
+        ]
         if any(cells):
             rows.append(Row(cells, number, f"第{number}行"))
     return join_broken_cells(rows)

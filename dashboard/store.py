@@ -111,6 +111,14 @@ class Store:
         }
         self.ok_shas = {r[0] for r in q("select sha256 from sources where status <> 'failed'").fetchall()}
         self.units = UnitRegistry.from_rows(q("select unit_id, name, aliases from units").fetchall())
+        # What is stored already, so a batch of new files skips the deletes that would scan every table:
+        # known paths (any status) and form identities. Both only grow; a stale entry costs one empty delete.
+        self.paths = {r[0] for r in q("select distinct path from sources").fetchall()}
+        self.form_keys = set(
+            q(
+                "select kind, year, unit_id, coalesce(project, ''), coalesce(is_synthetic, false) from reports"
+            ).fetchall()
+        )
 
     def _sync_rules(self) -> None:
         rows = [(rule, sev, desc) for rule, (sev, desc) in RULES.items()]
@@ -167,6 +175,7 @@ class Store:
                 ],
             )
             self.con.execute("commit")
+            self.paths.add(d.path)
         except duckdb.Error:
             self.con.execute("rollback")
             raise
@@ -193,6 +202,8 @@ class Store:
         self.units.dirty.clear()
         for d in docs:
             self.ok_shas.add(d.sha256)
+            self.paths.add(d.path)
+        self.form_keys.update(k[:5] for k in self._batch_keys)
         return results
 
     def _write_in_transaction(self, docs: list[Document]) -> dict[int, DocResult]:
@@ -210,15 +221,17 @@ class Store:
             )
         }
         results: dict[int, DocResult] = {}
-        paths = [d.path for d in docs]
-        replaced_paths = {
-            r[0]
-            for r in self.con.execute(
-                "select distinct path from sources where list_contains(?, path) and status <> 'failed'",
-                [paths],
-            ).fetchall()
-        }
-        self._delete_sources_at(paths)
+        paths = [d.path for d in docs if d.path in self.paths]
+        replaced_paths: set[str] = set()
+        if paths:
+            replaced_paths = {
+                r[0]
+                for r in self.con.execute(
+                    "select distinct path from sources where list_contains(?, path) and status <> 'failed'",
+                    [paths],
+                ).fetchall()
+            }
+            self._delete_sources_at(paths)
         now = _now()
         keys: list[tuple] = []
         for d in docs:
@@ -247,6 +260,7 @@ class Store:
                 res.findings += len(r.findings)
             results[id(d)] = res
         self._delete_replaced_forms(keys)
+        self._batch_keys = keys
         for name, columns in tables.items():
             if columns:
                 arrow = pa.Table.from_pydict(columns)
@@ -388,6 +402,7 @@ class Store:
     def _delete_replaced_forms(self, keys: list[tuple]) -> None:
         """A form already stored from another file is replaced by the copy being loaded. Demo forms never
         replace real ones (nor real ones demo forms): the dataset is part of a form's identity."""
+        keys = [k for k in keys if k[:5] in self.form_keys]
         if not keys:
             return
         names = ("kind", "year", "unit_id", "project", "is_synthetic", "report_id")

@@ -316,6 +316,10 @@ def table(
     """A table of the columns in `spec` (Chinese headers), with CSV (UTF-8 BOM) and XLSX downloads."""
     cols = [c for c in spec if c in df.columns]
     view = df[cols]
+    # Empty text cells show blank, not Streamlit's grey "None" (the download keeps them empty too).
+    text_cols = [c for c in cols if view[c].dtype == object or pd.api.types.is_string_dtype(view[c])]
+    if text_cols:
+        view = view.assign(**{c: view[c].astype(object).where(view[c].notna(), "") for c in text_cols})
     kwargs: dict[str, Any] = {
         "column_config": _column_config({c: spec[c] for c in cols}),
         "hide_index": hide_index,

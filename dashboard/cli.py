@@ -106,6 +106,46 @@ def findings(
     console.print(table)
 
 
+@app.command(name="eval")
+def eval_command(
+    folders: list[Path] = typer.Argument(..., help="含 expected.json 的文件夹（真实表格及其人工读数）"),
+    mismatches: bool = typer.Option(True, "--mismatches/--no-mismatches", help="列出每一处不一致"),
+) -> None:
+    """评测解析准确率：导入每个文件夹的表格，与 expected.json 逐字段比较。"""
+    from dashboard.evaluate import evaluate
+
+    result = evaluate(folders)
+    table = Table(title="逐文件准确率")
+    for col in ("文件", "字段", "正确", "准确率", "说明"):
+        table.add_column(col, overflow="fold")
+    for f in result.files:
+        table.add_row(
+            f"{f.folder}/{f.file}",
+            str(f.total),
+            str(f.correct),
+            f"{f.accuracy:.1%}",
+            f"整份被拒：{f.rejected}" if f.rejected else "",
+        )
+    console.print(table)
+    if mismatches:
+        for f in result.files:
+            for m in f.mismatches:
+                console.print(f"[yellow]不一致[/yellow] {m.describe()}", highlight=False, soft_wrap=True)
+    for attr, title in (("families", "按模板类型"), ("provinces", "按省份")):
+        t = Table(title=title)
+        for col in ("类别", "文件", "字段", "准确率"):
+            t.add_column(col)
+        for label, (correct, total, n) in result.by(attr).items():
+            t.add_row(label, str(n), str(total), f"{correct / total:.1%}" if total else "—")
+        console.print(t)
+    rejected = sum(1 for f in result.files if f.rejected)
+    console.print(
+        f"总计：{len(result.files)} 个文件，{result.total} 个字段，正确 {result.correct} 个，"
+        f"整份被拒 {rejected} 个文件，字段准确率 {result.accuracy:.1%}",
+        highlight=False,
+    )
+
+
 register_query_command(app)
 register_demo_command(app)
 register_app_command(app)

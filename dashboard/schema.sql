@@ -24,7 +24,7 @@ create table if not exists units (
 create table if not exists reports (
     report_id                 integer,
     source_id                 integer,
-    kind                      varchar,  -- department | project
+    kind                      varchar,  -- department | project | transfer (central transfer payments)
     year                      integer,
     unit                      varchar,  -- canonical name of the implementing unit
     unit_id                   integer,
@@ -48,7 +48,13 @@ create table if not exists reports (
     level1_norms_origin       varchar,  -- notes | default | none (level-1 classes without a known norm)
     source_line               integer,
     is_synthetic              boolean,
-    source_ref                varchar   -- human-readable place: 第3行, Sheet1 第3行, 第2页 …
+    source_ref                varchar,  -- human-readable place: 第3行, Sheet1 第3行, 第2页 …
+    -- How sure the reading is (see ingest/form.py): the share of the header's cells that named a column, the
+    -- table rows placed without strain out of those seen, and a 0–1 confidence combining them.
+    header_share              double,
+    rows_seen                 integer,
+    rows_placed               integer,
+    confidence                double
 );
 
 create table if not exists budget_lines (
@@ -91,7 +97,19 @@ create table if not exists indicators (
     source_line  integer,
     raw_text     varchar,   -- the row's cells as read, for tracing
     target_met   boolean,   -- numeric actual reaches numeric target; NULL when not comparable
-    source_ref   varchar
+    source_ref   varchar,
+    -- Cells some template families have beside the common ones, kept as written (NULL where a form has none).
+    op_text         varchar,  -- 指标性质: ≥ ≤ = 定性 定量
+    measure_unit    varchar,  -- 度量单位 / 计量单位
+    target_adjusted varchar,  -- 调整指标值 (Chongqing)
+    coefficient     varchar,  -- 得分系数 (Chongqing)
+    weight_share    varchar,  -- 权重占比(%) (Hebei)
+    converted_score double,   -- 折算得分 (Hebei)
+    review_score    double,   -- 复核分: a reviewer's score, never the unit's own
+    method          varchar,  -- 得分计算方法 / 评分标准
+    is_core         boolean,  -- 是否核心指标 (Chongqing)
+    content         varchar,  -- 评价内容 / 指标解释
+    evidence        varchar   -- 需提供的支撑材料 (checklists)
 );
 
 create table if not exists findings (

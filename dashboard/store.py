@@ -22,6 +22,19 @@ from dashboard.ingest.units import UnitRegistry
 from dashboard.ingest.validate import RULES, target_met
 
 CROSS_RULES = ("project_budget_mismatch", "copied_note")
+INDICATOR_EXTRAS = (
+    "op_text",
+    "measure_unit",
+    "target_adjusted",
+    "coefficient",
+    "weight_share",
+    "converted_score",
+    "review_score",
+    "method",
+    "is_core",
+    "content",
+    "evidence",
+)
 COPIED_NOTE_MIN_LENGTH = 15
 
 
@@ -309,6 +322,10 @@ class Store:
             source_line=r.source_line,
             is_synthetic=synthetic,
             source_ref=r.source_ref,
+            header_share=r.header_share,
+            rows_seen=r.rows_seen,
+            rows_placed=r.rows_placed,
+            confidence=r.confidence,
         )
         for b in r.budget_lines:
             _append(
@@ -358,6 +375,7 @@ class Store:
                 raw_text=i.raw_text,
                 target_met=target_met(i),
                 source_ref=i.source_ref,
+                **{name: getattr(i, name) for name in INDICATOR_EXTRAS},
             )
         for f in r.findings:
             _append(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dashboard.ingest.indicator_rows import IndicatorHeader
+from dashboard.ingest.cells import tokens_of
+from dashboard.ingest.header import HeaderRun, find_headers
 from dashboard.ingest.model import Row
 from dashboard.ingest.values import clean_cell, is_bare_number
 from dashboard.ingest.vocab import is_total_label
@@ -18,6 +19,12 @@ def grid_from_text(text: str) -> Grid:
     return [[clean_cell(c) for c in line.split("\t")] for line in text.splitlines()]
 
 
+def indicator_header(row: list[str], r: int) -> HeaderRun | None:
+    """The indicator table header a grid row holds, if it is one."""
+    runs = find_headers(tokens_of([Row(row, r)]), "indicator")
+    return runs[0] if runs and runs[0].line == r else None
+
+
 def level_merges(grid: Grid) -> list[tuple[int, int, int]]:
     """(column, first row, last row) of vertical merges a real form has in its level columns: a blank level
     cell below a filled one, inside an indicator table."""
@@ -26,9 +33,9 @@ def level_merges(grid: Grid) -> list[tuple[int, int, int]]:
     header_cols: list[int] = []
     start: dict[int, int] = {}
     for r, row in enumerate(grid):
-        if IndicatorHeader.detect(Row(row, r)):
+        header = indicator_header(row, r)
+        if header is not None:
             in_table = True
-            header = IndicatorHeader.detect(Row(row, r))
             header_cols = [header.columns[k] for k in ("level1", "level2") if k in header.columns]
             start = {}
             continue

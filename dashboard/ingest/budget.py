@@ -1,20 +1,23 @@
-"""The budget block: header words name the columns, cell types place rows whose cells were lost."""
+"""The budget block: its header names the columns, the aligner places each line's figures by what they are.
+
+A line starts at its name (年度资金总额, 其中：财政拨款, 上年结转资金 …); money columns take numbers (`150万` is
+150 in a 万元 column), 执行率 takes percentages, 分值 / 得分 take small numbers, 原因 takes text. Lines whose
+cells were lost or collapsed are placed by the same cost model as indicator rows (align.py).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import re
 
-from dashboard.ingest.model import BudgetLine, Finding, Row
-from dashboard.ingest.values import EMPTY_MARKERS, to_number
-from dashboard.ingest.vocab import (
-    BUDGET_HEADER,
-    BUDGET_LINE_PREFIX,
-    BUDGET_TOTAL_LINES,
-    header_role,
-    normalize_key,
-)
+from dashboard.ingest.align import INF, Aligner, AlignedRow
+from dashboard.ingest.cells import CellKind, Token, kind_of
+from dashboard.ingest.header import HeaderRun
+from dashboard.ingest.model import BudgetLine, Finding
+from dashboard.ingest.values import to_number
+from dashboard.ingest.vocab import BUDGET_LINE_PREFIX, BUDGET_TOTAL_LINES, normalize_key
 
-_MONEY = ("initial", "full_year", "executed")
+MONEY = ("initial", "full_year", "executed", "arrived", "balance")
 _NAMES = {
     "initial": "年初预算数",
     "full_year": "全年预算数",
@@ -23,128 +26,192 @@ _NAMES = {
     "weight": "分值",
     "score": "得分",
 }
-
-
-@dataclass
-class BudgetHeader:
-    roles: list[str]  # value columns in header order
-    columns: list[int]
-    width: int
-    line: int
-
-    @classmethod
-    def detect(cls, row: Row) -> BudgetHeader | None:
-        if not any("预算" in c for c in row.cells):
-            return None  # every budget header names its 年初预算/全年预算
-        roles: list[str] = []
-        columns: list[int] = []
-        for i, cell in row.nonempty():
-            role = header_role(cell, BUDGET_HEADER)
-            if role and role not in roles:
-                roles.append(role)
-                columns.append(i)
-        if {"initial", "full_year"} <= set(roles) and ({"executed", "rate"} & set(roles)):
-            return cls(roles, columns, len(row.cells), row.line)
-        return None
-
-
-def _is_value_cell(text: str) -> bool:
-    t = text.strip()
-    return t in EMPTY_MARKERS or to_number(t) is not None
+KNOWN_LINES = (
+    "年度资金总额", "资金总额", "全年支出", "总额", "合计", "总计", "年度财政资金总额", "财政资金总额", "年度资金",
+    "财政拨款", "当年财政拨款", "本年财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金", "财政专户管理资金",
+    "单位资金", "基本支出", "项目支出", "一般公共预算", "政府性基金", "中央资金", "省级资金", "市级资金", "县级资金",
+    "中央补助", "地方资金", "本级资金", "自有资金", "社会资金", "部门(单位)整体支出", "整体支出",
+)
+_WAN = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*万(元)?\s*$")
+SKIP = {
+    "line": (1.2, 1.2, 1.2),
+    "initial": (0.6, 0.6, 0.4),
+    "full_year": (0.6, 0.6, 0.4),
+    "arrived": (0.5, 0.5, 0.3),
+    "executed": (0.6, 0.6, 0.4),
+    "balance": (0.4, 0.4, 0.2),
+    "rate": (0.4, 0.4, 0.3),
+    "weight": (0.5, 0.5, 0.3),
+    "score": (0.5, 0.5, 0.2),
+    "method": (0.1, 0.1, 0.0),
+    "reason": (0.05, 0.05, 0.0),
+}
 
 
 def line_name(text: str) -> str:
-    return BUDGET_LINE_PREFIX.sub("", normalize_key(text))
+    return BUDGET_LINE_PREFIX.sub("", normalize_key(text)).rstrip(":：")
 
 
 def is_total_line(name: str) -> bool:
-    return any(name.startswith(t) for t in BUDGET_TOTAL_LINES)
+    return any(name.startswith(t) for t in BUDGET_TOTAL_LINES) or name in ("总额", "年度财政资金总额")
 
 
-def parse_budget_row(row: Row, header: BudgetHeader) -> tuple[BudgetLine | None, list[Finding]]:
-    cells = [c.strip() for c in row.cells]
-    # The line's name is the last text before its first figure; text after the figures is a 原因 column.
-    first_value = next((i for i, c in enumerate(cells) if c and _is_value_cell(c)), len(cells))
-    last_label = max((i for i, c in enumerate(cells[:first_value]) if c), default=None)
-    if last_label is None:
+def money(text: str | None) -> float | None:
+    if text is None:
+        return None
+    m = _WAN.match(text)
+    return float(m.group(1).replace(",", "")) if m else to_number(text) if not text.strip().endswith("%") else None
+
+
+def _is_money(k: CellKind, text: str) -> bool:
+    return (k.bare and k.number is not None) or bool(_WAN.match(text))
+
+
+def _decimals(text: str) -> int:
+    _, _, frac = text.strip().partition(".")
+    return len(frac.rstrip("%"))
+
+
+def emission(role: str, k: CellKind, text: str = "") -> float:
+    if role == "line":
+        if k.empty:
+            return 0.6
+        key = line_name(text)
+        if any(key.startswith(w) or key.endswith(w) for w in KNOWN_LINES):
+            return 0.0
+        if k.text_like and not k.sentence and k.length <= 18 and not k.level1 and not k.level2:
+            return 1.0
+        return INF
+    if role in MONEY:
+        if k.empty:
+            return 0.1
+        if _is_money(k, text):
+            return 0.0
+        return 3.0 if k.pct else INF
+    if role == "rate":
+        if k.pct:
+            return 0.0
+        if k.empty:
+            return 0.1
+        return 1.5 if k.bare else INF
+    if role in ("weight", "score"):
+        if k.small:
+            return 0.7 if _decimals(text) >= 2 else 0.0  # 7.29 is money; weights are whole or halves
+        if k.empty:
+            return 0.1
+        if k.bare and k.number is not None and 100 < k.number < 100000:
+            return 2.0
+        return INF
+    if role in ("reason", "method"):
+        if k.empty:
+            return 0.0
+        return 0.0 if (k.text_like and (k.sentence or k.length > 6)) else 0.6 if k.text_like else 1.5
+    return INF
+
+
+def align_budget(tokens: list[Token], header: HeaderRun, reliable: bool) -> list[AlignedRow]:
+    """The budget block's tokens as lines (one AlignedRow per line)."""
+    roles = ["line"] + [r for r in header.roles if r in SKIP]
+    aligner = Aligner(roles, reliable_rows=reliable, emit=emission, skip=SKIP, cheap_duplicates=False)
+    return [resolve_figures(row, roles) for row in aligner.align(tokens)]
+
+
+FIGURES = MONEY + ("rate", "weight", "score")
+
+
+def _figure_cost(role: str, text: str) -> float:
+    k = kind_of(text)
+    if role in MONEY:
+        return 0.0 if money(text) is not None and not k.pct else INF
+    if role == "rate":
+        return 0.0 if k.pct else 1.0 if k.bare else INF
+    if k.small and (k.number or 0) >= 0:
+        return 0.5 if _decimals(text) >= 2 and role == "weight" else 0.0
+    return INF
+
+
+def resolve_figures(row: AlignedRow, roles: list[str]) -> AlignedRow:
+    """Check a line's figures against the form's own arithmetic and re-place them if another reading agrees
+    better: 执行率 = 执行数 ÷ 全年预算数, 得分 = 分值 × 执行率, 得分 ≤ 分值. A line that lost a cell (`61.73 | 61.73 |
+    10 | 92.63% | 9.26` under 年初 | 全年 | 执行 | 分值 | 执行率 | 得分) is read so that its sums hold."""
+    figure_roles = [r for r in roles if r in FIGURES]
+    placed = sorted(
+        ((t, r) for r in figure_roles for t in row.cells.get(r, []) if t.text.strip() and not kind_of(t.text).empty),
+        key=lambda p: (p[0].row, p[0].col, p[0].piece),
+    )
+    if not placed or len(placed) > len(figure_roles):
+        return row
+    values = [t for t, _ in placed]
+    current = tuple(r for _, r in placed)
+
+    def judge(combo: tuple[str, ...]) -> tuple[float, ...] | None:
+        types = [_figure_cost(r, t.text) for r, t in zip(combo, values)]
+        if INF in types:
+            return None
+        got = {r: t.text for r, t in zip(combo, values)}
+        full, executed = money(got.get("full_year")), money(got.get("executed"))
+        rate = to_number(got["rate"]) if "rate" in got else None
+        weight, score = to_number(got.get("weight") or ""), to_number(got.get("score") or "")
+        bad = good = 0
+        if rate is not None and full and executed is not None:
+            # Within the rounding of the printed rate (99.56% to 0.005, 100% to 0.5) and of the amounts.
+            ok = abs(executed / full * 100 - rate) <= 0.5 * 10 ** -_decimals(got["rate"]) + 0.05
+            good, bad = good + ok, bad + (not ok)
+        if weight is not None and score is not None:
+            bad += score > weight + 0.01
+            if rate is not None and weight:
+                good += abs(weight * min(rate, 100) / 100 - score) <= 0.06
+        left = tuple(figure_roles.index(r) for r in combo)  # lost cells are the later columns
+        return (bad, -good, sum(types), *left)
+
+    options = [(j, c) for c in itertools.combinations(figure_roles, len(values)) if (j := judge(c)) is not None]
+    if not options:
+        return row
+    verdict, best = min(options)
+    if best == current:
+        return row
+    cells = {r: toks for r, toks in row.cells.items() if r not in FIGURES}
+    for r, t in zip(best, values):
+        cells[r] = [t]
+    return AlignedRow(cells, row.dropped, row.cost)
+
+
+def budget_line(row: AlignedRow) -> tuple[BudgetLine | None, list[Finding]]:
+    labels = [t for t in row.cells.get("line", []) if t.text.strip()]
+    name_text = labels[-1].text if labels else None  # after a block caption, the line's own name
+    tokens = row.tokens
+    if not tokens:
         return None, []
-    name = line_name(cells[last_label])
-    values_at = list(range(last_label + 1, len(cells)))
-    while values_at and not cells[values_at[-1]]:
-        values_at.pop()
-    if (
-        values_at
-        and values_at[0] == header.columns[0]
-        and len(cells) <= header.width
-        and _types_fit(cells, header)
-    ):
-        # Aligned with the header: read by column, blanks stay blank.
-        placed = {
-            role: cells[col] if col < len(cells) else "" for role, col in zip(header.roles, header.columns)
-        }
-        lost: list[str] = []
-    else:
-        placed, lost = _align_by_type([cells[i] for i in values_at], header.roles)
-    line = BudgetLine(line=name, source_line=row.line, source_ref=row.ref)
-    for role, text in placed.items():
-        if role in _NAMES:
-            setattr(line, "execution_rate_stated_pct" if role == "rate" else role, to_number(text))
-    findings = []
-    has_figures = any(to_number(t) is not None for t in placed.values())
-    blank_money = [r for r in _MONEY if r in placed and not placed[r].strip()]
-    missing = [r for r in _MONEY if r in lost] + blank_money
-    if has_figures and missing:
-        what = "、".join(_NAMES[r] for r in missing)
+    first = tokens[0]
+    figures = {role: row.text(role) for role in ("initial", "full_year", "executed", "rate", "weight", "score")}
+    if name_text is None and not any(v and to_number(v) is not None for v in figures.values()):
+        return None, []
+    name = line_name(name_text) if name_text else "（未命名）"
+    line = BudgetLine(
+        line=name,
+        initial=money(figures["initial"]),
+        full_year=money(figures["full_year"]),
+        executed=money(figures["executed"]),
+        execution_rate_stated_pct=to_number(figures["rate"] or ""),
+        weight=to_number(figures["weight"] or ""),
+        score=to_number(figures["score"] or ""),
+        source_line=first.line,
+        source_ref=first.ref,
+    )
+    findings: list[Finding] = []
+    has_figures = any(getattr(line, a) is not None for a in ("initial", "full_year", "executed"))
+    blank = [r for r in ("initial", "full_year", "executed") if r in row.cells and getattr(line, r) is None]
+    lost = [r for r in ("initial", "full_year", "executed") if r not in row.cells]
+    if has_figures and (blank or lost):
+        what = "、".join(_NAMES[r] for r in lost + blank)
         how = "该行缺少单元格" if lost else "单元格为空"
         findings.append(
             Finding(
                 "missing_budget_cell",
                 "warning",
                 f"预算行“{name}”的{what}缺失（{how}），按空值处理",
-                source_line=row.line,
-                source_ref=row.ref,
+                source_line=first.line,
+                source_ref=first.ref,
             )
         )
     return line, findings
-
-
-def _types_fit(cells: list[str], header: BudgetHeader) -> bool:
-    """Column reading is trusted only if each cell has its column's type (a copy-paste may have shifted them)."""
-    for role, col in zip(header.roles, header.columns):
-        text = cells[col].strip() if col < len(cells) else ""
-        is_pct = text.endswith("%") or text.endswith("％")
-        if role == "rate" and text and not is_pct and text not in EMPTY_MARKERS:
-            return False
-        if role != "rate" and is_pct:
-            return False
-    return True
-
-
-def _align_by_type(values: list[str], roles: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Place values whose row lost or gained cells: the percentage anchors 执行率, money fills from the left."""
-    if len(values) == len(roles):
-        return dict(zip(roles, values)), []
-    placed: dict[str, str] = {}
-    pct = next((k for k, v in enumerate(values) if v.endswith("%") or v.endswith("％")), None)
-    if pct is None or "rate" not in roles:
-        for role, v in zip(roles, values):
-            placed[role] = v
-        return placed, [r for r in roles if r not in placed]
-    r = roles.index("rate")
-    placed["rate"] = values[pct]
-    _fill(placed, roles[:r], values[:pct])
-    _fill(placed, roles[r + 1 :], values[pct + 1 :])
-    return placed, [role for role in roles if role not in placed]
-
-
-def _fill(placed: dict[str, str], roles: list[str], values: list[str]) -> None:
-    if len(values) >= len(roles):
-        placed.update(zip(roles, values[-len(roles) :] if roles else []))
-        return
-    # Fewer cells than columns: scoring columns (分值/得分) keep their place at the right,
-    # money columns fill from the left, so the lost cell is the last money column.
-    roles = list(roles)
-    values = list(values)
-    while roles and values and roles[-1] in ("weight", "score"):
-        placed[roles.pop()] = values.pop()
-    placed.update(zip(roles, values))

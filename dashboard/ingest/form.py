@@ -1,20 +1,34 @@
-"""One form slice -> Report: title, header block, budget block, goals, indicator table, notes."""
+"""One form slice -> Report, read from its cell stream by blocks.
+
+The stream is cut into blocks where a block's first cell says what follows: a label of the header block (项目名称,
+主管部门, 实施单位 …), a budget header, a goals label (年度总体目标, 项目年度目标 …), an indicator header, a
+total row (合计 / 总分), a note label (评价结论, 存在问题, 注：…). Blocks come in whatever order the province's
+template puts them (Sichuan puts the budget after the goals). Each block is read by its own reader; the table
+and budget blocks by the aligner. A table whose header was cut off (the tail of a form that began on an earlier
+page) is read with the columns of the template family whose reading costs least.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.ingest.budget import BudgetHeader, is_total_line, parse_budget_row
+from dashboard.ingest.align import Aligner, AlignedRow, skip_for
+from dashboard.ingest.budget import align_budget, budget_line, is_total_line
+from dashboard.ingest.cells import Token, joined, kind_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.goals import is_goal_label, parse_goals
-from dashboard.ingest.indicator_rows import IndicatorHeader, IndicatorTable
+from dashboard.ingest.header import HeaderRun, find_headers, header_words, is_caption
+from dashboard.ingest.indicator_rows import TableState, build_indicator, is_indicator_row
 from dashboard.ingest.model import Finding, Note, Report, Row
 from dashboard.ingest.segment import FormSlice
+from dashboard.ingest.templates import detect_family
+from dashboard.ingest.values import is_empty, to_number
 from dashboard.ingest.vocab import (
     DEFAULT_LEVEL1_NORMS,
     ORG_SUFFIX,
-    is_section_label,
+    is_total_label,
     level1_name,
     normalize_key,
     original_span,
@@ -24,280 +38,556 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_UNIT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?P<unit>.+?)\s*(?:部门)?(?:预算)?(?:整体支出|项目支出|预算项目支出|部门整体支出)绩效自评"
 )
-_PROJECT_CODE = re.compile(r"^(?P<code>\d{6,}[0-9A-Z]*)\s*[-_－—:：、.]?\s*(?P<name>[^\d\s].*)$")
+_PROJECT_CODE = re.compile(
+    r"^(?P<code>\d{6,}[0-9A-Z]*)\s*(?:[-_－—:：、.]\s*(?P<name>\S.*)|(?P<bare>[^\d\s\-_－—:：、.].*))$"
+)
 _NORMS_TEXT = re.compile(r"一级指标(?:分值|权重)[^:：]*?(?:设置为|为)[:：]?(?P<body>[^。]+)")
 _NORM_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff]+?)(?P<w>\d+(?:\.\d+)?)分")
+_SEAL = re.compile(r"^[(（](盖章|签章|公章|签字)[)）]$")
+_LABEL_TAIL = re.compile(r"[(（](盖章|签章|公章)[)）]$")
 
 META_LABELS = {
     "项目名称": "project",
+    "项目(转移支付)名称": "project",
+    "转移支付(项目)名称": "project",
+    "转移支付名称": "project",
     "主管部门": "supervisor",
     "主管单位": "supervisor",
+    "中央主管部门": "supervisor",
+    "省级主管部门": "supervisor",
+    "地方主管部门": "local_supervisor",
     "实施单位": "unit",
     "项目实施单位": "unit",
+    "资金使用单位": "unit",
     "部门名称": "unit",
     "单位名称": "unit",
     "部门(单位)名称": "unit",
     "预算单位": "unit",
     "预算部门": "unit",
+    "预算部门、单位名称": "unit",
+    "部门(单位)": "unit",
+    "填报单位": "filer",
+    "填报日期": "date",
+    "自评总分": "total",
+    "自评总分(分)": "total",
+    "自评得分": "total",
 }
-_STOP = re.compile(r"^(注[:：\s\d.、]|说明|备注|其他需要说明)")
+_NOTE_LABEL = re.compile(
+    r"^(评价结论|存在问题|改进措施|说明|其他需要说明的问题|其他需要说明|备注|项目负责人|财务负责人|填表人|联系电话|"
+    r"填报日期|部门联系人|审核人|单位负责人|注|问题及改进措施|存在的问题和整改措施|自评结论)[:：]?"
+)
+_PERSON = ("项目负责人", "财务负责人", "填表人", "联系电话", "填报日期", "部门联系人", "审核人", "单位负责人")
+GOAL_STARTS = {"项目基本情况", "项目年度目标", "年度目标完成情况", "1.项目年度目标完成情况", "年度绩效目标"}
 
 
 def _meta_role(text: str) -> str | None:
-    return META_LABELS.get(normalize_key(text).rstrip(":："))
+    key = _LABEL_TAIL.sub("", normalize_key(text)).rstrip(":：")
+    return META_LABELS.get(key)
 
 
-def detect_kind(title: str | None, rows: list[Row]) -> str:
+def _note_label(text: str) -> str | None:
+    key = normalize_key(text)
+    m = _NOTE_LABEL.match(key)
+    if not m:
+        return None
+    rest = key[m.end() :]
+    if m.group(1) == "注" and not (key.startswith("注:") or re.match(r"注\d", key)):
+        return None
+    if m.group(1) == "说明" and len(rest) > 60:
+        return "说明"
+    return m.group(1)
+
+
+def detect_kind(title: str | None, tokens: list[Token]) -> str:
     key = normalize_key(title or "")
+    head = [normalize_key(t.text) for t in tokens[:40]]
+    if "转移支付" in key or any(k.startswith(("转移支付", "中央主管部门")) for k in head):
+        return "transfer"
     if "整体支出" in key or "部门整体" in key:
         return "department"
     if "项目" in key:
         return "project"
-    for row in rows[:15]:
-        for _, cell in row.nonempty():
-            if _meta_role(cell) == "project":
-                return "project"
-    return "department"
-
-
-def detect_template(header: IndicatorHeader, budget: BudgetHeader | None) -> str:
-    cols = header.columns
-    if "op" in cols or "unit" in cols or (budget and "reason" in budget.roles):
-        return "sichuan"
-    if {"target", "actual", "note"} <= cols.keys():
-        return "gansu"
-    return "generic"
-
-
-def _year_of(title: str | None, rows: list[Row]) -> int | None:
-    for text in [title or ""] + [c for r in rows[:12] for _, c in r.nonempty()]:
-        m = _YEAR.search(normalize_key(text))
-        if m:
-            return int(m.group(1))
-    return None
+    for k in head:
+        if _meta_role(k) == "project":
+            return "project"
+    if any(k.startswith(("部门(单位)名称", "预算部门")) for k in head):
+        return "department"
+    return "project" if not key else "department"
 
 
 def _is_org_name(text: str) -> bool:
     return bool(ORG_SUFFIX.search(normalize_key(text)))
 
 
-class _Meta:
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-        self.unlabelled_unit: str | None = None
-        self.lone_lines: list[str] = []
-
-    def read(self, row: Row) -> None:
-        cells = row.nonempty()
-        roles_here = [(_meta_role(c), k) for k, (_, c) in enumerate(cells)]
-        if not any(role for role, _ in roles_here):
-            if len(cells) == 1 and not is_goal_label(cells[0][1]) and len(cells[0][1]) <= 60:
-                self.lone_lines.append(cells[0][1])
-            return
-        k = 0
-        while k < len(cells):
-            role = _meta_role(cells[k][1])
-            if role is None:
-                k += 1
-                continue
-            value = cells[k + 1][1] if k + 1 < len(cells) and _meta_role(cells[k + 1][1]) is None else None
-            if value is not None and role not in self.values:
-                self.values[role] = value
-            k += 2 if value is not None else 1
-        # 主管部门 | X | | | Y with the 实施单位 label lost: Y is the implementing unit.
-        if roles_here[0][0] == "supervisor" and len(cells) == 3 and _meta_role(cells[2][1]) is None:
-            self.unlabelled_unit = cells[2][1]
+@dataclass
+class Block:
+    kind: str  # meta | budget | goals | table | total | notes | caption
+    start: int
+    end: int
+    header: HeaderRun | None = None
+    body_start: int = 0
 
 
-def parse_form(form: FormSlice, path: str | Path) -> Report:
-    rows = form.rows
-    kind = detect_kind(form.title, rows)
-    start_line = form.title_line or (rows[0].line if rows else None)
-    start_ref = form.title_ref or (rows[0].ref if rows else None)
+def _blocks(tokens: list[Token], headers: list[HeaderRun], budgets: list[HeaderRun]) -> list[Block]:
+    starts: list[Block] = []
+    covered: set[int] = set()
+    for run in headers:
+        starts.append(Block("table", run.start, run.end, run, run.end))
+        covered.update(range(run.start, run.end))
+    for run in budgets:
+        starts.append(Block("budget", run.start, run.end, run, run.end))
+        covered.update(range(run.start, run.end))
+    for k, tok in enumerate(tokens):
+        if k in covered or not tok.text:
+            continue
+        text = tok.text
+        key = normalize_key(text)
+        if _meta_role(text) or _glued_meta(text):
+            starts.append(Block("meta", k, k + 1, body_start=k + 1))
+        elif is_goal_label(text) or key in GOAL_STARTS or key.startswith(("1.项目年度目标", "项目年度目标")):
+            starts.append(Block("goals", k, k + 1, body_start=k + 1))
+        elif is_total_label(text) or _glued_total(text):
+            starts.append(Block("total", k, k + 1, body_start=k + 1))
+        elif _note_label(text) and tok.piece == 0:
+            starts.append(Block("notes", k, k + 1, body_start=k))
+        elif is_caption(text) and _is_budget_caption(key) and _before_budget(tokens, k, budgets):
+            starts.append(Block("caption", k, k + 1, body_start=k + 1))
+    starts.sort(key=lambda b: b.start)
+    # Goal labels follow each other (年度总体目标 | 预期目标 | 实际完成情况): one goals block.
+    merged: list[Block] = []
+    for b in starts:
+        if merged and b.kind == "goals" and merged[-1].kind == "goals":
+            continue
+        merged.append(b)
+    starts = merged
+    for a, b in zip(starts, starts[1:]):
+        a.end = b.start
+    if starts:
+        starts[-1].end = len(tokens)
+    return starts
 
-    budget_at = next((k for k, r in enumerate(rows) if BudgetHeader.detect(r)), None)
-    table_at = next((k for k, r in enumerate(rows) if IndicatorHeader.detect(r)), None)
-    if table_at is None:
-        raise IngestError(path, "未找到指标表（缺少“一级指标/二级指标/三级指标/分值/得分”表头）", start_line)
-    header = IndicatorHeader.detect(rows[table_at])
-    budget_header = (
-        BudgetHeader.detect(rows[budget_at]) if budget_at is not None and budget_at < table_at else None
+
+def _before_budget(tokens: list[Token], k: int, budgets: list[HeaderRun]) -> bool:
+    """A caption right before a budget header (预算执行情况(10分) | 年度预算数(万元) | 年初预算 …)."""
+    nxt = next((b.start for b in budgets if b.start > k), None)
+    return nxt is not None and all(
+        is_caption(t.text) or kind_of(t.text).empty or _is_budget_caption(normalize_key(t.text))
+        for t in tokens[k + 1 : nxt]
     )
-    if budget_header is None:
-        budget_at = None
-
-    report = Report(
-        kind=kind,
-        year=_year_of(form.title, rows),
-        unit=None,
-        title=form.title,
-        source_line=start_line,
-        source_ref=start_ref,
-    )
-    assert header is not None
-    report.template = detect_template(header, budget_header)
-
-    # Header block: everything before the budget block (or before the table).
-    meta = _Meta()
-    head_end = budget_at if budget_at is not None else table_at
-    goal_at = next(
-        (k for k in range(head_end) if any(is_goal_label(c) for _, c in rows[k].nonempty())), head_end
-    )
-    for row in rows[: min(head_end, goal_at)]:
-        meta.read(row)
-    _fill_names(report, meta, form.title)
-
-    # Budget block: from its header to the goals (or the table).
-    goal_rows: list[Row] = []
-    outcome_column: int | None = None
-    if budget_at is not None:
-        assert budget_header is not None
-        k = budget_at + 1
-        while k < table_at and not any(is_goal_label(c) for _, c in rows[k].nonempty()):
-            line, findings = parse_budget_row(rows[k], budget_header)
-            if line is not None:
-                report.budget_lines.append(line)
-            report.findings.extend(findings)
-            k += 1
-        goal_rows = rows[k:table_at]
-    else:
-        goal_rows = rows[goal_at:table_at]
-    _order_total_line_first(report)
-    if goal_rows:
-        first = goal_rows[0]
-        outcome_column = next((i for i, c in first.nonempty() if "完成" in c), None)
-        report.goals = parse_goals(goal_rows, outcome_column)
-
-    _parse_table(report, rows, table_at, header, path)
-    return report
 
 
-def _fill_names(report: Report, meta: _Meta, title: str | None) -> None:
-    title_unit = None
-    if title:
-        title_unit = original_span(_TITLE_UNIT, title, "unit")
-    report.supervisor = meta.values.get("supervisor")
-    report.unit = meta.values.get("unit") or meta.unlabelled_unit or title_unit
-    if report.unit is None and report.kind == "department":
-        report.unit = next((t for t in meta.lone_lines if _is_org_name(t)), None)
-    if report.kind != "project":
-        return
-    project = meta.values.get("project")
-    names = {normalize_key(n) for n in (report.supervisor, report.unit, meta.unlabelled_unit) if n}
-    if project is None or normalize_key(project) in names or _is_org_name(project):
-        fallback = next(
-            (t for t in meta.lone_lines if not _is_org_name(t) and normalize_key(t) not in names), None
+def _is_budget_caption(key: str) -> bool:
+    return key.startswith(("预算执行情况", "年度预算数", "项目资金", "年度预算申请", "部门(单位)整体支出", "资金情况"))
+
+
+def _glued_meta(text: str) -> bool:
+    key = normalize_key(text)
+    head, sep, _ = key.partition(":")
+    return bool(sep) and _meta_role(head) is not None
+
+
+def _glued_total(text: str) -> bool:
+    key = normalize_key(text)
+    m = re.match(r"^(总分|自评总分|总计|合计)(?:\(分\))?[:：]?(\d+(?:\.\d+)?)$", key)
+    return bool(m)
+
+
+def _reliable(tokens: list[Token]) -> bool:
+    """Are the source lines table rows (tabs, pipe rows, spreadsheets, space-separated rows)? Not when a few lines
+    hold the whole table (a page run together), nor when each line is one cell. Empty cells count: a spreadsheet
+    row of a name and blanks is still a row."""
+    per_row: dict[int, int] = {}
+    for t in tokens:
+        per_row[t.row] = per_row.get(t.row, 0) + 1
+    filled = {t.row for t in tokens if t.text.strip()}
+    counts = sorted(c for r, c in per_row.items() if r in filled)
+    if len(counts) < 3:
+        return False
+    median = counts[len(counts) // 2]
+    return 3 <= median <= 24
+
+
+class FormReader:
+    def __init__(self, form: FormSlice, path: str | Path):
+        self.form = form
+        self.path = path
+        self.tokens = form.tokens
+        self.report = Report(
+            kind=detect_kind(form.title, form.tokens),
+            year=None,
+            unit=None,
+            title=form.title,
+            source_line=form.title_line or (form.tokens[0].line if form.tokens else None),
+            source_ref=form.title_ref or (form.tokens[0].ref if form.tokens else None),
         )
-        if fallback is not None:
-            report.findings.append(
+        self.meta: dict[str, str] = {}
+        self.lone: list[str] = []
+        self.header_shares: list[float] = []
+        self.table_rows: list[tuple[AlignedRow, bool]] = []
+        self.pending_total: tuple[str, float, str, Token] | None = None
+        self.mid_form = False
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def read(self) -> Report:
+        tokens = self.tokens
+        headers = find_headers(tokens, "indicator")
+        budgets = [b for b in find_headers(tokens, "budget") if not _inside(b, headers)]
+        blocks = _blocks(tokens, headers, budgets)
+        first = blocks[0].start if blocks else len(tokens)
+        self._read_lone(tokens[:first])
+        words: set[str] = set()
+        roles: list[str] = []
+        state = TableState(self.report.kind)
+        saw_table = False
+        saw_total = False
+        after_total: list[Token] = []
+        for b in blocks:
+            body = tokens[b.body_start : b.end]
+            if b.kind == "meta":
+                self._read_meta(tokens[b.start : b.end])
+            elif b.kind == "budget":
+                assert b.header is not None
+                words |= header_words(b.header)
+                self._read_budget(body, b.header)
+            elif b.kind == "goals":
+                self._read_goals(tokens[b.start : b.end])
+            elif b.kind == "table":
+                assert b.header is not None
+                words |= header_words(b.header)
+                roles = roles or b.header.roles
+                self.header_shares.append(b.header.placed_share)
+                self._read_table(body, b.header.roles, b.header, state)
+                saw_table = True
+            elif b.kind == "total":
+                saw_total = self._read_total(tokens[b.start : b.end]) or saw_total
+            elif b.kind == "notes":
+                after_total.extend(tokens[b.start : b.end])
+        if not headers:
+            self._read_headerless(tokens, blocks, state)
+            saw_table = bool(self.report.indicators)
+        self.report.findings.extend(state.findings)
+        self._fill_names()
+        self.report.year = self._year()
+        family = detect_family(words, roles)
+        self.report.template = family.template
+        self.report.notes = _labelled_notes(after_total)
+        _read_norms(self.report, [n.text for n in self.report.notes])
+        self._order_total_line_first()
+        self._resolve_single_total(self.mid_form or (self.form.leading and not self.meta))
+        self._say_how_sure(saw_table, saw_total, after_total)
+        if not (self.report.indicators or self.report.budget_lines or self.meta):
+            raise IngestError(
+                self.path,
+                "未找到可读取的指标行或预算行（缺少“一级指标/二级指标/三级指标/分值/得分”表头及数值）",
+                self.report.source_line,
+            )
+        return self.report
+
+    def _read_lone(self, tokens: list[Token]) -> None:
+        for row in _rows_of(tokens):
+            text = " ".join(t.text for t in row if t.text.strip())
+            if text and len(text) <= 60:
+                self.lone.append(text)
+
+    def _read_meta(self, tokens: list[Token]) -> None:
+        if not tokens:
+            return
+        label = tokens[0].text
+        key = normalize_key(label)
+        head, sep, glued = key.partition(":")
+        role = _meta_role(label)
+        if sep and _meta_role(head) and glued:
+            role = _meta_role(head)
+            value = re.split(r"[:：]", label, maxsplit=1)[1]
+        else:
+            rest = [t for t in tokens[1:] if t.text.strip() and not _SEAL.match(normalize_key(t.text))]
+            rest = [t for t in rest if not kind_of(t.text).empty]
+            if not rest:
+                return
+            first = rest[0]
+            if first.piece > 0:  # a free-text line: the value runs over the line's pieces
+                value = joined([t for t in rest if t.row == first.row])
+            else:
+                value = first.text
+                # 主管部门 | X | | | Y with the 实施单位 label lost: Y is the implementing unit.
+                same_row = [t for t in rest if t.row == tokens[0].row and t.piece == 0]
+                if role == "supervisor" and len(same_row) == 2:
+                    self.meta.setdefault("unlabelled_unit", same_row[1].text)
+            if len(value) > 80:  # a label followed by a sentence: not a header value
+                return
+        if role is None or not value.strip() or kind_of(value).empty:
+            return
+        if role == "total":
+            number = to_number(value)
+            if number is not None:
+                self.report.stated_total = number
+            return
+        self.meta.setdefault(role, value.strip())
+
+    def _read_budget(self, body: list[Token], header: HeaderRun) -> None:
+        reliable = _reliable(body)
+        rows = align_budget(_budget_tokens(body), header, reliable)
+        for row in rows:
+            line, findings = budget_line(row)
+            if line is not None:
+                self.report.budget_lines.append(line)
+                self.report.findings.extend(findings)
+
+    def _read_goals(self, tokens: list[Token]) -> None:
+        rows = [Row([t.text for t in r], r[0].line, r[0].ref) for r in _rows_of(tokens) if r]
+        if not rows:
+            return
+        first = rows[0]
+        outcome_column = next((i for i, c in first.nonempty() if "完成" in c), None)
+        goals = parse_goals(rows, outcome_column)
+        if goals and not self.report.goals:
+            self.report.goals = goals
+
+    def _read_table(self, body: list[Token], roles: list[str], header: HeaderRun | None, state: TableState) -> None:
+        reliable = _reliable(body)
+        template = detect_family(header_words(header), roles).template if header else _family_of(roles)
+        aligner = Aligner(roles, reliable_rows=reliable, skip=skip_for(template))
+        for row in aligner.align_twice(body):
+            ind = build_indicator(row, state)
+            if ind is not None:
+                self.report.indicators.append(ind)
+            real = [t for t in row.tokens if t.text.strip() and not kind_of(t.text).empty]
+            if real and not row.is_heading and (ind is not None or len(real) >= 2):
+                self.table_rows.append((row, ind is not None))
+
+    def _read_headerless(self, tokens: list[Token], blocks: list[Block], state: TableState) -> None:
+        """A table whose header is not in the slice: the rows before the first block (or those of a slice that
+        starts mid-table), read with the family whose columns explain them best."""
+        first = blocks[0].start if blocks else len(tokens)
+        body = tokens[:first]
+        if not any(kind_of(t.text).small for t in body):
+            return
+        best: tuple[float, list[str]] | None = None
+        for roles in HEADERLESS_ROLES:
+            rows = Aligner(roles, reliable_rows=_reliable(body)).align(body)
+            cost = sum(r.cost for r in rows)
+            if best is None or cost < best[0]:
+                best = (cost, roles)
+        assert best is not None
+        self.header_shares.append(0.5)
+        self._read_table(body, best[1], None, state)
+        if self.report.indicators:
+            self.mid_form = True
+            self.report.findings.append(
                 Finding(
-                    "project_name_from_title",
-                    "info",
-                    f"“项目名称”栏填写的是“{project or '（空）'}”，项目名称取自表格上方的标题行“{fallback}”",
-                    source_line=report.source_line,
-                    source_ref=report.source_ref,
+                    "starts_mid_form",
+                    "warning",
+                    "表格从指标表中途开始（没有标题和表头），已按最吻合的模板列顺序读取现有指标行",
+                    source_line=self.report.source_line,
+                    source_ref=self.report.source_ref,
                 )
             )
-            project = fallback
-    if project:
-        m = _PROJECT_CODE.match(project.strip())
-        if m:
-            report.project_code, project = m.group("code"), m.group("name").strip()
-    report.project = project
 
+    def _read_total(self, tokens: list[Token]) -> bool:
+        if not tokens:
+            return False
+        label = normalize_key(tokens[0].text)
+        glued = re.match(r"^(总分|自评总分|总计|合计)(?:\(分\))?[:：]?(\d+(?:\.\d+)?)$", label)
+        numbers = [to_number(t.text) for t in tokens[1:] if to_number(t.text) is not None and not t.text.endswith("%")]
+        if glued:
+            numbers = [float(glued.group(2))] + numbers
+            label = glued.group(1)
+        numbers = numbers[:2]
+        if len(numbers) >= 2:
+            self.report.stated_weight_total, self.report.stated_total = numbers[0], numbers[1]
+        elif len(numbers) == 1:
+            self._single_total(label, numbers[0], tokens)
+        return True
 
-def _order_total_line_first(report: Report) -> None:
-    lines = report.budget_lines
-    total = next((k for k, line in enumerate(lines) if is_total_line(line.line)), 0)
-    if lines and total:
-        lines.insert(0, lines.pop(total))
+    def _single_total(self, label: str, value: float, tokens: list[Token]) -> None:
+        """One number after 合计: the weights' total or the score? Decided once the form is read (see below)."""
+        number_tok = next(t for t in tokens[1:] if to_number(t.text) is not None)
+        self.pending_total = (label, value, tokens[0].text, number_tok)
 
-
-def _parse_table(
-    report: Report, rows: list[Row], table_at: int, header: IndicatorHeader, path: str | Path
-) -> None:
-    body = rows[table_at + 1 :]
-    known_level1 = any(level1_name(c, report.kind) for r in body for _, c in r.nonempty()[:4])
-    table = IndicatorTable(header, report.kind, known_level1)
-    saw_total = False
-    end = len(body)
-    for k, row in enumerate(body):
-        cells = row.nonempty()
-        first = cells[0][1] if cells else ""
-        if IndicatorHeader.detect(row):
-            continue  # a header repeated on a new page
-        if table.total_row(row):
-            saw_total = True
-            end = k + 1
-            break
-        if _STOP.match(first) and len(cells) <= 2:
-            end = k
-            break
-        if len(cells) == 1 and is_section_label(first):
-            continue
-        result = table.parse(row)
-        report.findings.extend(result.findings)
-        if result.indicator is not None:
-            report.indicators.append(result.indicator)
-    notes = [c for row in body[end:] for _, c in row.nonempty()]
-    report.stated_total = table.stated_total
-    report.stated_weight_total = table.stated_weight_total
-    if not report.indicators:
-        raise IngestError(path, "指标表中没有可识别的指标行", header.line)
-    if not saw_total:
-        last = report.indicators[-1]
-        if notes:
+    def _resolve_single_total(self, mid_form: bool) -> None:
+        if self.pending_total is None:
+            return
+        label, value, label_text, tok = self.pending_total
+        report = self.report
+        weights, scores = report.weight_total, report.computed_total
+        no_scores = not any(i.score is not None for i in report.indicators)
+        if label in ("总分", "自评总分", "得分合计", "总得分", "综合得分") and not (no_scores and weights == value):
+            report.stated_total = value
+        elif weights is not None and abs(weights - value) < 0.01:
+            report.stated_weight_total = value
+        elif scores is not None and abs(scores - value) < 0.01:
+            report.stated_total = value
+        elif report.template == "sichuan" or no_scores:
+            report.stated_weight_total = value  # the Sichuan template's 合计 row sits under 权重
+        elif mid_form:
             report.findings.append(
                 Finding(
-                    "missing_total",
-                    "warning",
-                    "未找到合计/总分行，无法核对填报总分",
-                    source_line=last.source_line,
-                    source_ref=last.source_ref,
+                    "ambiguous_total",
+                    "info",
+                    f"“{label_text}”一栏只有一个数 {value:g}，表格不完整，无法判断是分值合计还是得分合计，未作为填报总分",
+                    source_line=tok.line,
+                    source_ref=tok.ref,
                 )
             )
         else:
-            report.findings.append(
-                Finding(
-                    "truncated",
-                    "warning",
-                    "表格在指标表中途结束（无合计行、无表后说明），可能被截断；已读取现有内容",
-                    source_line=last.source_line,
-                    source_ref=last.source_ref,
-                )
+            report.stated_total = value
+
+    # -- names, year, confidence --------------------------------------------------------------------------
+    def _fill_names(self) -> None:
+        report, meta, title = self.report, self.meta, self.form.title
+        title_unit = original_span(_TITLE_UNIT, title, "unit") if title else None
+        report.supervisor = meta.get("supervisor")
+        report.unit = meta.get("unit") or meta.get("unlabelled_unit") or meta.get("filer") or title_unit
+        if report.unit and normalize_key(report.unit) in ("本单位", "本部门") and meta.get("filer"):
+            report.unit = meta["filer"]
+        if report.unit is None and report.kind == "department":
+            report.unit = next((t for t in self.lone if _is_org_name(t) and len(t) <= 30), None)
+        if report.kind not in ("project", "transfer"):
+            return
+        project = meta.get("project")
+        names = {normalize_key(n) for n in (report.supervisor, report.unit, meta.get("unlabelled_unit")) if n}
+        if project is None or normalize_key(project) in names or _is_org_name(project):
+            fallback = next(
+                (t for t in self.lone if not _is_org_name(t) and normalize_key(t) not in names and not _YEAR.search(t)),
+                None,
             )
-    report.notes = _labelled_notes(body[end:])
-    _read_norms(report, [n.text for n in report.notes])
+            if fallback is not None and project is not None:
+                report.findings.append(
+                    Finding(
+                        "project_name_from_title",
+                        "info",
+                        f"“项目名称”栏填写的是“{project}”，项目名称取自表格上方的标题行“{fallback}”",
+                        source_line=report.source_line,
+                        source_ref=report.source_ref,
+                    )
+                )
+                project = fallback
+        if project:
+            m = _PROJECT_CODE.match(project.strip())
+            if m:
+                report.project_code, project = m.group("code"), (m.group("name") or m.group("bare")).strip()
+        report.project = project
+
+    def _year(self) -> int | None:
+        """The form's year: from its title, else the first lines (a `( 2021 年度)` line split into pieces counts,
+        a 填报日期 does not)."""
+        texts = [self.form.title or ""] + ["".join(t.text for t in row) for row in _rows_of(self.tokens[:80])]
+        for text in texts:
+            key = normalize_key(text)
+            for m in _YEAR.finditer(key):
+                if not re.search(r"(填报|日期|时间|发布|报告日期)[:：]?$", key[max(0, m.start() - 6) : m.start()]):
+                    return int(m.group(1))
+        return None
+
+    def _order_total_line_first(self) -> None:
+        lines = self.report.budget_lines
+        total = next((k for k, line in enumerate(lines) if is_total_line(line.line)), 0)
+        if lines and total:
+            lines.insert(0, lines.pop(total))
+
+    def _say_how_sure(self, saw_table: bool, saw_total: bool, after: list[Token]) -> None:
+        report = self.report
+        seen = len(self.table_rows)
+        placed = sum(1 for row, ok in self.table_rows if ok and row.cost <= STRAINED_ROW and not _lost(row))
+        report.rows_seen, report.rows_placed = seen, placed
+        report.header_share = (
+            round(sum(self.header_shares) / len(self.header_shares), 4) if self.header_shares else None
+        )
+        parts = [p for p in (report.header_share, placed / seen if seen else None) if p is not None]
+        report.confidence = round(min(parts) * 0.5 + sum(parts) / len(parts) * 0.5, 4) if parts else None
+        if report.indicators and not saw_total:
+            last = report.indicators[-1]
+            rule, text = (
+                ("missing_total", "未找到合计/总分行，无法核对填报总分")
+                if after
+                else ("truncated", "表格在指标表中途结束（无合计行、无表后说明），可能被截断；已读取现有内容")
+            )
+            report.findings.append(Finding(rule, "warning", text, source_line=last.source_line, source_ref=last.source_ref))
+        for row, ok in self.table_rows:
+            if not ok:
+                first = row.tokens[0]
+                report.findings.append(
+                    Finding(
+                        "unparsed_row",
+                        "warning",
+                        f"指标表中的一行未能识别：{' | '.join(t.text for t in row.tokens if t.text.strip())}",
+                        source_line=first.line,
+                        source_ref=first.ref,
+                    )
+                )
 
 
-_NOTE_LABEL = re.compile(
-    r"^(评价结论|存在问题|改进措施|说明|其他需要说明的问题|备注|项目负责人|财务负责人|填表人|联系电话|填报日期)[:：]?\s*"
+STRAINED_ROW = 2.5
+HEADERLESS_ROLES = (
+    ["level1", "level2", "level3", "op", "target", "measure_unit", "actual", "weight", "score", "note"],
+    ["level1", "level2", "level3", "target", "actual", "weight", "score", "note"],
+    ["level1", "level2", "level3", "weight", "target", "actual", "score", "note"],
 )
-_NOTE_PREFIX = re.compile(r"^(注)\s*[:：]")
 
 
-def _labelled_notes(rows: list[Row]) -> list[Note]:
+def _family_of(roles: list[str]) -> str:
+    return "sichuan" if "op" in roles else "fenzhi_first" if roles.index("weight") < roles.index("target") else "gansu"
+
+
+def _lost(row: AlignedRow) -> bool:
+    return any(t.text.strip() and not kind_of(t.text).empty and not kind_of(t.text).section for t in row.dropped)
+
+
+def _inside(run: HeaderRun, others: list[HeaderRun]) -> bool:
+    return any(o.start <= run.start < o.end for o in others)
+
+
+def _budget_tokens(tokens: list[Token]) -> list[Token]:
+    """`年度资金总额:` keeps its name; `按收入性质分:2030.12` is a detail line, read as name and figure."""
+    out: list[Token] = []
+    for t in tokens:
+        key = t.text.strip()
+        m = re.match(r"^(.*?[^\d\s])\s*[:：]\s*([-+]?\d[\d,]*(?:\.\d+)?)$", key)
+        if m and len(m.group(1)) <= 16:
+            out.append(Token(m.group(1), t.line, t.ref, t.row, t.col, t.piece))
+            out.append(Token(m.group(2), t.line, t.ref, t.row, t.col, t.piece + 1))
+            continue
+        out.append(t)
+    return out
+
+
+def _rows_of(tokens: list[Token]) -> list[list[Token]]:
+    rows: list[list[Token]] = []
+    for t in tokens:
+        if rows and rows[-1][-1].row == t.row:
+            rows[-1].append(t)
+        else:
+            rows.append([t])
+    return rows
+
+
+def _labelled_notes(tokens: list[Token]) -> list[Note]:
     """Text after the table, kept with its label: 评价结论 | …, 项目负责人：张明, 注: 1. …"""
     notes: list[Note] = []
-    for row in rows:
-        cells = [c for _, c in row.nonempty()]
-        if not cells:
-            continue
-        key = normalize_key(cells[0])
-        m = _NOTE_LABEL.match(key)
-        if m and len(cells) > 1 and m.end() == len(key):
-            notes.append(Note(m.group(1), " ".join(cells[1:]), row.line))
-            continue
-        if m and m.group(1) in ("项目负责人", "财务负责人", "填表人", "联系电话", "填报日期"):
-            for cell in cells:  # 项目负责人：张明 | 财务负责人：李红 | 填表人：王芳
-                label, _, value = normalize_key(cell).partition(":")
-                if value:
-                    notes.append(Note(label, value, row.line))
-            continue
-        p = _NOTE_PREFIX.match(cells[0])
-        label = p.group(1) if p else (m.group(1) if m else "")
-        notes.append(Note(label, " ".join(cells), row.line))
-    return notes
+    current: Note | None = None
+    for row in _rows_of(tokens):
+        for t in row:
+            text = t.text.strip()
+            if not text or kind_of(text).empty:
+                continue
+            label = _note_label(text) if t.piece == 0 or current is None else None
+            key = normalize_key(text)
+            if label:
+                rest = re.sub(r"^[:：\s]+", "", key[len(label):]) if label != "注" else key
+                if label in _PERSON:
+                    current = Note(label, rest, t.line)
+                else:
+                    current = Note(label, rest if label != "注" else text, t.line)
+                notes.append(current)
+                continue
+            if current is None or (t is row[0] and t.piece == 0 and current.text and current.label not in _PERSON):
+                current = Note("", text, t.line)  # a paragraph of its own
+                notes.append(current)
+            else:
+                current.text = (current.text + " " + text).strip() if current.text else text
+    for n in notes:
+        n.text = n.text.strip()
+    return [n for n in notes if n.text or n.label]
 
 
 def _read_norms(report: Report, notes: list[str]) -> None:
@@ -319,3 +609,11 @@ def _read_norms(report: Report, notes: list[str]) -> None:
         report.level1_norms, report.level1_norms_origin = dict(default), "default"
     else:  # a template with other level-1 classes: no norm to hold it to
         report.level1_norms, report.level1_norms_origin = {}, "none"
+
+
+def parse_form(form: FormSlice, path: str | Path) -> Report:
+    return FormReader(form, path).read()
+
+
+def is_empty_cell(text: str) -> bool:
+    return is_empty(text)

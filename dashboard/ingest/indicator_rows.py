@@ -1,416 +1,198 @@
-"""Indicator table rows -> Indicator records, read by what the cells are.
+"""Aligned indicator rows -> Indicator records: level names inherited, values parsed, odd cells said out loud.
 
-A row is anchored at its right end: the weight/score pair is the last two small numbers before the note, target
-and actual are the value cells before the pair, and the labels before them are level names and the indicator's
-name. Level names are recognised from the domain vocabulary wherever they sit; a blank level inherits the row
-above. Where the header's column positions type-check for a row, they are used instead, which keeps blank
-actual/score cells NULL instead of shifting the weight into them.
+The aligner (align.py) decides which cell of a row is the name, the target, the weight …; this module turns a
+placed row into a record. A level cell left blank inherits the row above (merged cells); a level-1 cell that
+kept only its `(50分)` starts a new block whose name was lost; a level-2 name the vocabulary knows gives its
+level-1 class where the form lost it. Values are parsed with their comparator and unit (values.py); the
+separate 指标性质 / 度量单位 cells of split-target templates are folded into the text that is parsed and kept as
+written in their own fields.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dashboard.ingest.model import Finding, Indicator, Row
-from dashboard.ingest.values import (
-    has_seq_label,
-    is_bare_number,
-    is_empty,
-    is_op_only,
-    is_unit_only,
-    is_value_like,
-    parse_value,
-    strip_seq_label,
-    to_number,
-)
-from dashboard.ingest.vocab import (
-    INDICATOR_HEADER,
-    LEVEL2_PARENT,
-    header_role,
-    is_section_label,
-    is_total_label,
-    level1_name,
-    level2_name,
-    level_key,
-)
+from dashboard.ingest.align import AlignedRow
+from dashboard.ingest.cells import kind_of
+from dashboard.ingest.model import Finding, Indicator
+from dashboard.ingest.values import is_bare_number, is_empty, is_op_only, parse_value, strip_seq_label, to_number
+from dashboard.ingest.vocab import LEVEL2_PARENT, level1_name, level2_name, level_key
 
-_MAX_WEIGHT = 100.0
+GLUED_MAX_DIGITS = 6
 
 
 @dataclass
-class IndicatorHeader:
-    columns: dict[str, int]
-    width: int
-    line: int
+class TableState:
+    """Level names carried from row to row, and the running sequence number."""
 
-    @classmethod
-    def detect(cls, row: Row) -> IndicatorHeader | None:
-        if not any("级指标" in c or "級指標" in c for c in row.cells):
-            return None  # every header names its 一级/二级/三级指标
-        columns: dict[str, int] = {}
-        for i, cell in row.nonempty():
-            role = header_role(cell, INDICATOR_HEADER)
-            if role and role not in columns:
-                columns[role] = i
-        levels = sum(k in columns for k in ("level1", "level2", "level3"))
-        if levels >= 2 and ("weight" in columns or "score" in columns):
-            return cls(columns, len(row.cells), row.line)
-        return None
-
-
-@dataclass
-class RowResult:
-    indicator: Indicator | None = None
+    kind: str
+    level1: str | None = None
+    level2: str | None = None
+    seq: int = 0
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass
-class _Cells:
-    """The typed pieces of one row before they become an Indicator."""
-
-    labels: list[tuple[int, str]]
-    values: list[str]
-    op: str | None = None
-    unit: str | None = None
-    weight: float | None = None
-    score: float | None = None
-    note: str | None = None
-    dropped: list[str] = field(default_factory=list)
+def level1_text(text: str, kind: str) -> str | None:
+    if kind_of(text).suffix_only:
+        return None
+    return level1_name(text, kind) or level_key(text) or None
 
 
-class IndicatorTable:
-    """Parses the rows of one indicator table, carrying the inherited level names from row to row."""
+def level2_text(text: str) -> str | None:
+    return level2_name(text) or level_key(text) or None
 
-    def __init__(self, header: IndicatorHeader, kind: str, known_level1: bool):
-        self.header = header
-        self.kind = kind
-        self.known_level1 = known_level1
-        self.level1: str | None = None
-        self.level2: str | None = None
-        self.seq = 0
-        self.stated_total: float | None = None
-        self.stated_weight_total: float | None = None
 
-    # -- public -------------------------------------------------------------------------------------------
-    def total_row(self, row: Row) -> bool:
-        """Read a 合计/总分 row into the stated totals; True if the row was one."""
-        cells = row.nonempty()
-        if not cells or not is_total_label(cells[0][1]):
-            return False
-        numbers = [(i, to_number(c)) for i, c in cells[1:] if to_number(c) is not None]
-        cols = self.header.columns
-        aligned = len(row.cells) == self.header.width
-        if len(numbers) >= 2:
-            self.stated_weight_total, self.stated_total = numbers[-2][1], numbers[-1][1]
-        elif len(numbers) == 1:
-            col, value = numbers[0]
-            if aligned and col == cols.get("weight") and "score" in cols:
-                self.stated_weight_total = value
-            else:
-                self.stated_total = value
-        return True
+def is_indicator_row(row: AlignedRow) -> bool:
+    """A row with a name or some value, and at least one figure or value: not a placeholder or caption row."""
+    if row.is_heading:
+        return False
+    values = ("target", "actual", "weight", "score", "target_adjusted", "review_score", "evidence")
+    has_value = any(row.filled(r) for r in values)
+    return has_value and (row.filled("level3") or row.filled("target") or row.filled("actual"))
 
-    def parse(self, row: Row) -> RowResult:
-        result = RowResult()
-        cells = self._positional(row) or self._by_type(row, result)
-        if cells is None:
-            result.findings.append(
+
+def build_indicator(row: AlignedRow, state: TableState) -> Indicator | None:
+    """The record of one aligned row (None for caption rows, which only set the levels)."""
+    l1 = row.text("level1")
+    l2 = row.text("level2")
+    if l1 is not None and not kind_of(l1).empty:
+        state.level1 = level1_text(l1, state.kind)
+        state.level2 = None
+    if l2 is not None and not kind_of(l2).empty:
+        state.level2 = level2_text(l2)
+        if state.level1 is None:
+            state.level1 = LEVEL2_PARENT.get(state.level2 or "")
+    if not is_indicator_row(row):
+        return None
+    state.seq += 1
+    name = row.text("level3")
+    op_cell = row.text("op")
+    unit_cell = row.text("measure_unit")
+    target_cell = row.text("target")
+    actual_cell = row.text("actual")
+    weight, weight_text = _number(row, "weight")
+    score, score_text = _number(row, "score")
+    if weight is not None and score is None and weight_text and abs(weight) > 100:
+        pair = split_glued_pair(weight_text, row)
+        if pair is not None:
+            weight, score = pair
+    tokens = row.tokens
+    first = next((t for t in tokens if t.text.strip()), tokens[0])
+    ind = Indicator(
+        seq=state.seq,
+        level1=state.level1,
+        level2=state.level2,
+        level3=strip_seq_label(name) if name else None,
+        target_text=None,
+        target_op=None,
+        target_value=None,
+        target_unit=None,
+        actual_text=None,
+        actual_value=None,
+        actual_unit=None,
+        weight=weight,
+        score=score,
+        note=row.text("note"),
+        source_line=first.line,
+        raw_text=" | ".join(t.text for t in tokens if t.text.strip()),
+        source_ref=first.ref,
+        op_text=None if is_empty(op_cell) else op_cell,
+        measure_unit=None if is_empty(unit_cell) else unit_cell,
+        target_adjusted=_text(row, "target_adjusted"),
+        coefficient=_text(row, "coefficient"),
+        weight_share=_text(row, "weight_share"),
+        converted_score=_number(row, "converted_score")[0],
+        review_score=_number(row, "review_score")[0],
+        method=_text(row, "method"),
+        is_core=_yes_no(row.text("is_core")),
+        content=_text(row, "content"),
+        evidence=_text(row, "evidence"),
+    )
+    target_text = fold_op_and_unit(target_cell, op_cell, unit_cell)
+    actual_text = fold_op_and_unit(actual_cell, None, unit_cell)
+    for attr, text in (("target", target_text), ("actual", actual_text)):
+        value = parse_value(text)
+        setattr(ind, f"{attr}_text", text if not is_empty(text) else None)
+        if attr == "target":
+            ind.target_op = value.op
+        setattr(ind, f"{attr}_value", value.value)
+        setattr(ind, f"{attr}_unit", value.unit)
+        if value.label:
+            state.findings.append(
                 Finding(
-                    "unparsed_row",
-                    "warning",
-                    f"指标表中的一行未能识别（未找到分值/得分）：{row.text}",
-                    source_line=row.line,
-                    source_ref=row.ref,
-                )
-            )
-            return result
-        self.seq += 1
-        result.indicator = self._indicator(cells, row, result)
-        return result
-
-    # -- strategies ---------------------------------------------------------------------------------------
-    def _positional(self, row: Row) -> _Cells | None:
-        """Read the row by header columns if it has the header's shape and every cell has the right type."""
-        cols = self.header.columns
-        cells = row.cells
-        width = len(cells)
-        while width and not cells[width - 1].strip():
-            width -= 1
-        if width > self.header.width or not {"weight", "target"} <= cols.keys():
-            return None
-        known = set(cols.values())
-        if any(cells[i].strip() for i in range(width) if i not in known):
-            return None
-
-        def cell(role: str) -> str:
-            i = cols.get(role)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        weight, score = cell("weight"), cell("score")
-        if not is_bare_number(weight) or (score and not is_bare_number(score)):
-            return None
-        if not _within_weight_scale(to_number(weight)):
-            return None
-        note = cell("note")
-        if note and is_bare_number(note):
-            return None
-        for role in ("target", "actual"):
-            text = cell(role)
-            if text and not is_value_like(text) and not is_empty(text):
-                return None
-        labels: list[tuple[int, str]] = []
-        for role in ("level1", "level2", "level3"):
-            text = cell(role)
-            if not text:
-                continue
-            if is_value_like(text) or is_bare_number(text):
-                return None
-            if (
-                role == "level1"
-                and self.known_level1
-                and not level1_name(text, self.kind)
-                and not (cell("level2") and cell("level3"))
-            ):
-                return None  # an unknown name alone in the level-1 column is a shifted cell
-            labels.append((cols[role], text))
-        if not cell("level3"):
-            return None  # without a name in its column the row may be shifted: the type reader decides
-        values = [cell("target"), cell("actual")]
-        return _Cells(
-            labels=labels,
-            values=values,
-            op=cell("op") or None,
-            unit=cell("unit") or None,
-            weight=to_number(weight),
-            score=to_number(score),
-            note=note or None,
-        )
-
-    def _by_type(self, row: Row, result: RowResult) -> _Cells | None:
-        cells, row_unit = _glue_ops_and_units([(i, c.strip()) for i, c in enumerate(row.cells)])
-        pair = _weight_score_pair(cells)
-        if pair is None:
-            return None
-        w_at, s_at = pair
-        weight = to_number(cells[w_at][1])
-        score = to_number(cells[s_at][1]) if s_at is not None else None
-        last = s_at if s_at is not None else w_at
-        note_cells = [c for _, c in cells[last + 1 :] if c]
-        middle = [(i, c) for i, c in cells[:w_at] if c and not is_section_label(c)]
-        labels: list[tuple[int, str]] = []
-        values: list[str] = []
-        for i, c in reversed(middle):
-            if not labels and (is_value_like(c) or is_bare_number(c)):
-                values.insert(0, c)
-            else:
-                labels.insert(0, (i, c))
-        dropped: list[str] = []
-        if len(note_cells) > 1:
-            dropped.extend(note_cells[1:])
-        values = _reduce_values(values, weight, score, dropped)
-        # A free-text target (not value-like) stands between the name and a lone value.
-        if (
-            len(values) == 1
-            and len(labels) >= 2
-            and (has_seq_label(labels[-2][1]) or labels[-1][0] == self.header.columns.get("target"))
-        ):
-            values.insert(0, labels.pop()[1])
-        if row_unit and len(values) == 2 and is_bare_number(values[1]):
-            values[1] += row_unit  # a 度量单位 cell applies to the actual value too
-        return _Cells(
-            labels=labels,
-            values=values,
-            weight=weight,
-            score=score,
-            note=note_cells[0] if note_cells else None,
-            dropped=dropped,
-        )
-
-    # -- assembling -----------------------------------------------------------------------------------------
-    def _indicator(self, cells: _Cells, row: Row, result: RowResult) -> Indicator:
-        labels = list(cells.labels)
-        level1_here: str | None = None
-        level2_here: str | None = None
-        # Vocabulary first: a level name is recognised wherever it sits, but never the row's last label,
-        # which is the indicator's own name (an indicator may be called 人力资源管理 too).
-        while len(labels) > 1:
-            text = labels[0][1]
-            if level1_here is None and level2_here is None and level1_name(text, self.kind):
-                level1_here = level1_name(text, self.kind)
-            elif level2_here is None and level2_name(text):
-                level2_here = level2_name(text)
-            else:
-                break
-            labels.pop(0)
-        name: str | None = None
-        name_col = self.header.columns.get("level3")
-        if (
-            labels
-            and level1_here is not None
-            and level2_here is None
-            and name_col is not None
-            and labels[-1][0] == self.header.columns.get("level2")
-            and not (row.cells[name_col].strip() if name_col < len(row.cells) else "")
-        ):
-            # Merged level cells expanded over a row whose name cell is empty (xlsx/docx): the last label is
-            # the level-2 name in its own column, and the row has no name.
-            text = labels.pop()[1]
-            level2_here = level_key(text) if level2_name(text) else text
-        if labels:
-            # A row of values only (no name) keeps name None; otherwise the last label is the name.
-            name = labels.pop()[1]
-            if (
-                len(labels) == 0
-                and level1_here is None
-                and level2_here is None
-                and level1_name(name, self.kind)
-            ):
-                level1_here, name = level1_name(name, self.kind), None
-        extras = [t for _, t in labels]
-        # Two unknown names before the indicator's own: a full level-1 > level-2 path of a template whose
-        # classes the vocabulary does not know (决策 > 目标设定 > …).
-        if extras and level1_here is None and len(extras) >= 2 and level2_here is None:
-            level1_here = level1_name(extras[0], self.kind) or level_key(extras[0])
-            extras.pop(0)
-        if extras and level2_here is None:
-            level2_here = level_key(extras.pop(0)) if level2_name(extras[0]) else extras.pop(0)
-        if extras and level1_here is None and not self.known_level1:
-            level1_here = extras.pop(0)
-        cells.dropped.extend(extras)
-
-        if level1_here is not None:
-            self.level1 = level1_here
-            self.level2 = level2_here
-        elif level2_here is not None:
-            parent = LEVEL2_PARENT.get(level2_here)
-            if parent and (self.level1 is None or self.kind == "project"):
-                self.level1 = parent
-            self.level2 = level2_here
-
-        # A separate 指标性质 / 度量单位 column is folded into the value text: `≥` | `95` | `%` reads `≥95%`.
-        target_text = _with_op_and_unit(cells.values[0] if cells.values else None, cells.op, cells.unit)
-        actual_text = _with_op_and_unit(cells.values[1] if len(cells.values) > 1 else None, None, cells.unit)
-        target = parse_value(target_text)
-        actual = parse_value(actual_text)
-        for label, text in ((target.label, target_text), (actual.label, actual_text)):
-            if label:
-                result.findings.append(
-                    Finding(
-                        "glued_label",
-                        "info",
-                        f"数值单元格“{text}”前粘连了文字“{label}”，已按数值读取",
-                        self.seq,
-                        row.line,
-                        row.ref,
-                    )
-                )
-        if cells.dropped:
-            result.findings.append(
-                Finding(
-                    "extra_cells",
+                    "glued_label",
                     "info",
-                    f"该行有多余单元格，未计入：{'、'.join(cells.dropped)}（原行：{row.text}）",
-                    self.seq,
-                    row.line,
-                    row.ref,
+                    f"数值单元格“{text}”前粘连了文字“{value.label}”，已按数值读取",
+                    state.seq,
+                    first.line,
+                    first.ref,
                 )
             )
-        return Indicator(
-            seq=self.seq,
-            level1=self.level1,
-            level2=self.level2,
-            level3=strip_seq_label(name) if name else None,
-            target_text=target_text if not is_empty(target_text) else None,
-            target_op=target.op,
-            target_value=target.value,
-            target_unit=target.unit,
-            actual_text=actual_text if not is_empty(actual_text) else None,
-            actual_value=actual.value,
-            actual_unit=actual.unit,
-            weight=cells.weight,
-            score=cells.score,
-            note=cells.note,
-            source_line=row.line,
-            raw_text=row.text,
-            source_ref=row.ref,
+    dropped = [t.text for t in row.dropped if t.text.strip() and not (kind_of(t.text).empty or kind_of(t.text).section)]
+    if dropped:
+        state.findings.append(
+            Finding(
+                "extra_cells",
+                "info",
+                f"该行有多余单元格，未计入：{'、'.join(dropped)}（原行：{ind.raw_text}）",
+                state.seq,
+                first.line,
+                first.ref,
+            )
         )
+    return ind
 
 
-def _glue_ops_and_units(cells: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], str | None]:
-    """A comparator or a unit in a cell of its own (`≥` | `50` | `个`) joins the value it belongs to."""
-    out: list[tuple[int, str]] = []
-    unit: str | None = None
-    pending_op: tuple[int, str] | None = None
-    for i, c in cells:
-        if not c:
-            out.append((i, c))
-            continue
-        if is_op_only(c):
-            pending_op = (i, c.strip())
-            continue
-        if c in ("定性", "定量"):  # a 指标性质 cell that names the kind instead of a comparator
-            continue
-        if pending_op is not None:
-            c = pending_op[1] + c
-            i = pending_op[0]
-            pending_op = None
-        last = next((k for k in range(len(out) - 1, -1, -1) if out[k][1]), None)
-        if is_unit_only(c) and last is not None:
-            prev = parse_value(out[last][1])
-            if prev.is_numeric and prev.unit is None:
-                out[last] = (out[last][0], out[last][1] + c.strip())
-                unit = c.strip()
-                continue
-        out.append((i, c))
-    if pending_op is not None:
-        out.append(pending_op)
-    return out, unit
+def _text(row: AlignedRow, role: str) -> str | None:
+    text = row.text(role)
+    return None if is_empty(text) else text
 
 
-def _within_weight_scale(x: float | None) -> bool:
-    return x is not None and -_MAX_WEIGHT <= x <= _MAX_WEIGHT
+def _number(row: AlignedRow, role: str) -> tuple[float | None, str | None]:
+    text = row.text(role)
+    if text is None or is_empty(text):
+        return None, None
+    return to_number(text), text
 
 
-def _weight_score_pair(cells: list[tuple[int, str]]) -> tuple[int, int | None] | None:
-    """List positions of the weight and score: the rightmost two adjacent small numbers with only text after them."""
-    nonempty = [(pos, c) for pos, (_, c) in enumerate(cells) if c]
-    for k in range(len(nonempty) - 1, -1, -1):
-        i, c = nonempty[k]
-        if is_bare_number(c) and _within_weight_scale(to_number(c)):
-            if k > 0:
-                j, prev = nonempty[k - 1]
-                if is_bare_number(prev) and _within_weight_scale(to_number(prev)) and j == i - 1:
-                    return j, i
-            return i, None
-        if is_bare_number(c) or (to_number(c) is not None):
-            return None  # a number after the pair would be a value, not a note: not an indicator row
-    return None
+def _yes_no(text: str | None) -> bool | None:
+    if text is None or is_empty(text):
+        return None
+    return text.strip() in ("是", "√")
 
 
-def _reduce_values(
-    values: list[str], weight: float | None, score: float | None, dropped: list[str]
-) -> list[str]:
-    """More than two value cells: drop a spilled copy of the weight, then adjacent duplicates."""
-    values = list(values)
-    while len(values) > 2 and is_bare_number(values[-1]) and to_number(values[-1]) in (weight, score):
-        dropped.append(values.pop())
-    k = len(values) - 1
-    while len(values) > 2 and k > 0:
-        if values[k] == values[k - 1]:
-            dropped.append(values.pop(k))
-        k -= 1
-        k = min(k, len(values) - 1)
-    while len(values) > 2:
-        dropped.append(values.pop(0))
-    return values
-
-
-def _with_op_and_unit(text: str | None, op: str | None, unit: str | None) -> str | None:
-    """Fold a separate 指标性质 (≥ ≤ =) and 度量单位 column into the value text before parsing."""
+def fold_op_and_unit(text: str | None, op: str | None, unit: str | None) -> str | None:
+    """Fold a separate 指标性质 (≥ ≤ =) and 度量单位 column into the value text: `≥` | `95` | `%` -> `≥95%`."""
     if text is None or is_empty(text):
         return text
+    text = text.strip()
     if op and is_op_only(op) and not parse_value(text).op:
         text = op.strip() + text
     if unit and not is_empty(unit) and is_bare_number(text.lstrip("≥≤<>=≧≦＜＞﹦＝")):
         text = text + unit.strip()
     return text
+
+
+def split_glued_pair(text: str, row: AlignedRow) -> tuple[float, float] | None:
+    """`1010` read as weight 10 and score 10, `107.6` as 10 and 7.6: only where the row's own figures confirm it
+    (score = weight × 得分系数, or score ≤ weight with the target met), otherwise None and the text stays."""
+    t = text.strip()
+    if not is_bare_number(t) or len(t.replace(".", "")) > GLUED_MAX_DIGITS:
+        return None
+    coefficient = to_number(row.text("coefficient") or "")
+    candidates = []
+    for cut in range(1, len(t)):
+        a, b = t[:cut], t[cut:]
+        if a.endswith(".") or b.startswith(".") or (len(b) > 1 and b[0] == "0" and b[1] != "."):
+            continue
+        if len(a) > 1 and a[0] == "0":
+            continue
+        w, s = to_number(a), to_number(b)
+        if w is None or s is None or not (0 < w <= 100) or s < 0 or s > w:
+            continue
+        if coefficient is not None:
+            if abs(w * coefficient / 100 - s) < 0.051:
+                candidates.append((w, s))
+        elif s == w:
+            candidates.append((w, s))
+    return candidates[0] if len(candidates) == 1 else None

@@ -70,6 +70,18 @@ class Indicator:
     source_line: int | None
     raw_text: str = ""
     source_ref: str | None = None
+    # Cells some families have beside the common ones, kept as written (NULL where the form has no such column).
+    op_text: str | None = None  # 指标性质: ≥ ≤ = 定性 定量
+    measure_unit: str | None = None  # 度量单位 / 计量单位
+    target_adjusted: str | None = None  # 调整指标值 (Chongqing)
+    coefficient: str | None = None  # 得分系数 (Chongqing)
+    weight_share: str | None = None  # 权重占比(%) (Hebei)
+    converted_score: float | None = None  # 折算得分 (Hebei)
+    review_score: float | None = None  # 复核分: a reviewer's score, never the unit's own
+    method: str | None = None  # 得分计算方法 / 评分标准
+    is_core: bool | None = None  # 是否核心指标 (Chongqing)
+    content: str | None = None  # 评价内容 / 指标解释
+    evidence: str | None = None  # 需提供的支撑材料 (checklists)
 
 
 @dataclass
@@ -83,7 +95,7 @@ class Note:
 
 @dataclass
 class Report:
-    kind: str  # department | project
+    kind: str  # department | project | transfer
     year: int | None
     unit: str | None
     supervisor: str | None = None
@@ -102,6 +114,12 @@ class Report:
     notes: list[Note] = field(default_factory=list)
     source_line: int | None = None
     source_ref: str | None = None
+    # How sure the reading is: the share of the header's cells that named a column, and the table rows placed
+    # without strain out of the rows seen; confidence combines them (1 = every cell placed as the header says).
+    header_share: float | None = None
+    rows_seen: int = 0
+    rows_placed: int = 0
+    confidence: float | None = None
 
     @property
     def total_line(self) -> BudgetLine | None:

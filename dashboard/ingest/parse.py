@@ -5,36 +5,39 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from dashboard.ingest.budget import BudgetHeader
+from dashboard.ingest.cells import kind_of, tokens_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.form import parse_form
-from dashboard.ingest.indicator_rows import IndicatorHeader
+from dashboard.ingest.header import find_headers, merge_broken_words
 from dashboard.ingest.model import Document
 from dashboard.ingest.readers import reader_for
-from dashboard.ingest.segment import FormSlice, split_forms, starts_new_form
+from dashboard.ingest.segment import FormSlice, split_forms
 from dashboard.ingest.validate import validate_report
 
 SYNTHETIC_MARK = "示例数据"
 
 
 def _is_form(form: FormSlice) -> bool:
-    """A titled slice, or an untitled one with both an indicator table and a budget block or 项目名称-style labels.
-    An indicator table alone is the tail of a form cut at a page or copy boundary."""
+    """A titled slice, or one that holds a table header, a budget header or figures in rows: a form cut at a page or
+    copy boundary is still a form. Another table's caption (基础数据表) starts a slice that is not."""
     if form.other_table:
         return False
     if form.title:
         return True
-    has_table = any(IndicatorHeader.detect(r) for r in form.rows)
-    has_head = any(BudgetHeader.detect(r) or starts_new_form(r) for r in form.rows)
-    return has_table and has_head
+    tokens = form.tokens
+    if find_headers(tokens, "indicator") or find_headers(tokens, "budget"):
+        return True
+    small = sum(1 for t in tokens if kind_of(t.text).small)
+    labels = sum(1 for t in tokens if kind_of(t.text).level1 or kind_of(t.text).level2)
+    return small >= 2 and labels >= 1
 
 
 def _describe_skipped(form: FormSlice) -> str:
-    first, last = form.rows[0], form.rows[-1]
+    first, last = form.tokens[0], form.tokens[-1]
     where = first.ref if first.ref == last.ref else f"{first.ref}至{last.ref}"
     if form.other_table:
         return f"{where}“{form.other_table}”不是绩效自评表，未导入"
-    return f"{where}（{first.text[:24]}…）不是完整的自评表（可能是上一张表的残余部分），未导入"
+    return f"{where}（{first.text[:24]}…）不是自评表的内容（没有表头、预算行或指标行），未导入"
 
 
 def parse_bytes(path: str | Path, data: bytes) -> Document:
@@ -48,18 +51,26 @@ def parse_bytes(path: str | Path, data: bytes) -> Document:
     )
     try:
         rows = reader_for(path)(path, data)
+        tokens = merge_broken_words(tokens_of(rows))
         forms = []
-        for f in split_forms(rows):
+        for f in split_forms(tokens):
             if _is_form(f):
                 forms.append(f)
-            elif f.rows:
+            elif f.tokens:
                 doc.skipped.append(_describe_skipped(f))
         if not forms:
             raise IngestError(path, "未识别到绩效自评表（没有“绩效自评表”标题，也没有预算表或指标表表头）")
+        errors = []
         for form in forms:
-            report = parse_form(form, path)
+            try:
+                report = parse_form(form, path)
+            except IngestError as e:  # one unreadable slice does not cost the file its other forms
+                errors.append(e)
+                continue
             report.findings.extend(validate_report(report))
             doc.reports.append(report)
+        if not doc.reports:
+            raise errors[0]
         templates = sorted({r.template for r in doc.reports})
         doc.template = ",".join(templates)
     except IngestError as e:

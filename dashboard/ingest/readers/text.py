@@ -1,7 +1,13 @@
-"""Text exports: tab-separated, pipe tables, or free text whose columns are gone (see freetext.py).
+"""Text exports and web copies: tab-separated, pipe tables, one cell per line or paragraph, rows run together.
 
-Encodings UTF-8 (with or without BOM) and GB18030/GBK; Windows line endings; a cell broken over two lines
-(`偏差原因分析及改进` / `措施`) is joined back.
+Each line becomes a row: tab-separated lines keep their cells; pipe lines (`| a | b |`, `a |`, a bare `|` for an
+empty cell) are split at the pipes; other lines are one cell, which the parser splits at whitespace (web copies
+run a row's cells together with single spaces). A line holding only no-break spaces is an empty cell, as copies
+of one-cell-per-paragraph tables write them; a truly blank line is no cell.
+
+Before that, two artefacts of the sites forms are copied from are undone: the pinyin a mirror site inserts after
+characters (`項(xiàng)目`), and the page markers of document-sharing sites, which cut the text into numbered chunks
+(`…成渝地区\\n2、双城经济圈…`). Encodings UTF-8 (with or without BOM) and GB18030/GBK; Windows line endings.
 """
 
 from __future__ import annotations
@@ -9,16 +15,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dashboard.ingest.budget import BudgetHeader
 from dashboard.ingest.errors import IngestError
-from dashboard.ingest.indicator_rows import IndicatorHeader
 from dashboard.ingest.model import Row
-from dashboard.ingest.readers.freetext import collapse_spaced, rows_from_free_text
-from dashboard.ingest.segment import title_of
-from dashboard.ingest.values import clean_cell, is_value_like
-from dashboard.ingest.vocab import KNOWN_LABELS, normalize_key
+from dashboard.ingest.values import clean_cell
 
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_HASHES = re.compile(r"^#{1,6}\s+")  # a Markdown heading mark before a title
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONE}]*[{_TONE}])[a-zü{_TONE}]{{1,7}}\)")
+_CHUNK = re.compile(r"^(\d{1,3})、")
+_NBSP_ONLY = re.compile(r"^[\u00a0\u3000\u2002\u2003\u2009]+[ \t\u00a0\u3000]*$")
+_SPACED_CJK = re.compile(r"(?<!\S)([\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,})(?!\S)")
+_SPACED_PAIR = re.compile(r"(?<!\S)(合 计|总 分|总 计|得 分|分 值|权 重)(?!\S)")
+
+
+def collapse_spaced(text: str) -> str:
+    """`绩 效 指 标` -> `绩效指标`: letter-spaced captions."""
+    text = _SPACED_CJK.sub(lambda m: m.group(1).replace(" ", ""), text)
+    return _SPACED_PAIR.sub(lambda m: m.group(1).replace(" ", ""), text)
 
 
 def decode(data: bytes, path: str | Path) -> str:
@@ -34,9 +48,35 @@ def decode(data: bytes, path: str | Path) -> str:
     raise IngestError(path, "无法识别文件编码（已尝试 UTF-8、GB18030）")
 
 
+def strip_pinyin(text: str) -> str:
+    """`項(xiàng)目` -> `項目`: only a parenthesised syllable with a tone mark right after a character."""
+    return _PINYIN.sub("", text)
+
+
+def join_page_chunks(lines: list[str]) -> list[str]:
+    """Document-sharing sites cut a document into chunks `1、…`, `2、…` wherever a page ends, even inside a word:
+    the chunks are joined back when they number 1, 2, 3 … and run long."""
+    numbered = [(k, int(m.group(1))) for k, line in enumerate(lines) if (m := _CHUNK.match(line.strip()))]
+    chunks = [(k, n) for k, n in numbered if len(lines[k]) > 80]
+    if len(chunks) < 2 or [n for _, n in chunks] != list(range(chunks[0][1], chunks[0][1] + len(chunks))):
+        return lines
+    starts = {k for k, _ in chunks}
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        if k in starts:
+            body = _CHUNK.sub("", line.strip(), count=1)
+            if k != chunks[0][0] and out:
+                out[-1] = out[-1].rstrip("\n") + body
+                continue
+            out.append(body)
+            continue
+        out.append(line)
+    return out
+
+
 def layout_of(lines: list[str]) -> str:
     tabbed = sum("\t" in line for line in lines)
-    piped = sum(line.count("|") >= 2 for line in lines)
+    piped = sum("|" in line for line in lines)
     if tabbed >= 3 and tabbed >= piped:
         return "tab"
     if piped >= 3:
@@ -47,7 +87,7 @@ def layout_of(lines: list[str]) -> str:
 def split_cells(line: str, layout: str) -> list[str]:
     if layout == "tab" and "\t" in line:
         return line.split("\t")
-    if layout == "pipe" and line.count("|") >= 2:
+    if layout != "tab" and "|" in line:
         stripped = line.strip()
         if stripped.startswith("|"):
             stripped = stripped[1:]
@@ -57,57 +97,20 @@ def split_cells(line: str, layout: str) -> list[str]:
     return [line]
 
 
-def _is_header(row: Row) -> bool:
-    return IndicatorHeader.detect(row) is not None or BudgetHeader.detect(row) is not None
-
-
-def _is_fragment(text: str) -> bool:
-    """A short piece of a broken cell, not a row of its own."""
-    return 0 < len(text) <= 6 and not is_value_like(text) and normalize_key(text) not in KNOWN_LABELS
-
-
-def join_broken_cells(rows: list[Row]) -> list[Row]:
-    """Rejoin cells that a line break split: the tail of a header word on its own line, or a label whose
-    first half stands alone on the line before its row."""
-    out: list[Row] = []
-    k = 0
-    while k < len(rows):
-        row = rows[k]
-        cells = row.nonempty()
-        if len(cells) == 1 and out and _is_header(out[-1]) and _is_fragment(cells[0][1]):
-            last = out[-1]
-            i = max(j for j, c in enumerate(last.cells) if c.strip())
-            last.cells[i] += cells[0][1]
-            k += 1
-            continue
-        if len(cells) == 1 and k + 1 < len(rows) and not title_of(row):
-            nxt = rows[k + 1]
-            first = nxt.nonempty()
-            if len(first) >= 2:
-                i, text = first[0]
-                joined = normalize_key(cells[0][1] + text)
-                if joined in KNOWN_LABELS and normalize_key(text) not in KNOWN_LABELS:
-                    nxt.cells[i] = cells[0][1] + text
-                    k += 1
-                    continue
-        out.append(row)
-        k += 1
-    return out
+def _cell(text: str) -> str:
+    return clean_cell(collapse_spaced(text)) if " " in text and len(text) < 40 else clean_cell(text)
 
 
 def read_text(path: str | Path, data: bytes) -> list[Row]:
-    lines = decode(data, path).splitlines()
+    text = strip_pinyin(decode(data, path))
+    lines = join_page_chunks(text.splitlines())
     layout = layout_of(lines)
-    if layout == "free":
-        return rows_from_free_text(lines)
     rows: list[Row] = []
     for number, line in enumerate(lines, start=1):
         if layout == "pipe" and _PIPE_RULE.match(line) and set(line.strip()) <= set("|-: "):
             continue
-        cells = [
-            clean_cell(collapse_spaced(c)) if " " in c and len(c) < 40 else clean_cell(c)
-            for c in split_cells(line, layout)
-        ]
-        if any(cells):
-            rows.append(Row(cells, number, f"第{number}行"))
-    return join_broken_cells(rows)
+        if not line.strip() and not _NBSP_ONLY.match(line):
+            continue  # a blank line separates cells or paragraphs; it is no cell
+        cells = [_cell(c) for c in split_cells(_HASHES.sub("", line), layout)]
+        rows.append(Row(cells, number, f"第{number}行"))
+    return rows

@@ -1,0 +1,500 @@
+"""Place a table's stream of typed cells into the header's column roles with one dynamic program.
+
+Real forms shift cells, lose merged cells, collapse empty cells to the row's end, break rows over lines or run a
+whole table together on one line. Instead of a re-rowing rule per layout, the table body is read as a sequence of
+tokens and the aligner finds the cheapest reading of it as rows, each row placing its tokens into the header's
+roles in header order:
+
+- a token costs what it is worth in a role (`emission`): a plain number is cheap as a weight or a score and
+  impossible as a name; a level word is cheap as a level name; a sentence is cheap as a note;
+- a role a row leaves without a token costs what its absence is worth (`skip`): a level name at the row's start
+  is inherited from the row above (merged cells), a note or a score at the row's end is often blank, a weight is
+  almost never missing;
+- a new row costs a little, and on layouts whose lines are rows (tabs, pipe rows, spreadsheets) a row that does
+  not start at a line's start, or a line whose cells continue the row above, costs more;
+- a token that fits nowhere may be dropped at a cost (empty cells and repeated header words are cheap to drop).
+
+Shifted cells, lost merged cells and run-together rows are then one mechanism. The cost of each row is kept, so
+the parser can say how sure it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from dashboard.ingest.cells import CellKind, Token, joined, kind_of
+from dashboard.ingest.values import parse_value
+
+INF = math.inf
+LEVEL_ROLES = ("level1", "level2")
+
+# Cost of leaving a role without a token: (at the row's start, in the middle, at the row's end).
+SKIP: dict[str, tuple[float, float, float]] = {
+    "level1": (0.0, 0.5, 0.0),
+    "level2": (0.05, 0.6, 0.0),
+    "level3": (1.8, 1.8, 1.8),
+    "content": (0.3, 0.3, 0.3),
+    "op": (0.3, 0.3, 0.2),
+    "target": (1.2, 1.2, 0.8),
+    "target_adjusted": (0.4, 0.4, 0.3),
+    "measure_unit": (0.4, 0.4, 0.3),
+    "actual": (0.9, 0.9, 0.5),
+    "coefficient": (0.5, 0.5, 0.4),
+    "weight": (2.2, 2.2, 1.6),
+    "weight_share": (0.5, 0.5, 0.4),
+    "score": (0.7, 0.7, 0.3),
+    "converted_score": (0.4, 0.4, 0.3),
+    "review_score": (0.3, 0.3, 0.2),
+    "method": (0.2, 0.2, 0.1),
+    "is_core": (0.2, 0.2, 0.1),
+    "note": (0.05, 0.05, 0.0),
+    "evidence": (0.1, 0.1, 0.05),
+    "record": (0.1, 0.1, 0.05),
+}
+# Template families differ in what their forms leave blank: Sichuan forms are often published with the 完成值 and
+# 得分 columns unfilled; elsewhere a row without a score is rare, while a row whose target was folded into its name
+# (年度资金支付完成率100% | 10 | 10) is common.
+FAMILY_SKIP: dict[str, dict[str, tuple[float, float, float]]] = {
+    "sichuan": {},
+    "checklist": {"weight": (0.1, 0.1, 0.1), "score": (0.1, 0.1, 0.1)},
+    "default": {"score": (0.9, 0.9, 0.9)},
+}
+
+
+def skip_for(template: str) -> dict[str, tuple[float, float, float]]:
+    return {**SKIP, **FAMILY_SKIP.get(template, FAMILY_SKIP["default"])}
+
+
+NEW_ROW = 0.4
+DUPLICATE_DROP = 0.8
+PAIR_BONUS = -0.8  # two small numbers, the second not above the first, in adjacent 分值 / 得分 columns
+HEADING_ROW = 0.5  # a row of level names only (时效指标 | | |): it sets the levels of the rows below
+ROW_NOT_AT_LINE_START = 3.0
+ROW_CONTINUES_ON_NEW_LINE = 2.0
+COLUMN_MATCH = -0.3
+COLUMN_MISMATCH = 0.2
+# How many tokens one role may take, and the cost of each token beyond the first.
+SPAN = {"note": (8, 0.1), "method": (8, 0.1), "evidence": (6, 0.1), "record": (6, 0.1), "content": (4, 0.3),
+        "level3": (4, 0.5), "target": (3, 0.6), "actual": (3, 0.6), "level1": (3, 0.6), "level2": (3, 0.6),
+        "line": (3, 0.1), "reason": (8, 0.1)}
+# Roles that may also take several whole cells: long text, and a budget line's name after its block caption
+# (部门(单位)整体支出(万元) | 全年支出 | 361.95 …).
+MULTI_CELL_SPAN = {"note", "method", "evidence", "record", "line", "reason"}
+
+
+def emission(role: str, k: CellKind, text: str = "") -> float:
+    """What a cell of kind `k` costs in `role` (INF: cannot be)."""
+    if k.placeholder:
+        return INF  # `……`, `指标2:`: an unfilled template row is dropped, never read as a blank cell
+    if role == "level1":
+        if k.empty:
+            return 0.3
+        if k.level1:
+            return 0.6 if k.level2 else 0.0  # 服务对象满意度指标 is a level-2 name on project forms
+        if k.suffix_only:
+            return 0.2
+        if k.level2:
+            return 2.5
+        return 1.6 if _short_text(k, 14) else INF
+    if role == "level2":
+        if k.empty:
+            return 0.3
+        if k.level2:
+            return 0.0
+        if k.level1:
+            return 2.0
+        return 1.3 if _short_text(k, 16) else INF
+    if role == "level3":
+        if k.empty or not k.text_like or k.suffix_only or k.pure_value:
+            return INF
+        cost = 0.0
+        if k.seq:
+            cost -= 0.3
+        elif k.level2:
+            cost += 1.8
+        elif k.level1:
+            cost += 2.2
+        elif k.value and not k.has_digit:
+            cost += 1.2  # 安全 / 及时: more often a value than a name
+        elif k.value:
+            cost += 0.6
+        if k.sentence:
+            cost += 1.0
+        elif k.length > 40:
+            cost += 0.8
+        return cost
+    if role == "content":
+        return 0.3 if k.text_like else (0.2 if k.empty else INF)
+    if role == "op":
+        return 0.0 if (k.op_only or k.nature) else (0.1 if k.empty else INF)
+    if role in ("target", "actual", "target_adjusted"):
+        if k.empty:
+            return 0.2
+        if k.op_only:
+            return 2.0  # a lone comparator belongs in 指标性质
+        if k.value or k.bare or k.pct:
+            return 0.0
+        if k.unit_only:
+            return 2.5
+        if k.level1 or k.level2 or k.seq:
+            return 3.0
+        return 0.7 if (k.length <= 20 and not k.sentence) else 1.3
+    if role == "measure_unit":
+        if k.unit_only:
+            return 0.0
+        if k.empty:
+            return 0.1
+        return 1.0 if (k.length <= 4 and not k.has_digit and k.text_like) else INF
+    if role in ("weight", "score", "converted_score", "review_score"):
+        if k.small:
+            x = k.number or 0
+            if x < 0:
+                return 0.8
+            return 0.4 if (role == "weight" and x > 40) else 0.0  # weights of 50 and more are rare
+        if k.empty:
+            return {"weight": 1.6, "score": 0.3}.get(role, 0.1)  # a blank weight is as rare as a lost one
+        if k.bare and k.number is not None and _gluable(k.number):
+            return 2.0  # two numbers run together by OCR or a copy (`1010`); split later if the sums agree
+        if k.pct and k.number is not None and 0 <= k.number <= 100 and role != "weight":
+            return 1.5
+        return INF
+    if role in ("coefficient", "weight_share"):
+        if k.pct:
+            return 0.0
+        if k.bare:
+            return 0.3
+        return 0.1 if k.empty else INF
+    if role == "is_core":
+        return 0.0 if k.yes_no else (0.1 if k.empty else INF)
+    if role in ("note", "method", "evidence", "record"):
+        if k.empty:
+            return 0.0
+        if k.level1 or k.level2:
+            return 2.0
+        if k.seq:
+            return 2.5
+        if k.bare:
+            return 1.2 if k.small else 0.8
+        if k.value:
+            return 0.6
+        return 0.0 if (k.sentence or k.length > 8) else 0.2
+    return INF
+
+
+def _short_text(k: CellKind, limit: int) -> bool:
+    return k.text_like and not k.sentence and k.length <= limit and not k.value and not k.seq
+
+
+def _gluable(x: float) -> bool:
+    return 100 < abs(x) < 100000
+
+
+def drop_cost(k: CellKind, text: str) -> float:
+    if k.placeholder:
+        return 0.05
+    if k.empty:
+        return 0.02
+    if k.section:
+        return 0.1
+    if k.level1 or k.level2:
+        return 2.5
+    return 3.0
+
+
+@dataclass
+class AlignedRow:
+    """One row of the reading: the tokens placed in each role, in order, and what it cost."""
+
+    cells: dict[str, list[Token]] = field(default_factory=dict)
+    dropped: list[Token] = field(default_factory=list)
+    cost: float = 0.0
+
+    def text(self, role: str) -> str | None:
+        toks = self.cells.get(role)
+        if not toks:
+            return None
+        text = joined(toks).strip()
+        return text or None
+
+    @property
+    def tokens(self) -> list[Token]:
+        out = [t for toks in self.cells.values() for t in toks] + self.dropped
+        return sorted(out, key=lambda t: (t.row, t.col, t.piece))
+
+    @property
+    def is_heading(self) -> bool:
+        """Only level names: a caption row for the rows below."""
+        filled = [r for r, toks in self.cells.items() if any(t.text.strip() for t in toks)]
+        return bool(filled) and all(r in LEVEL_ROLES for r in filled)
+
+    def filled(self, role: str) -> bool:
+        return any(t.text.strip() and not kind_of(t.text).empty for t in self.cells.get(role, ()))
+
+
+ECHO_BONUS = -0.5  # an actual value equal to the value just before it (the target) is the commonest row
+
+
+def _echoes_target(tokens: list[Token], kinds: list[CellKind], i: int) -> bool:
+    """Is token i's number the same as the previous value-like token of its line (skipping a unit cell)?"""
+    k = kinds[i]
+    if k.number is None and not k.value:
+        return False
+    j = i - 1
+    while j >= 0 and tokens[j].row == tokens[i].row and (kinds[j].unit_only or kinds[j].empty):
+        j -= 1
+    if j < 0 or tokens[j].row != tokens[i].row:
+        return False
+    a = parse_value(tokens[j].text)
+    b = parse_value(tokens[i].text)
+    return a.value is not None and a.label is None and a.value == b.value
+
+
+HABIT_MIN_ROWS = 4
+HABIT_ROLES = ("level3", "target", "actual", "measure_unit", "op", "weight", "score")
+
+
+def habits(rows: list[AlignedRow], roles: Sequence[str]) -> dict[str, float]:
+    """How often each value column is filled in a table's rows (a first reading): the table's own habits."""
+    body = [r for r in rows if not r.is_heading and (r.filled("weight") or r.filled("score") or r.filled("target"))]
+    if len(body) < HABIT_MIN_ROWS:
+        return {}
+    return {role: sum(r.filled(role) for r in body) / len(body) for role in roles if role in HABIT_ROLES}
+
+
+def with_habits(aligner: Aligner, fill: dict[str, float]) -> Aligner:
+    """The aligner for a second reading: a column the table almost always fills costs more to leave out, one it
+    almost never fills costs more to fill (a Sichuan tail whose 得分 column is blank throughout)."""
+    skip = dict(aligner.skip)
+    penalty: dict[str, float] = {}  # on filling the role with a value
+    blank: dict[str, float] = {}  # on leaving it blank with an empty cell
+    for role, rate in fill.items():
+        s0, s1, s2 = skip.get(role, (0.5, 0.5, 0.3))
+        if rate >= 0.8:
+            skip[role] = (s0 + 1.0, s1 + 1.0, s2 + 1.0)
+            blank[role] = 1.0
+        elif rate <= 0.2:
+            skip[role] = (s0 * 0.5, s1 * 0.5, s2 * 0.5)
+            penalty[role] = 0.8
+    base = aligner.emit
+
+    def emit(role: str, k: CellKind, text: str = "") -> float:
+        cost = base(role, k, text)
+        if cost == INF:
+            return cost
+        if k.empty:
+            return cost + blank.get(role, 0.0)
+        return cost + penalty.get(role, 0.0)
+
+    return Aligner(aligner.roles, aligner.reliable_rows, aligner.columns, emit, skip, aligner.cheap_duplicates)
+
+
+@dataclass
+class Aligner:
+    roles: Sequence[str]
+    reliable_rows: bool = False  # lines are rows (tabs, pipe rows, spreadsheets)
+    columns: dict[str, int] | None = None  # role -> column index, for grids whose columns can be trusted
+    emit: Callable[[str, CellKind, str], float] = emission
+    skip: dict[str, tuple[float, float, float]] = field(default_factory=lambda: SKIP)
+    cheap_duplicates: bool = True  # indicator rows spill copies of a cell; budget lines repeat figures (7.29 7.29)
+
+    def align_twice(self, tokens: list[Token]) -> list[AlignedRow]:
+        """Read once, learn the table's habits, read again with them."""
+        first = self.align(tokens)
+        fill = habits(first, self.roles)
+        return with_habits(self, fill).align(tokens) if fill else first
+
+    def align(self, tokens: list[Token]) -> list[AlignedRow]:
+        n, m = len(tokens), len(self.roles)
+        if n == 0:
+            return []
+        roles = list(self.roles)
+        skips = [self.skip.get(r, (0.5, 0.5, 0.3)) for r in roles]
+        start_prefix = [0.0]
+        for s in skips:
+            start_prefix.append(start_prefix[-1] + s[0])
+        mid = [s[1] for s in skips]
+        end_suffix = [0.0] * (m + 1)
+        for q in range(m - 1, -1, -1):
+            end_suffix[q] = end_suffix[q + 1] + skips[q][2]
+        mid_prefix = [0.0]
+        for x in mid:
+            mid_prefix.append(mid_prefix[-1] + x)
+        heading_upto = max((q for q, r in enumerate(roles) if r in LEVEL_ROLES), default=-1)
+        pair_at = next((q for q in range(m - 1) if roles[q] == "weight" and roles[q + 1] == "score"), None)
+
+        def close(r: int) -> float:
+            if r == m:
+                return 0.0
+            if r <= heading_upto:
+                return HEADING_ROW
+            return end_suffix[r + 1]
+
+        kinds = [t.kind for t in tokens]
+        # A row may start at any of its line's leading empty cells or at its first filled one.
+        row_start = [False] * n
+        for i in range(n):
+            new_line = i == 0 or tokens[i].row != tokens[i - 1].row
+            row_start[i] = new_line or (row_start[i - 1] and (kinds[i - 1].empty or kinds[i - 1].section))
+        echoes = [_echoes_target(tokens, kinds, i) for i in range(n)]
+        drop = [drop_cost(kinds[i], tokens[i].text) for i in range(n)]
+        for i in range(n if self.cheap_duplicates else 0):  # a cell repeating its neighbour: a spilled copy
+            if not kinds[i].empty and any(
+                0 <= j < n and tokens[j].row == tokens[i].row and tokens[j].text == tokens[i].text for j in (i - 1, i + 1)
+            ):
+                # A repeated number (2 | 2 | 2) is a spilled copy; a repeated text is more often target and actual.
+                drop[i] = min(drop[i], DUPLICATE_DROP if kinds[i].small else 1.5)
+        emit_cache: dict[tuple[int, int, int], float] = {}
+
+        def emit_pair(i: int) -> float:
+            """Tokens i, i+1 as 分值 and 得分 together (INF where they are not such a pair)."""
+            if pair_at is None or i + 1 >= n:
+                return INF
+            a, b = kinds[i], kinds[i + 1]
+            if not (a.small and b.small) or tokens[i + 1].row != tokens[i].row and self.reliable_rows:
+                return INF
+            base = emit_span(i, i + 1, pair_at) + emit_span(i + 1, i + 2, pair_at + 1)
+            w, sc = a.number or 0.0, b.number or 0.0
+            if sc > w + 1e-9:
+                return base + 1.0
+            return base + (PAIR_BONUS if w <= 30 else PAIR_BONUS / 3 if w <= 60 else 0.0)
+
+        def emit_span(i: int, j: int, q: int) -> float:
+            key = (i, j, q)
+            if key in emit_cache:
+                return emit_cache[key]
+            role = roles[q]
+            if j == i + 1:
+                cost = self.emit(role, kinds[i], tokens[i].text)
+                if role == "actual" and echoes[i] and cost < INF:
+                    cost += ECHO_BONUS
+                if self.columns is not None and not kinds[i].empty and role in self.columns:
+                    cost += COLUMN_MATCH if tokens[i].col == self.columns[role] else COLUMN_MISMATCH
+            else:
+                limit, extra = SPAN.get(role, (1, 0.0))
+                span = tokens[i:j]
+                same_line = all(t.row == span[0].row and t.piece > 0 for t in span[1:])
+                if j - i > limit or not (same_line or role in MULTI_CELL_SPAN):
+                    cost = INF
+                elif any(kinds[x].empty for x in range(i, j)):
+                    cost = INF
+                else:
+                    # Each piece must fit the role by itself: a note never swallows the next row's level name.
+                    cost = emit_span(i, j - 1, q) + emit_span(j - 1, j, q) + extra
+                    if not same_line:
+                        cost += 0.5
+            emit_cache[key] = cost
+            return cost
+
+        best = [[INF] * (m + 1) for _ in range(n + 1)]
+        back: list[list[tuple[int, int, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+        best[0][m] = 0.0
+        for i in range(n):
+            row = best[i]
+            # New rows starting at token i: close the cheapest open row first.
+            closing = INF
+            closing_r = m
+            for r in range(m + 1):
+                if row[r] < INF:
+                    c = row[r] + close(r)
+                    if c < closing:
+                        closing, closing_r = c, r
+            reliable = self.reliable_rows
+            new_pen = (0.0 if row_start[i] else ROW_NOT_AT_LINE_START) if reliable else 0.0
+            first_filled = row_start[i] and not kinds[i].empty
+            cont_pen = ROW_CONTINUES_ON_NEW_LINE if (reliable and first_filled) else 0.0
+            max_span = min(n, i + 8)
+            for r in range(m + 1):
+                c0 = row[r]
+                if c0 == INF:
+                    continue
+                # Drop token i.
+                c = c0 + drop[i]
+                if c < best[i + 1][r]:
+                    best[i + 1][r] = c
+                    back[i + 1][r] = (i, r, "drop")
+                if r == m:
+                    continue
+                # Same row: 分值 and 得分 as a pair.
+                if pair_at is not None and pair_at > r:
+                    e = emit_pair(i)
+                    if e < INF:
+                        c = c0 + mid_prefix[pair_at] - mid_prefix[r + 1] + cont_pen + e
+                        if c < best[i + 2][pair_at + 1]:
+                            best[i + 2][pair_at + 1] = c
+                            back[i + 2][pair_at + 1] = (i, r, "pair")
+                # Same row: place tokens[i:j] into a later role q.
+                for q in range(r + 1, m):
+                    base = c0 + mid_prefix[q] - mid_prefix[r + 1] + cont_pen
+                    if base >= INF:
+                        continue
+                    for j in range(i + 1, max_span + 1):
+                        e = emit_span(i, j, q)
+                        if e == INF:
+                            if j == i + 1:
+                                continue
+                            break
+                        c = base + e
+                        if c < best[j][q]:
+                            best[j][q] = c
+                            back[j][q] = (i, r, "same")
+            if closing < INF and pair_at is not None:
+                e = emit_pair(i)
+                if e < INF:
+                    c = closing + NEW_ROW + new_pen + start_prefix[pair_at] + e
+                    if c < best[i + 2][pair_at + 1]:
+                        best[i + 2][pair_at + 1] = c
+                        back[i + 2][pair_at + 1] = (i, closing_r, "newpair")
+            if closing < INF:
+                for q in range(m):
+                    base = closing + NEW_ROW + new_pen + start_prefix[q]
+                    for j in range(i + 1, max_span + 1):
+                        e = emit_span(i, j, q)
+                        if e == INF:
+                            if j == i + 1:
+                                continue
+                            break
+                        c = base + e
+                        if c < best[j][q]:
+                            best[j][q] = c
+                            back[j][q] = (i, closing_r, "new")
+        # Finish: close the last row.
+        final_r = min(range(m + 1), key=lambda r: best[n][r] + close(r))
+        return self._rows(tokens, back, best, n, final_r, close)
+
+    def _rows(self, tokens, back, best, n, r, close) -> list[AlignedRow]:
+        steps: list[tuple[int, int, int, str]] = []  # (i, j, role, action)
+        j = n
+        while j > 0:
+            prev = back[j][r]
+            assert prev is not None
+            i, pr, action = prev
+            steps.append((i, j, r, action))
+            j, r = i, pr
+        steps.reverse()
+        rows: list[AlignedRow] = []
+        current: AlignedRow | None = None
+        pending_drops: list[Token] = []
+        last_cost = 0.0
+        for i, j, q, action in steps:
+            cost_here = best[j][q]
+            if action == "drop":
+                (current.dropped if current is not None else pending_drops).append(tokens[i])
+                continue
+            if action in ("new", "newpair") or current is None:
+                if current is not None:
+                    rows.append(current)
+                current = AlignedRow()
+                current.dropped.extend(pending_drops)
+                pending_drops = []
+            if action in ("pair", "newpair"):
+                current.cells.setdefault(self.roles[q - 1], []).append(tokens[i])
+                current.cells.setdefault(self.roles[q], []).append(tokens[i + 1])
+            else:
+                current.cells.setdefault(self.roles[q], []).extend(tokens[i:j])
+            current.cost += cost_here - last_cost
+            last_cost = cost_here
+        if current is not None:
+            rows.append(current)
+        return rows

@@ -1,0 +1,115 @@
+"""Header words per column role and the template families, loaded from templates.toml (data, not code)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from dashboard.ingest.vocab import normalize_key
+
+# Markers a header cell may carry that do not change its role: (A) (B) (%) (分) (万元) ①, a trailing colon.
+_MARKERS = re.compile(r"[(（\[【]\s*(?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|％|分|万元|元|个|次|是/否|B/A)\s*[)）\]】]|[①②③④⑤]|[:：]$")
+
+
+@dataclass(frozen=True)
+class Family:
+    template: str
+    label: str
+    all: tuple[str, ...] = ()
+    any: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+
+    def matches(self, words: set[str], roles: list[str]) -> bool:
+        if self.all and not all(_has(words, w) for w in self.all):
+            return False
+        if self.any and not any(_has(words, w) for w in self.any):
+            return False
+        if self.order:
+            if not all(r in roles for r in self.order):
+                return False
+            positions = [roles.index(r) for r in self.order]
+            if positions != sorted(positions):
+                return False
+        return bool(self.all or self.any or self.order) or self.template == "generic"
+
+
+def _has(words: set[str], word: str) -> bool:
+    key = normalize_key(word)
+    return any(key in w for w in words)
+
+
+@functools.cache
+def _data() -> dict:
+    text = resources.files("dashboard.ingest").joinpath("templates.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@functools.cache
+def _table(name: str) -> tuple[tuple[str, str, bool], ...]:
+    """(normalised word, role, is_prefix) for one header table, longest words first."""
+    out = []
+    for role, words in _data()[name].items():
+        for w in words:
+            prefix = w.endswith("*")
+            out.append((normalize_key(w.rstrip("*")), role, prefix))
+    return tuple(sorted(out, key=lambda t: -len(t[0])))
+
+
+@functools.cache
+def families() -> tuple[Family, ...]:
+    return tuple(
+        Family(
+            f["template"],
+            f.get("label", f["template"]),
+            tuple(f.get("all", ())),
+            tuple(f.get("any", ())),
+            tuple(f.get("order", ())),
+        )
+        for f in _data()["family"]
+    )
+
+
+def header_key(text: str) -> str:
+    """A header cell's matching key: normalised, markers such as (A) and (%) dropped."""
+    key = normalize_key(text)
+    prev = None
+    while prev != key:
+        prev, key = key, _MARKERS.sub("", key)
+    return key
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def role_of(text: str, table: str) -> str | None:
+    """The column role a header cell names in `table` ("indicator" or "budget"), or None.
+
+    The whole cell must be the header word (markers aside): a data cell that mentions a header word, such as an
+    indicator called 考核得分率, is not a header."""
+    key = header_key(text)
+    if not key or len(key) > 24:
+        return None
+    for word, role, prefix in _table(table):
+        if key == word or (prefix and key.startswith(word)):
+            return role
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def is_header_prefix(text: str, table: str) -> bool:
+    """True when the cell is the beginning of some header word (a word broken over two cells: 年度 | 指标值)."""
+    key = header_key(text)
+    return bool(key) and any(word.startswith(key) and word != key for word, _, _ in _table(table))
+
+
+def detect_family(words: set[str], roles: list[str]) -> Family:
+    keys = {normalize_key(w) for w in words}
+    for family in families():
+        if family.matches(keys, roles):
+            return family
+    return families()[-1]
+
+
+def family_label(template: str) -> str:
+    return next((f.label for f in families() if f.template == template), template)

@@ -68,12 +68,24 @@ def test_failed_files_do_not_stop_the_batch(tmp_path):
     assert statuses == {"ok": 1, "failed": 4}
 
 
-def test_form_without_indicator_table_names_file_and_line(tmp_path):
+def test_form_cut_before_its_indicator_table_keeps_its_header_and_budget(tmp_path):
     text = "\n".join(project_form().splitlines()[:9]) + "\n"
     doc = parse_bytes(tmp_path / "cut.txt", text.encode())
-    assert doc.error is not None
-    assert doc.error.startswith("cut.txt 第1行") and "指标表" in doc.error
-    assert doc.reports == []
+    assert doc.error is None
+    (r,) = doc.reports
+    assert (r.year, r.unit, r.project) == (2022, "武威市教育局", "校园安全经费")
+    total = r.budget_lines[0]
+    assert (total.line, total.initial, total.full_year, total.executed) == ("年度资金总额", 100, 120, 108)
+    assert r.indicators == []
+    cut = [f for f in r.findings if f.rule == "truncated"]
+    assert len(cut) == 1 and "指标表" in cut[0].message and cut[0].source_line == 9
+
+
+def test_a_file_with_nothing_readable_names_file_and_line(tmp_path):
+    text = "2022年武威市教育局预算项目支出绩效自评表\n本表由各单位填报，请于三月底前报送财政局。\n"
+    doc = parse_bytes(tmp_path / "cut.txt", text.encode())
+    assert doc.error is not None and doc.reports == []
+    assert doc.error.startswith("cut.txt 第1行") and "指标" in doc.error
 
 
 def test_reingest_same_file_adds_nothing(tmp_path):

@@ -27,17 +27,21 @@ def rules(report) -> list[str]:
     return sorted(f.rule for f in report.findings)
 
 
-def test_decoy_table_and_tail_of_previous_form_are_skipped_and_said():
+def test_tail_of_a_previous_form_is_ingested_and_a_decoy_table_skipped():
     tail = "\t\t指标2: 企业满意度\t≥95%\t≥95%\t5\t5\t无偏差\t\n总分\t\t\t\t\t100\t88\t\t\n"
     decoy = (
         "2022年部门基础数据表\n一级指标\t二级指标\t三级指标\t分值\t得分\n人员\t在编人数\t实有人数\t30\t28\n"
     )
     doc = parse(tail + project_form() + decoy)
-    r = only_report(doc)
-    assert r.project == "校园安全经费" and len(r.indicators) == 4
-    assert len(doc.skipped) == 2
-    assert "残余" in doc.skipped[0] and "第1行" in doc.skipped[0]
-    assert "基础数据表" in doc.skipped[1]
+    assert doc.error is None and len(doc.reports) == 2
+    cut, form = doc.reports
+    # The tail: its one complete row and its stated total, said to start mid-form; no year or unit to rank by.
+    (row,) = cut.indicators
+    assert (row.level3, row.target_text, row.actual_text, row.weight, row.score) == ("企业满意度", "≥95%", "≥95%", 5, 5)
+    assert cut.stated_total == 88 and cut.stated_weight_total == 100
+    assert {"starts_mid_form", "missing_metadata"} <= set(rules(cut))
+    assert form.project == "校园安全经费" and len(form.indicators) == 4
+    assert len(doc.skipped) == 1 and "基础数据表" in doc.skipped[0]
 
 
 def test_form_cut_off_mid_table_is_ingested_with_a_truncated_finding():

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from dashboard.ingest.cells import CellKind, Token, joined, kind_of
 from dashboard.ingest.values import parse_value
+from dashboard.ingest.vocab import is_no_deviation
 
 INF = math.inf
 LEVEL_ROLES = ("level1", "level2")
@@ -76,11 +77,14 @@ ROW_CONTINUES_ON_NEW_LINE = 2.0
 COLUMN_MATCH = -0.3
 COLUMN_MISMATCH = 0.2
 # How many tokens one role may take, and the cost of each token beyond the first.
-SPAN = {"note": (8, 0.1), "method": (8, 0.1), "evidence": (6, 0.1), "record": (6, 0.1), "content": (4, 0.3),
-        "level3": (4, 0.5), "target": (3, 0.6), "actual": (3, 0.6), "level1": (3, 0.6), "level2": (3, 0.6),
+MAX_SPAN = 40
+SPAN = {"note": (MAX_SPAN, 0.05), "method": (MAX_SPAN, 0.05), "evidence": (20, 0.1), "record": (20, 0.1),
+        "content": (6, 0.3),
+        "level3": (4, 1.5), "target": (3, 0.6), "actual": (3, 0.6),
         "line": (3, 0.1), "reason": (8, 0.1)}
 # Roles that may also take several whole cells: long text, and a budget line's name after its block caption
 # (部门(单位)整体支出(万元) | 全年支出 | 361.95 …).
+VALUE_ROLES = ("target", "actual", "target_adjusted")
 MULTI_CELL_SPAN = {"note", "method", "evidence", "record", "line", "reason"}
 
 
@@ -96,7 +100,7 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
         if k.suffix_only:
             return 0.2
         if k.level2:
-            return 2.5
+            return 3.5  # 社会影响 belongs under 履职效果: a level-2 word in the level-1 cell is a shifted row
         return 1.6 if _short_text(k, 14) else INF
     if role == "level2":
         if k.empty:
@@ -105,15 +109,17 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 0.0
         if k.level1:
             return 2.0
+        if k.levelish:
+            return 0.4  # 产出质量指标, 经济成本指标: a level name the vocabulary does not know
         return 1.3 if _short_text(k, 16) else INF
     if role == "level3":
-        if k.empty or not k.text_like or k.suffix_only or k.pure_value:
+        if k.empty or not k.text_like or k.suffix_only or k.pure_value or k.no_deviation:
             return INF
         cost = 0.0
         if k.seq:
             cost -= 0.3
         elif k.level2:
-            cost += 1.8
+            cost += 1.0
         elif k.level1:
             cost += 2.2
         elif k.value and not k.has_digit:
@@ -173,6 +179,8 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 0.0
         if k.level1 or k.level2:
             return 2.0
+        if k.levelish:
+            return 1.0
         if k.seq:
             return 2.5
         if k.bare:
@@ -239,13 +247,15 @@ ECHO_BONUS = -0.5  # an actual value equal to the value just before it (the targ
 def _echoes_target(tokens: list[Token], kinds: list[CellKind], i: int) -> bool:
     """Is token i's number the same as the previous value-like token of its line (skipping a unit cell)?"""
     k = kinds[i]
-    if k.number is None and not k.value:
+    if k.empty or k.small:
         return False
     j = i - 1
     while j >= 0 and tokens[j].row == tokens[i].row and (kinds[j].unit_only or kinds[j].empty):
         j -= 1
     if j < 0 or tokens[j].row != tokens[i].row:
         return False
+    if tokens[j].text == tokens[i].text and not kinds[j].small:
+        return True  # 合理 | 合理, 100% | 100%
     a = parse_value(tokens[j].text)
     b = parse_value(tokens[i].text)
     return a.value is not None and a.label is None and a.value == b.value
@@ -341,7 +351,10 @@ class Aligner:
         drop = [drop_cost(kinds[i], tokens[i].text) for i in range(n)]
         for i in range(n if self.cheap_duplicates else 0):  # a cell repeating its neighbour: a spilled copy
             if not kinds[i].empty and any(
-                0 <= j < n and tokens[j].row == tokens[i].row and tokens[j].text == tokens[i].text for j in (i - 1, i + 1)
+                0 <= j < n
+                and (tokens[j].row == tokens[i].row or not self.reliable_rows)
+                and tokens[j].text == tokens[i].text
+                for j in (i - 1, i + 1)
             ):
                 # A repeated number (2 | 2 | 2) is a spilled copy; a repeated text is more often target and actual.
                 drop[i] = min(drop[i], DUPLICATE_DROP if kinds[i].small else 1.5)
@@ -377,13 +390,31 @@ class Aligner:
                 same_line = all(t.row == span[0].row and t.piece > 0 for t in span[1:])
                 if j - i > limit or not (same_line or role in MULTI_CELL_SPAN):
                     cost = INF
-                elif any(kinds[x].empty for x in range(i, j)):
+                elif kinds[i].empty or kinds[j - 1].empty:
                     cost = INF
                 else:
-                    # Each piece must fit the role by itself: a note never swallows the next row's level name.
-                    cost = emit_span(i, j - 1, q) + emit_span(j - 1, j, q) + extra
-                    if not same_line:
-                        cost += 0.5
+                    # Each piece must fit the role by itself: a note never swallows the next row's level name. An
+                    # empty cell inside a multi-cell span (a merged cell's remnant) costs nothing.
+                    filled = [x for x in range(i, j) if not kinds[x].empty]
+                    numbers = sum(kinds[x].number is not None or kinds[x].pure_value for x in filled)
+                    if len(filled) < j - i and role not in MULTI_CELL_SPAN:
+                        cost = INF
+                    elif numbers >= 2 or (
+                        role in VALUE_ROLES
+                        and not kinds[filled[0]].op_only
+                        and any(kinds[x].value or kinds[x].number is not None for x in filled)
+                    ):
+                        cost = INF  # `100% 100%`, `健全 100%`, `市级以上 无`: two cells, never one value
+                    elif role == "level3" and any(
+                        kinds[x].level1 or kinds[x].level2 or kinds[x].value or kinds[x].has_digit for x in filled
+                    ):
+                        cost = INF  # a level word or a value beside a name is a cell of its own
+                    elif not same_line and any(is_no_deviation(tokens[x].text) for x in filled):
+                        cost = INF  # 无偏差 is a whole note: the next cell starts the next row
+                    else:
+                        cost = sum(emit_span(x, x + 1, q) for x in filled) + extra * (len(filled) - 1)
+                        if not same_line:
+                            cost += 1.0
             emit_cache[key] = cost
             return cost
 
@@ -404,7 +435,7 @@ class Aligner:
             new_pen = (0.0 if row_start[i] else ROW_NOT_AT_LINE_START) if reliable else 0.0
             first_filled = row_start[i] and not kinds[i].empty
             cont_pen = ROW_CONTINUES_ON_NEW_LINE if (reliable and first_filled) else 0.0
-            max_span = min(n, i + 8)
+            max_span = min(n, i + MAX_SPAN)
             for r in range(m + 1):
                 c0 = row[r]
                 if c0 == INF:
@@ -432,8 +463,8 @@ class Aligner:
                     for j in range(i + 1, max_span + 1):
                         e = emit_span(i, j, q)
                         if e == INF:
-                            if j == i + 1:
-                                continue
+                            if j == i + 1 or kinds[j - 1].empty:
+                                continue  # a span may reach past an empty cell
                             break
                         c = base + e
                         if c < best[j][q]:
@@ -452,8 +483,8 @@ class Aligner:
                     for j in range(i + 1, max_span + 1):
                         e = emit_span(i, j, q)
                         if e == INF:
-                            if j == i + 1:
-                                continue
+                            if j == i + 1 or kinds[j - 1].empty:
+                                continue  # a span may reach past an empty cell
                             break
                         c = base + e
                         if c < best[j][q]:

@@ -77,6 +77,8 @@ class CellKind:
     sentence: bool
     has_digit: bool
     pure_value: bool  # a value with nothing else: `≥95%`, `98%`, `100人`, `≤平均成本` (never a name)
+    levelish: bool  # a short text ending in 指标 (产出质量指标): a level name the vocabulary does not know
+    no_deviation: bool  # 无偏差 / 无 / 已完成: a deviation note saying there is none
 
     @property
     def small(self) -> bool:
@@ -120,6 +122,8 @@ def kind_of(text: str) -> CellKind:
         sentence=bool(_SENTENCE.search(t)),
         has_digit=any(c.isdigit() for c in t),
         pure_value=not empty and _pure_value(t),
+        levelish=key.endswith("指标") and 4 <= len(key) <= 10 and not _SENTENCE.search(t),
+        no_deviation=key in ("无偏差", "无偏差。", "无差异", "不存在偏差", "没有偏差"),
     )
 
 

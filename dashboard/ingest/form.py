@@ -225,6 +225,7 @@ class FormReader:
         self.header_shares: list[float] = []
         self.table_rows: list[tuple[AlignedRow, bool]] = []
         self.pending_total: tuple[str, float, str, Token] | None = None
+        self.last_header: HeaderRun | None = None
         self.mid_form = False
 
     # -- reading ------------------------------------------------------------------------------------------
@@ -256,6 +257,7 @@ class FormReader:
                 words |= header_words(b.header)
                 roles = roles or b.header.roles
                 self.header_shares.append(b.header.placed_share)
+                self.last_header = b.header
                 self._read_table(body, b.header.roles, b.header, state)
                 saw_table = True
             elif b.kind == "total":
@@ -305,8 +307,13 @@ class FormReader:
             if not rest:
                 return
             first = rest[0]
-            if first.piece > 0:  # a free-text line: the value runs over the line's pieces
-                value = joined([t for t in rest if t.row == first.row])
+            pieces = [t for t in rest if t.row == first.row]
+            if first.piece > 0 and len(pieces) >= 2 and all(_is_org_name(t.text) for t in pieces):
+                value = first.text  # 主管部门 X Y on one line: two names, the second the unit whose label was lost
+                if role == "supervisor" and len(pieces) == 2:
+                    self.meta.setdefault("unlabelled_unit", pieces[1].text)
+            elif first.piece > 0:  # a free-text line: the value runs over the line's pieces
+                value = joined(pieces)
             else:
                 value = first.text
                 # 主管部门 | X | | | Y with the 实施单位 label lost: Y is the implementing unit.
@@ -346,7 +353,8 @@ class FormReader:
     def _read_table(self, body: list[Token], roles: list[str], header: HeaderRun | None, state: TableState) -> None:
         reliable = _reliable(body)
         template = detect_family(header_words(header), roles).template if header else _family_of(roles)
-        aligner = Aligner(roles, reliable_rows=reliable, skip=skip_for(template))
+        columns = _level_columns(header, body) if reliable and header is not None else None
+        aligner = Aligner(roles, reliable_rows=reliable, columns=columns, skip=skip_for(template))
         for row in aligner.align_twice(body):
             ind = build_indicator(row, state)
             if ind is not None:
@@ -403,6 +411,14 @@ class FormReader:
         """One number after 合计: the weights' total or the score? Decided once the form is read (see below)."""
         number_tok = next(t for t in tokens[1:] if to_number(t.text) is not None)
         self.pending_total = (label, value, tokens[0].text, number_tok)
+        cols = self.last_header.columns if self.last_header else {}
+        row_cells = [t for t in tokens if t.row == number_tok.row]
+        if number_tok.piece == 0 and len(row_cells) >= 3 and "score" in cols and "weight" in cols:
+            # A grid keeps the total in its column: under 得分 (or right of it) the score, under 分值 the weights.
+            if number_tok.col >= cols["score"]:
+                self.report.stated_total, self.pending_total = value, None
+            elif number_tok.col == cols["weight"]:
+                self.report.stated_weight_total, self.pending_total = value, None
 
     def _resolve_single_total(self, mid_form: bool) -> None:
         if self.pending_total is None:
@@ -495,6 +511,17 @@ class FormReader:
         )
         parts = [p for p in (report.header_share, placed / seen if seen else None) if p is not None]
         report.confidence = round(min(parts) * 0.5 + sum(parts) / len(parts) * 0.5, 4) if parts else None
+        if not report.indicators and not saw_table:
+            end = next((t for t in reversed(self.tokens) if t.text.strip()), None)
+            report.findings.append(
+                Finding(
+                    "truncated",
+                    "warning",
+                    "表格在指标表之前结束（只有表头、预算或目标部分），未读到指标行；已读取现有内容",
+                    source_line=end.line if end else report.source_line,
+                    source_ref=end.ref if end else report.source_ref,
+                )
+            )
         if report.indicators and not saw_total:
             last = report.indicators[-1]
             rule, text = (
@@ -523,6 +550,14 @@ HEADERLESS_ROLES = (
     ["level1", "level2", "level3", "target", "actual", "weight", "score", "note"],
     ["level1", "level2", "level3", "weight", "target", "actual", "score", "note"],
 )
+
+
+def _level_columns(header: HeaderRun, body: list[Token]) -> dict[str, int] | None:
+    """Where a grid keeps its empty cells (spreadsheets, tab exports), a level name's column says which level it
+    is: a weak hint, for rows whose level cells the vocabulary cannot tell apart (社会影响 | 生态效益指标 | …)."""
+    if any(t.piece for t in body):
+        return None  # free-text pieces: their place on the line is not a column
+    return {r: c for r, c in header.columns.items() if r in ("level1", "level2", "level3")} or None
 
 
 def _family_of(roles: list[str]) -> str:

@@ -83,7 +83,7 @@ def merge_broken_words(tokens: list[Token]) -> list[Token]:
                 if width == 2 and kind_of(parts[1].text).suffix_only and level1_name(parts[0].text):
                     merged = (2, text)
                     break
-                if width == 2 and _header_tail(parts[0].text, parts[1].text):
+                if width == 2 and _alone(tokens, k + 1) and _header_tail(parts[0].text, parts[1].text):
                     merged = (2, text)
                     break
         if merged:
@@ -94,6 +94,14 @@ def merge_broken_words(tokens: list[Token]) -> list[Token]:
         out.append(tok)
         k += 1
     return out
+
+
+def _alone(tokens: list[Token], k: int) -> bool:
+    """Token k is the only filled cell of its line, and that line is not the line before it."""
+    row = tokens[k].row
+    if k > 0 and tokens[k - 1].row == row:
+        return False
+    return not any(t.row == row and t.text.strip() for t in tokens[k + 1 : k + 30])
 
 
 def _is_word(text: str) -> bool:

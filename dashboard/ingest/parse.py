@@ -27,9 +27,9 @@ def _is_form(form: FormSlice) -> bool:
     tokens = form.tokens
     if find_headers(tokens, "indicator") or find_headers(tokens, "budget"):
         return True
-    small = sum(1 for t in tokens if kind_of(t.text).small)
-    labels = sum(1 for t in tokens if kind_of(t.text).level1 or kind_of(t.text).level2)
-    return small >= 2 and labels >= 1
+    # Rows of figures with a level name, a numbered indicator or a total row: the tail of a form, read it.
+    kinds = [kind_of(t.text) for t in tokens]
+    return sum(k.small for k in kinds) >= 2 and any(k.level1 or k.level2 or k.seq or k.total for k in kinds)
 
 
 def _describe_skipped(form: FormSlice) -> str:
@@ -66,10 +66,12 @@ def parse_bytes(path: str | Path, data: bytes) -> Document:
                 report = parse_form(form, path)
             except IngestError as e:  # one unreadable slice does not cost the file its other forms
                 errors.append(e)
+                doc.skipped.append(str(e).split(": ", 1)[-1])
                 continue
             report.findings.extend(validate_report(report))
             doc.reports.append(report)
         if not doc.reports:
+            doc.skipped = [s for s in doc.skipped if s not in {str(e).split(": ", 1)[-1] for e in errors}]
             raise errors[0]
         templates = sorted({r.template for r in doc.reports})
         doc.template = ",".join(templates)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import charts, export, filters, paths
 from dashboard.filters import Filters, Options
-from dashboard.live import LiveDatabase
+from dashboard.reader import SharedReader
 
 PAGES = {  # url_path -> the page file (relative to app.py), its title and icon
     "overview": ("views/overview.py", "总览", ":material/dashboard:"),
@@ -38,11 +38,11 @@ PLOTLY_CONFIG = {
 
 # -- database ------------------------------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def _live(path: str) -> LiveDatabase:
-    return LiveDatabase(path)
+def _live(path: str) -> SharedReader:
+    return SharedReader(path)
 
 
-def database() -> LiveDatabase:
+def database() -> SharedReader:
     return _live(str(paths.default_db()))
 
 

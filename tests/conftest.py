@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from dashboard.ingest.pipeline import ingest
+from dashboard.db import connect
+from dashboard.load import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "000_0ed4b7e3fbc5b049.txt"
@@ -23,6 +23,6 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_con(sample_db: Path):
-    con = duckdb.connect(str(sample_db), read_only=True)
+    con = connect(sample_db)
     yield con
     con.close()

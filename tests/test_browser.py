@@ -20,11 +20,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-import duckdb
 import pytest
 
-from dashboard.db import run_query
-from dashboard.ingest.pipeline import ingest
+from dashboard.db import connect, run_query
+from dashboard.load import ingest
 
 pytestmark = pytest.mark.browser
 
@@ -217,7 +216,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def query(db: Path, name: str, **params):
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db)
     try:
         return run_query(name, con=con, **params)
     finally:

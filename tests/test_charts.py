@@ -190,8 +190,8 @@ def test_leniency_chart_lists_only_units_scoring_above_their_numbers(sample_con)
     assert list(bar.y) == ["甲局", "丙局"] and list(bar.text) == ["+2分", "+0.07分"]
 
 
-def test_chart_export_and_live_modules_stay_free_of_streamlit_and_pages_free_of_sql():
-    """charts/export/live are reused outside the app (the report builder, the CLI); pages only call queries/."""
+def test_chart_export_and_reader_modules_stay_free_of_streamlit_and_pages_free_of_sql():
+    """charts/export/reader are reused outside the app (the report builder, the CLI); pages only call queries/."""
     import ast
     from pathlib import Path
 
@@ -207,7 +207,7 @@ def test_chart_export_and_live_modules_stay_free_of_streamlit_and_pages_free_of_
                 names.add(node.module.split(".")[0])
         return names
 
-    for name in ("charts.py", "export.py", "live.py", "filters.py"):
+    for name in ("charts.py", "export.py", "reader.py", "filters.py"):
         assert "streamlit" not in top_level_imports(root / name), name
     for page in sorted((root / "views").glob("*.py")):
         text = page.read_text(encoding="utf-8").lower()

@@ -18,7 +18,7 @@ from dashboard.demo.generate import Rates, generate_document, make_plan
 from dashboard.demo.model import PLANTED_RULES
 from dashboard.demo.verify import compare
 from dashboard.ingest.parse import parse_bytes
-from dashboard.ingest.pipeline import ingest
+from dashboard.load import ingest
 
 SEED = 7
 # Defects planted far more often than in the default corpus, so that a small corpus carries every rule.

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 
-import duckdb
 from app_support import HOTLINE, SAMPLE_UNIT, app_db, app_env, chart_text, metric_values, open_page, tables  # noqa: F401
 
-from dashboard.db import run_query
+from dashboard.db import connect, run_query
 
 
 def lookup(name: str, **params):
-    con = duckdb.connect(os.environ["JIXIAO_DB"], read_only=True)
+    con = connect(os.environ["JIXIAO_DB"])
     try:
         return run_query(name, con=con, **params)
     finally:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.db import QueryError, list_queries, load_query, run_query
+from dashboard.db import QueryError, connect, list_queries, load_query, run_query
 from tests.query_corpus import DEMO, EDU, HEALTH, TRANSPORT, build_corpus_db
 
 SAMPLE_UNIT = "武威市政府政务服务中心"
@@ -18,10 +18,8 @@ ALL_QUERIES = list_queries()
 
 @pytest.fixture(scope="session")
 def corpus_con(tmp_path_factory):
-    import duckdb
-
     db = build_corpus_db(tmp_path_factory.mktemp("corpus"))
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db)
     yield con
     con.close()
 

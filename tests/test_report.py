@@ -347,9 +347,9 @@ def test_cli_errors(sample_db, tmp_path):
 
 # -- the queries the report adds ------------------------------------------------------------------------------------
 def test_selection_summary_agrees_with_overview_kpis(sample_con, corpus_db):
-    import duckdb
+    from dashboard.db import connect
 
-    corpus = duckdb.connect(str(corpus_db), read_only=True)
+    corpus = connect(corpus_db)
     try:
         for con, params in (
             (sample_con, {}),

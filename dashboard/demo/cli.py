@@ -149,7 +149,7 @@ def demo(
 
 def _verify(target: Path) -> None:
     from dashboard.demo.verify import compare
-    from dashboard.ingest.pipeline import ingest
+    from dashboard.load import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "verify.duckdb"

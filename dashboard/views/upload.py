@@ -6,11 +6,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, ui
+from dashboard import filters, load, paths, ui
 from dashboard.ingest.parse import parse_bytes
 from dashboard.ingest.readers import READERS
 from dashboard.ingest.validate import RULES
-from dashboard.live import Upload, commit_uploads, upload_destination, uploads_dir
+from dashboard.load import Upload, upload_destination
 
 MAX_FILE_MB = 10
 MAX_FILES = 50
@@ -64,7 +64,7 @@ def parse_all(uploaded: list) -> list[Upload]:
         key = (file.file_id, file.name, file.size)
         if key not in cache:
             data = file.getvalue()
-            dest = upload_destination(file.name)
+            dest = upload_destination(file.name, paths.uploads_dir(ui.database().path))
             cache[key] = Upload(file.name, data, parse_bytes(dest, data), dest)
         out.append(cache[key])
         if bar:
@@ -206,21 +206,29 @@ def preview_and_commit(files: list) -> None:
                 bar.progress(fraction, text=message)
 
             try:
-                result = commit_uploads(ready, ui.database(), on_step=step)
+                step("写入数据库副本", 0.3)
+                staged = load.stage_uploads(ui.database().path, ready)
+                step("切换到新数据库", 0.9)
+                result = load.commit(staged)
+                step("完成", 1.0)
             except Exception as e:  # the live database is untouched; say what happened
                 status.update(label="导入失败，数据库未改变", state="error")
                 st.error(f"导入失败：{e}")
                 return
             status.update(label="导入完成", state="complete")
         ui.clear_caches()
-        failed = f"；失败 {len(result.failed)} 个：{'；'.join(result.failed)}" if result.failed else ""
+        failed = (
+            f"；失败 {len(result.failed)} 个：{'；'.join(r.error or r.path for r in result.failed)}"
+            if result.failed
+            else ""
+        )
         years = sorted({r.year for u in ready for r in u.doc.reports if r.year})
         years_text = f"（{'、'.join(map(str, years))}年，可在侧栏“年度”中选择）" if years else ""
         state["import_done"] = (
-            f"已导入 {result.files - len(result.failed) - result.unchanged} 个文件{years_text}："
+            f"已导入 {result.ok} 个文件{years_text}："
             f"{result.reports} 张自评表、{result.indicators} 个指标、"
             f"{result.findings} 条核查发现{failed}。"
-            f"各页面已使用新数据；上传的文件保存在 {ui.display_path(uploads_dir())}，重建数据库时会一并导入。"
+            f"各页面已使用新数据；上传的文件保存在 {ui.display_path(paths.uploads_dir(ui.database().path))}，重建数据库时会一并导入。"
         )
         state.pop("import_parsed", None)
         state["import_round"] += 1

@@ -12,9 +12,9 @@ import time
 import duckdb
 import pytest
 
-from dashboard.db import list_queries, load_query, run_query
-from dashboard.ingest.pipeline import ingest
-from dashboard.store import schema_sql
+from dashboard.db import connect, list_queries, load_query, run_query
+from dashboard.load import ingest
+from dashboard.schema import tables_sql
 from tests.conftest import ROOT, SAMPLE
 
 pytestmark = pytest.mark.benchmark
@@ -25,7 +25,7 @@ RESULTS: dict[str, float] = {}
 
 def _replicate(sample_db: str, target: str, copies: int) -> None:
     con = duckdb.connect(target)
-    con.execute(schema_sql())
+    con.execute(tables_sql())
     con.execute(f"attach '{sample_db}' as s (read_only)")
     con.execute(f"create temp table copies as select range as c from range({copies})")
     con.execute("""insert into sources by name select * exclude (c) replace (
@@ -45,6 +45,7 @@ def _replicate(sample_db: str, target: str, copies: int) -> None:
     con.execute("""insert into findings by name select * exclude (c) replace (finding_id + c * 100 as finding_id,
         report_id + c * 4 as report_id, indicator_id + c * 100 as indicator_id) from s.findings cross join copies""")
     con.execute("insert into rules select * from s.rules")
+    con.execute("insert into meta select * from s.meta")
     con.execute("checkpoint")
     con.close()
 
@@ -56,7 +57,7 @@ def big_con(tmp_path_factory):
     ingest([SAMPLE], sample_db, workers=1)
     target = tmp / "big.duckdb"
     _replicate(str(sample_db), str(target), COPIES)
-    con = duckdb.connect(str(target), read_only=True)
+    con = connect(target)
     yield con
     con.close()
     OUT.mkdir(parents=True, exist_ok=True)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import time
 
-import duckdb
 import pytest
 
+from dashboard.db import connect
 from dashboard.demo.corpus import ensure_default_corpus
-from dashboard.ingest.pipeline import ingest
+from dashboard.load import ingest
 from dashboard.report import ReportSelection, file_name, generate_report
 from dashboard.report.pdf import soffice_path
 from tests.conftest import ROOT, SAMPLE
@@ -32,7 +32,7 @@ def demo_db(tmp_path_factory):
 
 
 def busiest_year(db) -> int:
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db)
     try:
         return con.execute(
             "select year from form_facts where dataset = 'demo' group by year "

@@ -12,7 +12,7 @@ Parameters are declared with a type and an optional default; a parameter without
 in brackets names the only values a parameter accepts. The declaration may continue on comment lines that start
 with `$`. Values are converted to the declared type (so the CLI can pass strings) and always bound, never pasted
 into SQL text; a parameter the header does not declare is an error, never dropped. `VARCHAR[]` takes a list
-(the CLI's `甲,乙` is split at commas); an empty list means NULL ("all").
+(the CLI's `甲,乙` is split at commas); NULL means all, an empty list none.
 
 A query that reads the current selection says which of the selection's fields it does not use, and why:
 
@@ -35,7 +35,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -270,8 +270,7 @@ def coerce(value: Any, type_: str) -> Any:
             raise ValueError(value)
         element = upper[:-2]
         out = [coerce(v.strip() if isinstance(v, str) else v, element) for v in items]
-        out = [v for v in out if v is not None and v != ""]
-        return out or None
+        return [v for v in out if v is not None and v != ""]
     return value
 
 
@@ -346,3 +345,20 @@ def run_query_with(
     finally:
         if own:
             connection.close()
+
+
+class QueryRunner(Protocol):
+    """What reads a query for a selection: `run(name, selection, **params) -> DataFrame`. The app's is the cached
+    `ui.query`; `query_runner(con)` makes one over a connection (the CLI, the report builder)."""
+
+    def __call__(self, name: str, sel: Any = None, /, **params: Any) -> pd.DataFrame: ...
+
+
+def query_runner(con: duckdb.DuckDBPyConnection) -> QueryRunner:
+    """A QueryRunner over `con`: the selection's parameters for the query (dashboard.selection), then `params`."""
+
+    def run(name: str, sel: Any = None, /, **params: Any) -> pd.DataFrame:
+        selected = sel.params_for(load_query(name)) if sel is not None else {}
+        return run_query_with(name, {**selected, **params}, con=con)
+
+    return run

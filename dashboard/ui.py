@@ -3,20 +3,24 @@ export buttons, tables with CSV / XLSX downloads, URL-synced page widgets and th
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, export, filters, paths
-from dashboard.filters import Filters, Options
+from dashboard import charts, export, paths
+from dashboard.db import load_query
+from dashboard.labels import dataset_label, kind_label, level1_label, year_label
 from dashboard.reader import SharedReader
+from dashboard.selection import Options, Selection, url_value_to_apply
 
 PAGES = {  # url_path -> the page file (relative to app.py), its title and icon
     "overview": ("views/overview.py", "总览", ":material/dashboard:"),
@@ -50,22 +54,26 @@ def database() -> SharedReader:
 def _cached_query(
     db_path: str, generation: str, name: str, items: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
-    return _live(db_path).query(name, dict(items))
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in items}
+    return _live(db_path).query(name, params)
 
 
-def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
-    """queries/<name>.sql with the filters' parameters (overridden by `params`), cached per parameters and
-    database generation; several selected units filter the rows."""
-    live = database()
-    bound = (
-        f.params_for(name, **params) if f is not None else {k: v for k, v in params.items() if v is not None}
-    )
+def query(name: str, sel: Selection | None = None, *, db: str | None = None, **params: Any) -> pd.DataFrame:
+    """queries/<name>.sql with the selection's parameters (`params` add to or override them; None binds NULL),
+    cached per parameters and database generation. A parameter the query does not declare is an error.
+    `db`: another database file to read (the import preview's staged copy), default the app's."""
+    reader = _live(db) if db else database()
+    bound = {**(sel.params_for(load_query(name)) if sel is not None else {}), **params}
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in bound.items()))
     started = time.perf_counter()
-    df = _cached_query(str(live.path), live.generation(), name, tuple(sorted(bound.items())))
+    df = _cached_query(str(reader.path), reader.generation(), name, key)
     _timings().append((name, time.perf_counter() - started))
-    if f is not None and f.unit_rows_filter(name) and "unit" not in params:
-        df = filters.apply_units(df, f.units)
     return df
+
+
+def close_reader(path: str | Path) -> None:
+    """Close the reader of a database file that is going away (a staged copy after 确认 or 放弃)."""
+    _live(str(path)).close()
 
 
 def log_run_time(page: str, seconds: float) -> None:
@@ -109,21 +117,90 @@ def missing_database_message() -> None:
     )
 
 
-# -- filters -------------------------------------------------------------------------------------------------------
-def sidebar() -> tuple[Filters, Options]:
-    f, options = filters.render_sidebar(load_options)
-    st.session_state["_filters"] = (f, options)
-    return f, options
+# -- the selection -------------------------------------------------------------------------------------------------
+def sidebar() -> tuple[Selection, Options]:
+    sel, options = render_sidebar(load_options)
+    st.session_state["_selection"] = (sel, options)
+    return sel, options
 
 
-def current() -> tuple[Filters, Options]:
-    """The filters drawn by the sidebar in this run (app.py draws it before the page)."""
-    if "_filters" not in st.session_state:
+def current() -> tuple[Selection, Options]:
+    """The selection drawn by the sidebar in this run (app.py draws it before the page)."""
+    if "_selection" not in st.session_state:
         return sidebar()
-    return st.session_state["_filters"]
+    return st.session_state["_selection"]
 
 
-def note(f: Filters, options: Options, rows: pd.DataFrame | None = None) -> str | None:
+def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> tuple[Selection, Options]:
+    """Draw the selection widgets; `options_for(dataset, year)` gives the valid values (units follow the year)."""
+    state = st.session_state
+    all_options = options_for(None, None)
+    sb = st.sidebar
+    sb.markdown("**筛选**")
+
+    datasets: list[str | None] = [None, *[d for d in ("real", "demo") if d in all_options.datasets]]
+    if len(datasets) > 2:
+        _keep_valid(state, "dataset", datasets, None)
+        dataset = sb.selectbox(
+            "数据集",
+            datasets,
+            key="dataset",
+            bind="query-params",
+            format_func=dataset_label,
+            help="真实数据：导入的真实自评表；示例数据：为演示生成的虚构自评表",
+        )
+    else:
+        dataset = None
+
+    year_options = options_for(dataset, None)
+    latest = year_options.latest_year
+    years: list[int | None] = [latest, *[y for y in year_options.years if y != latest]] if latest else [None]
+    _keep_valid(state, "year", years, years[0])
+    year = sb.selectbox("年度", years, key="year", bind="query-params", format_func=year_label)
+
+    options = options_for(dataset, year)
+    if "units" in state:
+        kept = [u for u in state["units"] if u in options.units]
+        if kept != list(state["units"]):
+            state["units"] = kept
+    units = sb.multiselect(
+        "单位", list(options.units), key="units", bind="query-params", placeholder="全部单位"
+    )
+
+    kinds: list[str | None] = [None, *options.kinds]
+    _keep_valid(state, "kind", kinds, None)
+    kind = sb.selectbox("表格类型", kinds, key="kind", bind="query-params", format_func=kind_label)
+
+    level1s: list[str | None] = [None, *options.level1s]
+    _keep_valid(state, "level1", level1s, None)
+    level1 = sb.selectbox(
+        "一级指标",
+        level1s,
+        key="level1",
+        bind="query-params",
+        format_func=level1_label,
+        help="只影响指标层面的图表（得分分布、指标下钻、低分预警）",
+    )
+
+    sb.button("重置筛选", on_click=_reset, args=(years[0],), width="stretch")
+    sel = Selection(dataset=dataset, year=year, units=tuple(units), kind=kind, level1=level1)
+    return sel, dataclasses.replace(options, datasets=all_options.datasets)
+
+
+def _keep_valid(state: Any, key: str, options: list, fallback: Any) -> None:
+    if key in state and state[key] not in options:
+        state[key] = fallback
+
+
+def _reset(latest_year: int | None) -> None:
+    st.session_state["dataset"] = None
+    st.session_state["year"] = latest_year
+    st.session_state["units"] = []
+    st.session_state["kind"] = None
+    st.session_state["level1"] = None
+
+
+def note(f: Selection, options: Options, rows: pd.DataFrame | None = None) -> str | None:
     """The 示例数据 marker for a chart: when its rows say which dataset they come from, only if demo rows are
     among them; otherwise whenever synthetic data can be in view under the filters."""
     if rows is not None and "dataset" in rows.columns:
@@ -131,19 +208,13 @@ def note(f: Filters, options: Options, rows: pd.DataFrame | None = None) -> str 
     return charts.SYNTHETIC_NOTE if f.shows_synthetic(options) else None
 
 
-def synthetic_banner(f: Filters, options: Options) -> None:
+def synthetic_banner(f: Selection, options: Options) -> None:
     if f.shows_synthetic(options):
         real = "；“数据集”选“真实数据”只看真实自评表" if options.has_real else ""
         st.warning(
             f"**示例数据**：当前视图包含为演示生成的虚构自评表（文件名带“示例数据”），数字不是真实情况{real}。",
             icon=":material/science:",
         )
-
-
-def scope_caption(name: str, f: Filters) -> None:
-    """Say so when a chart could not follow the unit selection (aggregates take one unit at a time)."""
-    if len(f.units) > 1 and "unit" in filters.load_query(name).param_names:
-        st.caption("多选单位时此图按全部单位统计；只选一个单位时按该单位统计。")
 
 
 # -- page widgets mirrored in the URL ------------------------------------------------------------------------------
@@ -153,7 +224,7 @@ def url_widget(
     """Before a page widget is drawn: take its value from the URL when a link or a page switch brought one."""
     synced = st.session_state.setdefault("_url_synced", {})
     url_text = st.query_params.get(param)
-    if filters.url_value_to_apply(url_text, synced.get(param), key in st.session_state):
+    if url_value_to_apply(url_text, synced.get(param), key in st.session_state):
         by_text = {format_func(o): o for o in options}
         if url_text in by_text:
             st.session_state[key] = by_text[url_text]
@@ -178,7 +249,7 @@ def url_write(param: str, value: Any, default: Any = None, format_func: Callable
 def url_text_input(label: str, key: str, param: str, **kwargs: Any) -> str:
     synced = st.session_state.setdefault("_url_synced", {})
     url_text = st.query_params.get(param)
-    if filters.url_value_to_apply(url_text, synced.get(param), key in st.session_state):
+    if url_value_to_apply(url_text, synced.get(param), key in st.session_state):
         st.session_state[key] = url_text
     value = st.text_input(label, key=key, **kwargs)
     url_write(param, value.strip() or None)

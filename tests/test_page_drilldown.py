@@ -44,7 +44,7 @@ def test_form_selection_and_filters_change_the_tree():
     at = open_page("drilldown", unit=SAMPLE_UNIT)
     before = chart_text(at)
     assert at.selectbox(key="drill_form").options[0] == "全部自评表（4张）"
-    project = lookup("grades", unit=SAMPLE_UNIT, kind="project").iloc[0]
+    project = lookup("grades", units=[SAMPLE_UNIT], kind="project").iloc[0]
     at.selectbox(key="drill_form").select(int(project["report_id"])).run()
     assert chart_text(at) != before
     assert set(tables(at)[0]["form"]) == {project["form"]}

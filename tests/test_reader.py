@@ -65,3 +65,12 @@ def test_another_process_replacing_the_file_is_noticed(db_copy, tmp_path):
 def test_unknown_parameters_fail_loudly(db_copy):
     with pytest.raises(QueryError, match=r"grades.*colour"):
         SharedReader(db_copy).query("grades", {"colour": "red"})
+
+
+def test_the_views_threshold_is_the_labels_one(sample_con):
+    from dashboard.db import cursor
+    from dashboard.labels import POINTS_EPSILON
+
+    cur = cursor(sample_con)
+    assert float(cur.execute("select points_epsilon()").fetchone()[0]) == POINTS_EPSILON
+    cur.close()

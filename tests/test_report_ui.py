@@ -22,10 +22,10 @@ pytestmark = pytest.mark.skipif(
 SCRIPT = """
 import streamlit as st
 from dashboard import report_ui
-from dashboard.filters import Filters
+from dashboard.selection import Selection
 
 year = st.selectbox("年度", [2022, 2021], key="year")
-report_ui.report_button(Filters(year=year, dataset="real"))
+report_ui.report_button(Selection(year=year, dataset="real"))
 """
 
 

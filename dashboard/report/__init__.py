@@ -20,7 +20,6 @@ from dashboard.report.build import (
     generate_report,
     report_bytes,
 )
-from dashboard.report.content import ReportSelection
 
 __all__ = [
     "FORMATS",
@@ -28,7 +27,6 @@ __all__ = [
     "ProgressCallback",
     "ReportError",
     "ReportFiles",
-    "ReportSelection",
     "file_name",
     "generate_report",
     "report_bytes",

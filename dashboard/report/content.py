@@ -9,21 +9,19 @@ percentages with %, changes of a rate in 个百分点.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts
-from dashboard.db import connect, load_query, run_query
-
-DATASET_LABELS = {"real": "真实数据", "demo": "示例数据"}
-KIND_LABELS = {"department": "部门整体支出", "project": "项目支出"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+from dashboard.db import QueryRunner, connect, query_runner
+from dashboard.labels import DATASET_LABELS, SEVERITY_LABELS
+from dashboard.labels import KIND_FORM_LABELS as KIND_LABELS
+from dashboard.selection import Selection
 
 LOW_SCORING_ROWS = 20  # the main low-scoring table; every unit's own list is in the appendix
 UNIT_LOST_ROWS = 6  # lost indicators on a unit's summary page
@@ -37,33 +35,6 @@ FIG_CSS_WIDTH = 700  # figure width in CSS pixels for the full text width (13 px
 
 class ReportError(Exception):
     """The report cannot be made as asked (no data for the selection, unknown unit, no LibreOffice …)."""
-
-
-@dataclass(frozen=True)
-class ReportSelection:
-    """The view to report on: a year, optionally some units, a dataset, a form kind and a level-1 class.
-    None / () means all; year None means the latest year with forms."""
-
-    year: int | None = None
-    units: tuple[str, ...] = ()
-    dataset: str | None = None  # real | demo | None (both)
-    kind: str | None = None  # department | project | None
-    level1: str | None = None  # narrows the indicator-level parts (distribution, low-scoring list)
-
-    @classmethod
-    def from_filters(cls, f: Any) -> ReportSelection:
-        """From the dashboard's sidebar filters (anything with year, units, dataset, kind, level1)."""
-        return cls(
-            year=getattr(f, "year", None),
-            units=tuple(getattr(f, "units", ()) or ()),
-            dataset=getattr(f, "dataset", None),
-            kind=getattr(f, "kind", None),
-            level1=getattr(f, "level1", None),
-        )
-
-    @property
-    def unit(self) -> str | None:
-        return self.units[0] if len(self.units) == 1 else None
 
 
 # -- what the document is made of ----------------------------------------------------------------------------------
@@ -116,7 +87,7 @@ class UnitPage:
 
 @dataclass
 class ReportContent:
-    selection: ReportSelection
+    selection: Selection
     year: int
     generated_on: dt.date
     is_synthetic: bool
@@ -205,97 +176,60 @@ def _grade_pair(stated: Any, computed: Any) -> str:
 
 
 # -- queries -------------------------------------------------------------------------------------------------------
-class _Queries:
-    """Runs queries/*.sql for one selection: the selection's filters go to every query that declares them."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, selection: ReportSelection, year: int | None):
-        self.con = con
-        self.s = selection
-        self.year = year
-
-    def __call__(
-        self,
-        name: str,
-        *,
-        use: Iterable[str] = ("dataset", "year", "kind", "unit"),
-        all_units: bool = False,
-        **params: Any,
-    ) -> pd.DataFrame:
-        """Rows of the selected units only (several units are filtered here: queries take one $unit), unless
-        `all_units`."""
-        declared = set(load_query(name).param_names)
-        values = {
-            "dataset": self.s.dataset,
-            "year": self.year,
-            "kind": self.s.kind,
-            "level1": self.s.level1,
-            "unit": self.s.unit,
-            "units": list(self.s.units) or None,
-        }
-        bound = {k: values[k] for k in use if k in declared and values.get(k) is not None}
-        bound.update({k: v for k, v in params.items() if v is not None})
-        df = run_query(name, con=self.con, **bound)
-        if self.s.units and not all_units and "unit" in df.columns and "units" not in bound:
-            df = df[df["unit"].isin(self.s.units)].reset_index(drop=True)
-        return df
-
-
 def gather(
-    selection: ReportSelection,
+    selection: Selection,
     *,
-    con: duckdb.DuckDBPyConnection | None = None,
+    run: QueryRunner | None = None,
     db_path: str | Path | None = None,
     today: dt.date | None = None,
     step: Callable[[str], None] | None = None,
 ) -> ReportContent:
-    """Everything the report shows for `selection`, from the database behind `con` (or `db_path`)."""
-    own = con is None
-    connection = connect(db_path) if own else con
+    """Everything the report shows for `selection`. Reads through `run(name, selection, **params)` (the app's
+    cached query path), or opens `db_path` (default: the project database) read-only for the time it reads."""
+    if run is not None:
+        return _gather(selection, run, today or dt.date.today(), step or (lambda _m: None))
+    con = connect(db_path)
     try:
-        return _gather(selection, connection, today or dt.date.today(), step or (lambda _m: None))
+        return _gather(selection, query_runner(con), today or dt.date.today(), step or (lambda _m: None))
     finally:
-        if own:
-            connection.close()
+        con.close()
 
 
-def _gather(
-    s: ReportSelection, con: duckdb.DuckDBPyConnection, today: dt.date, step: Callable[[str], None]
-) -> ReportContent:
-    q = _Queries(con, s, s.year)
-    summary_rows = q("selection_summary", use=("dataset", "year", "kind", "units"))
+def _gather(s: Selection, run: QueryRunner, today: dt.date, step: Callable[[str], None]) -> ReportContent:
+    summary_rows = run("selection_summary", s)
     current = summary_rows[summary_rows["is_selected_year"]]
     if current.empty:
         raise ReportError(_no_data_message(s))
     cur = current.iloc[0]
     year = int(cur["year"])
-    q.year = year
+    s_year = s.replace(year=year)
     prev_rows = summary_rows[~summary_rows["is_selected_year"]]
     prev = prev_rows.iloc[0] if len(prev_rows) else None
     step("排名与执行率")
 
-    ranking_all = q("department_ranking", use=("dataset", "year", "kind"), all_units=True)
-    ranking = ranking_all[ranking_all["unit"].isin(s.units)] if s.units else ranking_all
+    ranking_all = run("department_ranking", s_year, units=None)  # every unit: ranks are among all of them
     missing = [u for u in s.units if u not in set(ranking_all["unit"])]
     if missing:
         raise ReportError(f"以下单位在{year}年没有自评表：{'、'.join(missing)}")
-    ranking = ranking.reset_index(drop=True)
+    ranking = run("department_ranking", s_year) if s.units else ranking_all
     n_all_ranked = _int(ranking_all["n_ranked"].max()) if len(ranking_all) else 0
-    yoy = q("year_over_year", use=("dataset", "year", "kind", "unit"))
-    execution = q("execution_rates", use=("dataset", "year", "unit"))
+    yoy = run("year_over_year", s_year)
+    execution = run("execution_rates", s_year)
     step("得分分布与低分指标")
-    if len(s.units) > 1:  # one series per selected unit (the query filters one $unit at a time)
-        distribution = q("score_distribution", use=("dataset", "year", "kind", "level1"), group_by="unit")
-        distribution = distribution[distribution["group_value"].isin(s.units)].reset_index(drop=True)
+    if len(s.units) > 1:  # one series per selected unit
+        distribution = run("score_distribution", s_year, group_by="unit")
         distribution_groups, distribution_by = distribution, "单位"
     else:
-        use = ("dataset", "year", "kind", "level1", "unit")
-        distribution = q("score_distribution", use=use, group_by="all")
-        distribution_groups, distribution_by = q("score_distribution", use=use, group_by="level1"), "一级指标"
-    low = q("low_scoring_indicators", use=("dataset", "year", "kind", "level1", "unit"))
+        distribution = run("score_distribution", s_year, group_by="all")
+        distribution_groups, distribution_by = (
+            run("score_distribution", s_year, group_by="level1"),
+            "一级指标",
+        )
+    low = run("low_scoring_indicators", s_year)
     step("数据质量")
-    totals = q("total_gap", use=("dataset", "year", "kind", "unit"))
-    findings = q("findings_summary", use=("dataset", "year", "unit"))  # per unit, whatever the form kind
-    sources = q("selection_sources", use=("dataset", "year", "kind", "units"))
+    totals = run("total_gap", s_year)
+    findings = run("findings_summary", s_year)  # per unit, whatever the form kind
+    sources = run("selection_sources", s_year)
 
     is_synthetic = _int(cur["n_synthetic_forms"]) > 0
     note = charts.SYNTHETIC_NOTE if is_synthetic else None
@@ -389,7 +323,7 @@ def _gather(
     )
 
 
-def _no_data_message(s: ReportSelection) -> str:
+def _no_data_message(s: Selection) -> str:
     parts = [f"{s.year}年" if s.year else "任何年度"]
     if s.dataset:
         parts.append(DATASET_LABELS.get(s.dataset, s.dataset))
@@ -398,7 +332,7 @@ def _no_data_message(s: ReportSelection) -> str:
     return f"所选范围（{' · '.join(parts)}）没有自评表，无法生成报告。"
 
 
-def _scope_text(s: ReportSelection, ranking: pd.DataFrame) -> str:
+def _scope_text(s: Selection, ranking: pd.DataFrame) -> str:
     units = list(dict.fromkeys(ranking["unit"]))
     if len(units) == 1:
         return units[0]
@@ -464,7 +398,7 @@ def _summary(
     low: pd.DataFrame,
     totals: pd.DataFrame,
     sources: pd.DataFrame,
-    s: ReportSelection,
+    s: Selection,
 ) -> list[str]:
     n_units = _int(cur["n_units"])
     paragraphs = [

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, load, paths, ui
+from dashboard import labels, load, paths, ui
 from dashboard.ingest.parse import parse_bytes
 from dashboard.ingest.readers import READERS
 from dashboard.ingest.validate import RULES
@@ -121,7 +121,7 @@ def preview_and_commit(files: list) -> None:
             forms = pd.DataFrame(
                 [
                     {
-                        "kind": filters.kind_label(r.kind),
+                        "kind": labels.kind_label(r.kind),
                         "year": r.year,
                         "unit": r.unit,
                         "project": r.project or "—",

@@ -3,11 +3,11 @@
 
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import charts, selection, ui
 
-f, options = ui.current()
+sel, options = ui.current()
 
-st.title(f"低分预警 · {f.year}年" if f.year else "低分预警")
+st.title(f"低分预警 · {sel.year}年" if sel.year else "低分预警")
 c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
     keyword = ui.url_text_input(
@@ -37,7 +37,7 @@ with c3:
         url_format=str,
     )
 
-rows = ui.query("low_scoring_indicators", f, keyword=keyword or None, min_points_lost=min_lost)
+rows = ui.query("low_scoring_indicators", sel, keyword=keyword or None, min_points_lost=min_lost)
 if kinds == "lost":
     rows = rows[rows["is_lost_points"]]
 elif kinds == "missed":
@@ -56,10 +56,10 @@ ui.metric(
     help="名称、目标或说明中含 热线 / 12345 / 接通率 / 接听率",
 )
 
-title = f"{f.year}年 扣分最多的指标" + (f"（关键词：{keyword}）" if keyword else "")
+title = f"{sel.year}年 扣分最多的指标" + (f"（关键词：{keyword}）" if keyword else "")
 event = ui.chart(
-    charts.watchlist_chart(rows, top=15, note=ui.note(f, options, rows), title=title),
-    f"低分预警_{f.year}",
+    charts.watchlist_chart(rows, top=15, note=ui.note(sel, options, rows), title=title),
+    f"低分预警_{sel.year}",
     key="watch-chart",
     on_select="rerun",
 )
@@ -69,7 +69,7 @@ if points and points[0].get("customdata"):
     ui.go_to("drilldown", unit=unit, form=int(report_id), indicator=int(indicator_id))
 
 rows["link"] = [
-    filters.page_link("drilldown", f, options, unit=u, form=r, indicator=i)
+    selection.page_link("drilldown", sel, options, unit=u, form=r, indicator=i)
     for u, r, i in zip(rows["unit"], rows["report_id"], rows["indicator_id"])
 ]
 rows["status_label"] = rows["status"].map(charts.STATUS_LABELS)
@@ -91,7 +91,7 @@ event = ui.table(
         "is_hotline": ("热线类", "bool"),
         "note": ("偏差原因", "long"),
     },
-    f"低分预警_{f.year}",
+    f"低分预警_{sel.year}",
     key="watch-table",
     on_select="rerun",
 )

@@ -73,12 +73,12 @@ def _cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dict]]:
         if name not in ("drilldown", "findings_list", "low_scoring_indicators", "score_check"):
             cases.append((name, base))  # the unbounded lists are only asked for with a filter or a limit
         declared = load_query(name).param_names
-        for narrow in ("year", "unit"):
+        for narrow in ("year", "units"):
             if narrow in declared:
-                cases.append((name, {**base, narrow: 2022 if narrow == "year" else unit}))
+                cases.append((name, {**base, narrow: 2022 if narrow == "year" else [unit]}))
                 break
     cases += [
-        ("drilldown", {"unit": unit}),
+        ("drilldown", {"units": [unit]}),
         ("drilldown", {"year": 2022, "max_depth": 1}),
         ("low_scoring_indicators", {"limit": 200}),
         ("low_scoring_indicators", {"keyword": "热线", "year": 2022, "limit": 200}),

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from dashboard.db import QueryError, list_queries, load_query, run_query
+from tests.conftest import SAMPLE
 from tests.query_corpus import DEMO, EDU, HEALTH, TRANSPORT
 
 SAMPLE_UNIT = "武威市政府政务服务中心"
-REQUIRED = {"indicator_history": {"indicator": "群众满意度"}}
+REQUIRED = {"indicator_history": {"indicator": "群众满意度"}, "file_forms": {"paths": [str(SAMPLE)]}}
 ALL_QUERIES = list_queries()
 
 

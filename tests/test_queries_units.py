@@ -173,7 +173,7 @@ def check_selection_sources(con):
 
 
 CHECKS = {name.removeprefix("check_"): f for name, f in dict(globals()).items() if name.startswith("check_")}
-NOT_SELECTIONS = {"filter_options", "source_files"}
+NOT_SELECTIONS = {"filter_options", "source_files", "file_forms"}
 
 
 def test_every_selection_query_has_a_two_unit_check():

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, export, paths
+from dashboard import export, labels, paths
 from dashboard.db import load_query
 from dashboard.labels import dataset_label, kind_label, level1_label, year_label
 from dashboard.reader import SharedReader
@@ -204,8 +204,8 @@ def note(f: Selection, options: Options, rows: pd.DataFrame | None = None) -> st
     """The 示例数据 marker for a chart: when its rows say which dataset they come from, only if demo rows are
     among them; otherwise whenever synthetic data can be in view under the filters."""
     if rows is not None and "dataset" in rows.columns:
-        return charts.SYNTHETIC_NOTE if rows["dataset"].isin(["demo", "mixed"]).any() else None
-    return charts.SYNTHETIC_NOTE if f.shows_synthetic(options) else None
+        return labels.SYNTHETIC_NOTE if rows["dataset"].isin(["demo", "mixed"]).any() else None
+    return labels.SYNTHETIC_NOTE if f.shows_synthetic(options) else None
 
 
 def synthetic_banner(f: Selection, options: Options) -> None:
@@ -471,14 +471,14 @@ def metric(
     description: str | None = None,
 ) -> None:
     """st.metric with a numeric change: no arrow and no colour when nothing changed."""
-    if delta is None or charts.is_missing(delta):
+    if delta is None or labels.is_missing(delta):
         col.metric(label, value, help=help)
         return
     unchanged = abs(float(delta)) < 1e-9
     col.metric(
         label,
         value,
-        delta=delta_text or charts.fmt_signed(delta, "", ascii_minus=True),
+        delta=delta_text or labels.fmt_signed(delta, "", ascii_minus=True),
         delta_color="off" if unchanged else ("inverse" if inverse else "normal"),
         delta_arrow="off" if unchanged else "auto",
         delta_description=description,

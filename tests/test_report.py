@@ -20,7 +20,7 @@ from docx.shared import Emu
 from pdfminer.pdftypes import resolve1
 from typer.testing import CliRunner
 
-from dashboard import charts
+from dashboard import charts, labels
 from dashboard.cli import app
 from dashboard.db import run_query
 from dashboard.report import ReportError, file_name, generate_report
@@ -253,7 +253,7 @@ def corpus_db(query_corpus_db):
 def test_demo_data_is_marked_on_cover_header_and_charts(corpus_db):
     content = gather(Selection(year=2022), db_path=corpus_db, today=TODAY)
     assert content.is_synthetic and content.dataset_label == "真实数据与示例数据"
-    assert all(charts.SYNTHETIC_NOTE in (c.figure.layout.title.subtitle.text or "") for c in content.charts)
+    assert all(labels.SYNTHETIC_NOTE in (c.figure.layout.title.subtitle.text or "") for c in content.charts)
     real = gather(Selection(year=2022, dataset="real"), db_path=corpus_db, today=TODAY)
     assert not real.is_synthetic
     assert not any(c.figure.layout.title.subtitle.text for c in real.charts)
@@ -268,8 +268,8 @@ def test_demo_report_docx_carries_the_marker(corpus_db):
     )  # known once the data is read
     document = docx.Document(io.BytesIO(files["docx"]))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert charts.SYNTHETIC_NOTE in text  # on the cover
-    assert charts.SYNTHETIC_NOTE in document.sections[1].header.paragraphs[0].text  # on every page
+    assert labels.SYNTHETIC_NOTE in text  # on the cover
+    assert labels.SYNTHETIC_NOTE in document.sections[1].header.paragraphs[0].text  # on every page
     assert DEMO in [
         p.text for p in document.paragraphs if p.style.name == "Heading 2"
     ]  # its one-page summary

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts
+from dashboard import charts, labels
 from dashboard.db import QueryRunner, connect, query_runner
 from dashboard.labels import DATASET_LABELS, SEVERITY_LABELS
 from dashboard.labels import KIND_FORM_LABELS as KIND_LABELS
@@ -127,33 +127,33 @@ class ReportContent:
 
 # -- formats -------------------------------------------------------------------------------------------------------
 def _int(x: Any) -> int:
-    return 0 if charts.is_missing(x) else int(x)
+    return 0 if labels.is_missing(x) else int(x)
 
 
 def _count(x: Any, unit: str) -> str:
-    return "—" if charts.is_missing(x) else f"{int(x)}{unit}"
+    return "—" if labels.is_missing(x) else f"{int(x)}{unit}"
 
 
 def _score(x: Any) -> str:
-    return charts.fmt_score(x)
+    return labels.fmt_score(x)
 
 
 def _pct_change(x: Any) -> str:
     """A change of a rate: '+0.6个百分点'."""
-    return charts.fmt_signed(x, "个百分点", 1)
+    return labels.fmt_signed(x, "个百分点", 1)
 
 
 def _money(x: Any) -> str:
     """An amount in 万元 for a table column headed （万元）: '13,577.40'."""
-    return "—" if charts.is_missing(x) else f"{float(x):,.2f}"
+    return "—" if labels.is_missing(x) else f"{float(x):,.2f}"
 
 
 def _plain(x: Any, digits: int = 2) -> str:
-    return charts.fmt_number(x, digits)
+    return labels.fmt_number(x, digits)
 
 
 def _text(x: Any) -> str:
-    if charts.is_missing(x):
+    if labels.is_missing(x):
         return "—"
     text = " ".join(str(x).split())
     return text or "—"
@@ -165,9 +165,9 @@ def _cut(x: Any, limit: int = NOTE_CHARS) -> str:
 
 
 def _rank_text(rank: Any, n: Any, tied: Any = False) -> str:
-    if charts.is_missing(rank):
+    if labels.is_missing(rank):
         return "未排名"
-    return f"第{int(rank)}名" + ("（并列）" if bool(tied) and not charts.is_missing(tied) else "")
+    return f"第{int(rank)}名" + ("（并列）" if bool(tied) and not labels.is_missing(tied) else "")
 
 
 def _grade_pair(stated: Any, computed: Any) -> str:
@@ -232,7 +232,7 @@ def _gather(s: Selection, run: QueryRunner, today: dt.date, step: Callable[[str]
     sources = run("selection_sources", s_year)
 
     is_synthetic = _int(cur["n_synthetic_forms"]) > 0
-    note = charts.SYNTHETIC_NOTE if is_synthetic else None
+    note = labels.SYNTHETIC_NOTE if is_synthetic else None
     scope = _scope_text(s, ranking)
     dataset_label = DATASET_LABELS.get(s.dataset or "", "全部（真实数据与示例数据）")
     if s.dataset is None:
@@ -437,11 +437,11 @@ def _summary(
         )
     ]
     scores += "自评表等级：" + "、".join(f"{g}{n}张" for g, n in grades if n) + "。"
-    scores += f"平均预算执行率{charts.fmt_pct(cur['mean_execution_rate_pct'])}"
+    scores += f"平均预算执行率{labels.fmt_pct(cur['mean_execution_rate_pct'])}"
     if _int(cur["n_dept_budgets"]):
         scores += (
             f"，{_int(cur['n_dept_budgets'])}张部门整体自评表的全年预算合计"
-            f"{charts.fmt_wan(cur['dept_budget_full_year_wan'])}"
+            f"{labels.fmt_wan(cur['dept_budget_full_year_wan'])}"
         )
     paragraphs.append(scores + "。")
 
@@ -499,12 +499,12 @@ def _summary(
 
 def _change_words(delta: Any, unit: str, words: tuple[str, str] = ("增加", "减少"), digits: int = 2) -> str:
     """A change in words: '提高0.07分', '减少26个', '持平'."""
-    if charts.is_missing(delta):
+    if labels.is_missing(delta):
         return "无法比较"
     v = float(delta)
-    if abs(v) < 10 ** -(digits + 1) or charts.fmt_number(abs(v), digits) == "0":
+    if abs(v) < 10 ** -(digits + 1) or labels.fmt_number(abs(v), digits) == "0":
         return "持平"
-    return f"{words[0] if v > 0 else words[1]}{charts.fmt_number(abs(v), digits)}{unit}"
+    return f"{words[0] if v > 0 else words[1]}{labels.fmt_number(abs(v), digits)}{unit}"
 
 
 def _kpi_table(year: int, cur: pd.Series, prev: pd.Series | None) -> Table:
@@ -527,18 +527,18 @@ def _kpi_table(year: int, cur: pd.Series, prev: pd.Series | None) -> Table:
         if row is None:
             return "—"
         if unit == "%":
-            return charts.fmt_pct(row[key])
+            return labels.fmt_pct(row[key])
         if unit == "分":
-            return charts.fmt_score(row[key])
+            return labels.fmt_score(row[key])
         return _count(row[key], unit)
 
     def change(key: str, unit: str) -> str:
-        if prev is None or charts.is_missing(prev[key]) or charts.is_missing(cur[key]):
+        if prev is None or labels.is_missing(prev[key]) or labels.is_missing(cur[key]):
             return "—"
         delta = float(cur[key]) - float(prev[key])
         if unit == "%":
             return _pct_change(delta)
-        return charts.fmt_signed(delta, unit, 2 if unit == "分" else 0)
+        return labels.fmt_signed(delta, unit, 2 if unit == "分" else 0)
 
     prev_year = int(prev["year"]) if prev is not None else year - 1
     rows = [
@@ -564,15 +564,15 @@ def _ranking_table(year: int, ranking: pd.DataFrame, n_all_ranked: int) -> Table
     for r in ranking.itertuples(index=False):
         rows.append(
             [
-                "—" if charts.is_missing(r.rank) else str(int(r.rank)) + ("=" if r.is_tied else ""),
+                "—" if labels.is_missing(r.rank) else str(int(r.rank)) + ("=" if r.is_tied else ""),
                 r.unit,
                 _score(r.unit_total),
                 _score(r.unit_stated_total),
                 _text(r.grade),
-                charts.fmt_pct(r.execution_rate_pct),
+                labels.fmt_pct(r.execution_rate_pct),
                 _score(r.points_lost),
                 _count(r.n_findings, "条"),
-                charts.fmt_rank_change(r.rank_change),
+                labels.fmt_rank_change(r.rank_change),
             ]
         )
     return Table(
@@ -611,10 +611,10 @@ def _distribution_table(year: int, dist: pd.DataFrame, group_label: str) -> Tabl
                 [
                     str(group),
                     _count(g["n_in_group"], "个"),
-                    charts.fmt_pct(g["mean_value"]),
-                    charts.fmt_pct(g["median_value"]),
-                    charts.fmt_pct(g["min_value"]),
-                    charts.fmt_pct(high / g["n_in_group"] * 100),
+                    labels.fmt_pct(g["mean_value"]),
+                    labels.fmt_pct(g["median_value"]),
+                    labels.fmt_pct(g["min_value"]),
+                    labels.fmt_pct(high / g["n_in_group"] * 100),
                 ],
             )
         )
@@ -647,11 +647,11 @@ def _execution_table(year: int, execution: pd.DataFrame) -> Table:
                 r.unit,
                 _money(r.dept_full_year_wan),
                 _money(r.dept_executed_wan),
-                charts.fmt_pct(r.dept_rate_pct),
+                labels.fmt_pct(r.dept_rate_pct),
                 basis,
                 _count(r.n_projects, "个"),
                 _money(r.projects_full_year_wan),
-                charts.fmt_pct(r.projects_rate_pct),
+                labels.fmt_pct(r.projects_rate_pct),
             ]
         )
     return Table(
@@ -690,7 +690,7 @@ def _low_scoring_table(year: int, low: pd.DataFrame) -> Table:
                 _text(r.source_ref),
             ]
         )
-        if bool(r.is_hotline) and not charts.is_missing(r.is_hotline):
+        if bool(r.is_hotline) and not labels.is_missing(r.is_hotline):
             emphasis.add(i)
     n_lost = int((low["points_lost"].fillna(0) > 0).sum())
     n_missed = len(low) - n_lost
@@ -727,7 +727,7 @@ def _totals_table(year: int, totals: pd.DataFrame) -> Table:
             r.form,
             _score(r.stated_total),
             _score(r.computed_total),
-            charts.fmt_signed(r.total_gap, "分"),
+            labels.fmt_signed(r.total_gap, "分"),
             _grade_pair(r.stated_grade, r.computed_grade),
         ]
         for r in shown.itertuples(index=False)
@@ -845,11 +845,11 @@ def _unit_page(
         (
             "上年名次",
             "—"
-            if charts.is_missing(prev_rank)
-            else f"第{int(prev_rank)}名（{charts.fmt_rank_change(r['rank_change'])}）",
+            if labels.is_missing(prev_rank)
+            else f"第{int(prev_rank)}名（{labels.fmt_rank_change(r['rank_change'])}）",
         ),
-        ("预算执行率", charts.fmt_pct(r["execution_rate_pct"])),
-        ("全年预算", charts.fmt_wan(y.get("budget_full_year_wan"))),
+        ("预算执行率", labels.fmt_pct(r["execution_rate_pct"])),
+        ("全年预算", labels.fmt_wan(y.get("budget_full_year_wan"))),
         ("扣分", f"{n_lost}个指标，合计{_score(r['points_lost'])}"),
         ("核查发现", f"{n_findings}条（错误{n_errors}条）"),
     ]
@@ -859,7 +859,7 @@ def _unit_page(
             "部门整体" if f.kind == "department" else "项目",
             _score(f.stated_total),
             _score(f.computed_total),
-            charts.fmt_signed(f.total_gap, "分"),
+            labels.fmt_signed(f.total_gap, "分"),
             _grade_pair(f.stated_grade, f.computed_grade),
         ]
         for f in forms.sort_values(["kind", "form"], kind="stable").itertuples(index=False)
@@ -901,7 +901,7 @@ def _unit_page(
         ],
         lost_rows,
         font_pt=8.5,
-        emphasis={i for i, h in enumerate(shown["is_hotline"]) if bool(h) and not charts.is_missing(h)},
+        emphasis={i for i, h in enumerate(shown["is_hotline"]) if bool(h) and not labels.is_missing(h)},
         note=(f"另有{len(lost) - len(shown)}项未列出。" if len(lost) > len(shown) else None)
         if len(lost)
         else "没有扣分或未达目标的指标。",

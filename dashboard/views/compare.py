@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, labels, ui
 
 sel, options = ui.current()
 
@@ -106,7 +106,7 @@ else:
         f"指标历年_{name}",
         key="cmp-indicator",
     )
-    history["status_label"] = history["status"].map(charts.STATUS_LABELS)
+    history["status_label"] = history["status"].map(labels.STATUS_LABELS)
     ui.table(
         history,
         {

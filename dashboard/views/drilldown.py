@@ -42,7 +42,7 @@ tree = ui.query("drilldown", sel, units=[unit], report_id=report_id)
 leaves = tree[(tree["level"] == "indicator") & tree["indicator_id"].notna()].reset_index(drop=True)
 indicator_labels = {
     int(i): (f"{n}｜{fm}" if report_id is None else str(n))
-    + (f"（扣{charts.fmt_number(p)}分）" if p and p > 0 else "")
+    + (f"（扣{labels.fmt_number(p)}分）" if p and p > 0 else "")
     for i, n, fm, p in zip(leaves["indicator_id"], leaves["indicator"], leaves["form"], leaves["points_lost"])
 }
 
@@ -80,16 +80,16 @@ else:
     m = st.columns(5)
     ui.metric(m[0], "目标", str(row["target_text"] or "—"))
     ui.metric(m[1], "实际", str(row["actual_text"] or "—"))
-    ui.metric(m[2], "分值", charts.fmt_score(row["weight"]))
-    ui.metric(m[3], "得分", charts.fmt_score(row["score"]))
+    ui.metric(m[2], "分值", labels.fmt_score(row["weight"]))
+    ui.metric(m[3], "得分", labels.fmt_score(row["score"]))
     ui.metric(
         m[4],
         "扣分",
-        charts.fmt_score(row["points_lost"]),
-        help=charts.STATUS_LABELS.get(row["status"], row["status"]),
+        labels.fmt_score(row["points_lost"]),
+        help=labels.STATUS_LABELS.get(row["status"], row["status"]),
     )
     st.markdown(
-        f"**状态**：{charts.STATUS_LABELS.get(row['status'], row['status'])}　　"
+        f"**状态**：{labels.STATUS_LABELS.get(row['status'], row['status'])}　　"
         f"**来源**：`{ui.source_text(row['path'], row['source_line'])}`"
     )
     st.markdown("**偏差原因及改进措施**")
@@ -118,7 +118,7 @@ def _pick() -> None:
         st.session_state["drill_indicator"] = int(leaves.loc[picked, "indicator_id"])
 
 
-leaves["status_label"] = leaves["status"].map(charts.STATUS_LABELS)
+leaves["status_label"] = leaves["status"].map(labels.STATUS_LABELS)
 leaves["source"] = [ui.source_text(p, ln) for p, ln in zip(leaves["path"], leaves["source_line"])]
 ui.table(
     leaves,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, report_ui, ui
+from dashboard import charts, labels, report_ui, ui
 
 sel, options = ui.current()
 
@@ -37,9 +37,9 @@ def show(col, kpi: str, *, digits: int = 2) -> None:
     row = kpis.loc[kpi]
     unit = row["value_unit"]
     value = (
-        charts.fmt_value(row["value"], unit, digits)
+        labels.fmt_value(row["value"], unit, digits)
         if unit in ("分", "%")
-        else f"{charts.fmt_number(row['value'], digits)}{unit}"
+        else f"{labels.fmt_number(row['value'], digits)}{unit}"
     )
     ui.metric(
         col,
@@ -47,7 +47,7 @@ def show(col, kpi: str, *, digits: int = 2) -> None:
         value,
         row["delta"],
         inverse=not bool(row["is_higher_better"]),
-        description=f"较{int(row['prev_year'])}年" if not charts.is_missing(row["delta"]) else None,
+        description=f"较{int(row['prev_year'])}年" if not labels.is_missing(row["delta"]) else None,
     )
 
 

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from dashboard import charts, selection, ui
+from dashboard import charts, labels, selection, ui
 
 sel, options = ui.current()
 
@@ -24,8 +24,8 @@ with c2:
         thresholds,
         key="watch_min",
         param="min",
-        format_func=lambda v: "不限（含未达目标未扣分）" if v is None else f"{charts.fmt_number(v)}分",
-        url_format=lambda v: "" if v is None else charts.fmt_number(v),
+        format_func=lambda v: "不限（含未达目标未扣分）" if v is None else f"{labels.fmt_number(v)}分",
+        url_format=lambda v: "" if v is None else labels.fmt_number(v),
     )
 with c3:
     kinds = ui.url_selectbox(
@@ -47,7 +47,7 @@ rows = rows.reset_index(drop=True)
 lost_total = rows["points_lost"].clip(lower=0).sum()
 m = st.columns(4)
 ui.metric(m[0], "预警指标", f"{len(rows)}个")
-ui.metric(m[1], "扣分合计", charts.fmt_score(lost_total))
+ui.metric(m[1], "扣分合计", labels.fmt_score(lost_total))
 ui.metric(m[2], "涉及单位", f"{rows['unit'].nunique()}个")
 ui.metric(
     m[3],
@@ -72,7 +72,7 @@ rows["link"] = [
     selection.page_link("drilldown", sel, options, unit=u, form=r, indicator=i)
     for u, r, i in zip(rows["unit"], rows["report_id"], rows["indicator_id"])
 ]
-rows["status_label"] = rows["status"].map(charts.STATUS_LABELS)
+rows["status_label"] = rows["status"].map(labels.STATUS_LABELS)
 st.caption("选中一行打开该指标的下钻页；“下钻”列是可复制的链接。")
 event = ui.table(
     rows,

@@ -420,4 +420,4 @@ def test_the_report_package_does_not_import_streamlit(path):
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not any(
         m.split(".")[0] == "streamlit" for m in modules
-    )  # the app's glue is dashboard/report_ui.py
+    )  # the app's glue is dashboard/ui/report.py

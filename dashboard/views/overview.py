@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, labels, report_ui, ui
+from dashboard import charts, labels, ui
 
 sel, options = ui.current()
 
@@ -10,7 +10,7 @@ st.title(f"总览 · {sel.year}年" if sel.year else "总览")
 st.caption(
     f"口径：{sel.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。"
 )
-report_ui.report_button(sel)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
+ui.report_button(sel)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
 
 if options.has_real and options.has_demo and sel.dataset != "real":
     real_year = ui.load_options("real", None).latest_year

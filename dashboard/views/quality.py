@@ -3,7 +3,7 @@ the self-given scores and the scores the forms' own rules give."""
 
 import streamlit as st
 
-from dashboard import charts, labels, selection, ui
+from dashboard import charts, labels, ui
 
 sel, options = ui.current()
 note = ui.note(sel, options)  # for the charts whose rows carry no dataset column
@@ -47,7 +47,7 @@ with tab_findings:
     )
     details = ui.query("findings_list", sel, rule=rule)
     details["link"] = [
-        selection.page_link("drilldown", sel, options, unit=u, form=r)
+        ui.page_link("drilldown", sel, options, unit=u, form=r)
         for u, r in zip(details["unit"], details["report_id"])
     ]
     details["source"] = [ui.source_text(p, ln) for p, ln in zip(details["path"], details["source_line"])]
@@ -85,7 +85,7 @@ with tab_totals:
         ui.chart(charts.grade_chart(grades, note=note), f"等级分布_{sel.year}", key="quality-grades")
     st.markdown("**各表总分与等级**（差值 = 填报 − 重新计算；先列差值最大的）")
     gaps["link"] = [
-        selection.page_link("drilldown", sel, options, unit=u, form=r)
+        ui.page_link("drilldown", sel, options, unit=u, form=r)
         for u, r in zip(gaps["unit"], gaps["report_id"])
     ]
     ui.table(

@@ -2,31 +2,16 @@
 ordinary queries on that copy (the forms as stored, their grades, the findings over several forms, the effect
 on the ranking) before anything changes. 确认 swaps the copy in, 放弃 deletes it."""
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels, load, paths, ui
-from dashboard.ingest.parse import parse_bytes
-from dashboard.ingest.readers import READERS
-from dashboard.load import Upload, upload_destination
-from dashboard.selection import Selection
+from dashboard import labels, ui
 
-MAX_FILE_MB = 10
-MAX_FILES = 50
-TYPES = sorted(s.lstrip(".") for s in READERS)
-STATUS = {
-    "ok": "可导入",
-    "replaced": "可导入（替换同名文件的旧版本）",
-    "unchanged": "已导入过（内容相同）",
-    "superseded": "可导入（其中的表被本次后面的文件替换）",
-    "failed": "解析失败",
-}
+imp = ui.imports
 
 st.title("数据导入")
 st.markdown(
-    f"上传预算绩效自评表（{'、'.join(TYPES)}），每个文件不超过 {MAX_FILE_MB} MB，一次最多 {MAX_FILES} 个。"
+    f"上传预算绩效自评表（{'、'.join(imp.TYPES)}），每个文件不超过 {imp.MAX_FILE_MB} MB，一次最多 {imp.MAX_FILES} 个。"
     "上传后先写入数据库的副本并在副本上预览（含与已有数据的交叉核查和对排名的影响），确认后才替换数据库；"
     "导入期间看板照常可用。"
 )
@@ -43,71 +28,7 @@ files = st.file_uploader(
 )
 
 
-def check_limits(uploaded: list) -> tuple[list, list[str]]:
-    """The files within the limits, and a Chinese message for each one refused."""
-    kept, refused = [], []
-    for i, file in enumerate(uploaded):
-        suffix = Path(file.name).suffix.lower()
-        if i >= MAX_FILES:
-            refused.append(f"“{file.name}”：一次最多上传 {MAX_FILES} 个文件，其余文件未处理，请分批上传。")
-        elif suffix not in READERS:
-            refused.append(
-                f"“{file.name}”：不支持的文件类型“{suffix or '无扩展名'}”（支持：{'、'.join(TYPES)}）。"
-            )
-        elif file.size > MAX_FILE_MB * 1024 * 1024:
-            refused.append(
-                f"“{file.name}”：文件大小 {file.size / 1024 / 1024:.1f} MB，超过上限 {MAX_FILE_MB} MB。"
-            )
-        elif file.size == 0:
-            refused.append(f"“{file.name}”：文件是空的。")
-        else:
-            kept.append(file)
-    return kept, refused
-
-
-def parse_all(uploaded: list) -> list[Upload]:
-    cache = state.setdefault("import_parsed", {})
-    folder = paths.uploads_dir(ui.database().path)
-    out = []
-    bar = st.progress(0.0, text="正在解析…") if len(uploaded) > 1 else None
-    for i, file in enumerate(uploaded):
-        key = (file.file_id, file.name, file.size)
-        if key not in cache:
-            data = file.getvalue()
-            dest = upload_destination(file.name, folder)
-            cache[key] = Upload(file.name, data, parse_bytes(dest, data), dest)
-        out.append(cache[key])
-        if bar:
-            bar.progress((i + 1) / len(uploaded), text=f"正在解析 {i + 1}/{len(uploaded)}：{file.name}")
-    if bar:
-        bar.empty()
-    return out
-
-
-def drop_staged() -> None:
-    """放弃, or another set of files: delete the staged copy (the database was never touched)."""
-    held = state.pop("import_staged", None)
-    if held is not None:
-        ui.close_reader(held[1].path)
-        load.discard(held[1])
-
-
-def staged_for(uploads: list[Upload]) -> load.StagedImport | None:
-    """The staged copy holding exactly these uploads (made once per set of files)."""
-    key = tuple((u.name, u.sha256) for u in uploads)
-    held = state.get("import_staged")
-    if held is not None and held[0] == key and held[1].path.exists():
-        return held[1]
-    drop_staged()
-    if not any(u.doc.error is None for u in uploads):
-        return None
-    with st.spinner("正在写入数据库副本并核查…"):
-        staged = load.stage_uploads(ui.database().path, uploads, wait=5)
-    state["import_staged"] = (key, staged)
-    return staged
-
-
-def files_table(uploads: list[Upload], staged: load.StagedImport | None, forms: pd.DataFrame) -> None:
+def files_table(uploads: list, staged: imp.StagedImport | None, forms: pd.DataFrame) -> None:
     by_path = {r.path: r for r in staged.result.files} if staged else {}
     per_file = forms.groupby("path").agg(
         forms=("report_id", "size"), indicators=("n_indicators", "sum"), findings=("n_findings", "sum")
@@ -120,7 +41,7 @@ def files_table(uploads: list[Upload], staged: load.StagedImport | None, forms: 
         rows.append(
             {
                 "name": u.name,
-                "status": STATUS.get(status, status),
+                "status": imp.STATUS.get(status, status),
                 "dataset": "示例数据" if u.doc.is_synthetic else "真实数据",
                 "forms": int(counts["forms"]) if counts is not None else 0,
                 "indicators": int(counts["indicators"]) if counts is not None else 0,
@@ -168,21 +89,9 @@ def forms_table(forms: pd.DataFrame) -> None:
     )
 
 
-def scopes(forms: pd.DataFrame) -> list[Selection]:
-    """One selection per year the uploads touch: their units, their dataset (both when mixed)."""
-    out = []
-    for year, part in forms[forms["year"].notna()].groupby("year"):
-        datasets = set(part["dataset"])
-        dataset = datasets.pop() if len(datasets) == 1 else None
-        out.append(
-            Selection(dataset=dataset, year=int(year), units=tuple(sorted(set(part["unit"].dropna()))))
-        )
-    return out
-
-
-def findings_table(forms: pd.DataFrame, db: Path) -> None:
+def findings_table(forms: pd.DataFrame, db: str) -> None:
     """The findings on the touched units' forms as the copy holds them: those over several forms included."""
-    parts = [ui.query("findings_list", sel, db=str(db)) for sel in scopes(forms)]
+    parts = [ui.query("findings_list", sel, db=db) for sel in imp.scopes(forms)]
     found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if found.empty:
         st.caption("没有核查发现。")
@@ -207,12 +116,12 @@ def findings_table(forms: pd.DataFrame, db: Path) -> None:
     )
 
 
-def ranking_table(forms: pd.DataFrame, db: Path) -> None:
+def ranking_table(forms: pd.DataFrame, db: str) -> None:
     """Where the touched units rank before and after the import (the ordinary ranking, on both databases)."""
     rows = []
-    for sel in scopes(forms):
+    for sel in imp.scopes(forms):
         everyone = sel.replace(units=())
-        after = ui.query("department_ranking", everyone, db=str(db)).set_index("unit")
+        after = ui.query("department_ranking", everyone, db=db).set_index("unit")
         before = (
             ui.query("department_ranking", everyone).set_index("unit")
             if ui.database().exists
@@ -253,18 +162,17 @@ def ranking_table(forms: pd.DataFrame, db: Path) -> None:
     )
 
 
-def commit(staged: load.StagedImport) -> None:
+def commit(staged: imp.StagedImport) -> None:
     with st.status("正在导入…", expanded=True) as status:
         try:
-            result = load.commit(staged, wait=5)
-        except load.StaleStage:
-            drop_staged()
+            result = imp.commit(staged)
+        except imp.StaleStage:
             status.update(label="数据库已更新，请重新确认", state="error")
             state["import_notice"] = (
                 "预览之后数据库已被其他导入更新：已按最新数据重新生成预览，请核对后再确认。"
             )
             st.rerun()
-        except load.DatabaseBusy as e:
+        except imp.DatabaseBusy as e:
             status.update(label="数据库正在写入，未导入", state="error")
             st.error(str(e))
             return
@@ -273,8 +181,6 @@ def commit(staged: load.StagedImport) -> None:
             st.error(f"导入失败：{e}")
             return
         status.update(label="导入完成", state="complete")
-    ui.close_reader(staged.path)
-    state.pop("import_staged", None)
     ui.clear_caches()
     failed = (
         f"；失败 {len(result.failed)} 个：{'；'.join(r.error or r.path for r in result.failed)}"
@@ -286,8 +192,7 @@ def commit(staged: load.StagedImport) -> None:
     state["import_done"] = (
         f"已导入 {result.ok} 个文件{years_text}：{result.reports} 张自评表、{result.indicators} 个指标、"
         f"{result.findings} 条核查发现{failed}。"
-        f"各页面已使用新数据；上传的文件保存在 {ui.display_path(paths.uploads_dir(ui.database().path))}，"
-        "重建数据库时会一并导入。"
+        f"各页面已使用新数据；上传的文件保存在 {ui.display_path(imp.uploads_folder())}，重建数据库时会一并导入。"
     )
     state.pop("import_parsed", None)
     state["import_round"] += 1
@@ -296,13 +201,22 @@ def commit(staged: load.StagedImport) -> None:
 
 def preview_and_commit(files: list) -> None:
     """Check the limits, parse, stage the copy and preview it; commit or discard on the buttons."""
-    kept, refused = check_limits(files)
+    kept, refused = imp.check_limits(files)
     for message in refused:
         st.error(message, icon=":material/block:")
-    uploads = parse_all(kept)
+    bar = st.progress(0.0, text="正在解析…") if len(kept) > 1 else None
+    uploads = imp.parse_all(
+        kept,
+        on_file=lambda i, name: (
+            bar and bar.progress((i + 1) / len(kept), text=f"正在解析 {i + 1}/{len(kept)}：{name}")
+        ),
+    )
+    if bar:
+        bar.empty()
     try:
-        staged = staged_for(uploads)
-    except load.DatabaseBusy as e:
+        with st.spinner("正在写入数据库副本并核查…"):
+            staged = imp.staged_for(uploads)
+    except imp.DatabaseBusy as e:
         st.error(str(e), icon=":material/hourglass_top:")
         return
     if staged is not None:
@@ -319,8 +233,8 @@ def preview_and_commit(files: list) -> None:
     files_table(uploads, staged, forms)
     if staged is not None and len(forms):
         forms_table(forms)
-        findings_table(forms, staged.path)
-        ranking_table(forms, staged.path)
+        findings_table(forms, str(staged.path))
+        ranking_table(forms, str(staged.path))
 
     ready = staged is not None and staged.result.ok > 0
     row = st.container(horizontal=True, gap="small")
@@ -329,7 +243,7 @@ def preview_and_commit(files: list) -> None:
     )
     discard = row.button("放弃")
     if discard:
-        drop_staged()
+        imp.drop_staged()
         state.pop("import_parsed", None)
         state["import_round"] += 1
         st.rerun()
@@ -340,5 +254,5 @@ def preview_and_commit(files: list) -> None:
 if files:
     preview_and_commit(files)
 else:
-    drop_staged()
+    imp.drop_staged()
     state.pop("import_parsed", None)

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from dashboard import charts, labels, selection, ui
+from dashboard import charts, labels, ui
 
 sel, options = ui.current()
 
@@ -69,7 +69,7 @@ if points and points[0].get("customdata"):
     ui.go_to("drilldown", unit=unit, form=int(report_id), indicator=int(indicator_id))
 
 rows["link"] = [
-    selection.page_link("drilldown", sel, options, unit=u, form=r, indicator=i)
+    ui.page_link("drilldown", sel, options, unit=u, form=r, indicator=i)
     for u, r, i in zip(rows["unit"], rows["report_id"], rows["indicator_id"])
 ]
 rows["status_label"] = rows["status"].map(labels.STATUS_LABELS)

@@ -1,7 +1,7 @@
 """The dashboard's one-click report: a button that builds the 绩效分析报告 of the current view (Word and PDF) with a
 progress bar, then offers both files for download. Streamlit glue only; the report itself is dashboard/report/.
 
-A page adds it with one call: `report_ui.report_button(sel)` (sel: the selection from ui.current()). The report
+A page adds it with one call: `ui.report_button(sel)` (sel: the selection from ui.current()). The report
 reads through the app's cached query path, so no cursor is held while charts render and LibreOffice converts.
 """
 
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import report, ui
+from dashboard import report
 from dashboard.report.pdf import soffice_path
 from dashboard.selection import Selection
+from dashboard.ui.data import query
 
 
 def report_button(selection: Selection, *, key: str = "report") -> None:
@@ -31,7 +32,7 @@ def report_button(selection: Selection, *, key: str = "report") -> None:
             files = report.generate_report(
                 selection,
                 formats,
-                run=ui.query,
+                run=query,
                 progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=message),
             )
         except report.ReportError as e:

@@ -177,3 +177,37 @@ def metric_value_text(metric: str, x: Any) -> str:
     if unit == "条":
         return "—" if is_missing(x) else f"{int(x)}条"
     return fmt_value(x, unit)
+
+
+def as_int(x: Any) -> int:
+    """A count as an int (0 for a missing value)."""
+    return 0 if is_missing(x) else int(x)
+
+
+def fmt_count(x: Any, unit: str) -> str:
+    """'12个', '3条'; '—' for a missing value."""
+    return "—" if is_missing(x) else f"{int(x)}{unit}"
+
+
+def fmt_pct_change(x: Any) -> str:
+    """A change of a rate: '+0.6个百分点'."""
+    return fmt_signed(x, "个百分点", 1)
+
+
+def fmt_money(x: Any) -> str:
+    """An amount in 万元 for a column headed （万元）: '13,577.40'."""
+    return "—" if is_missing(x) else f"{float(x):,.2f}"
+
+
+def fmt_text(x: Any) -> str:
+    """Form text on one line (whitespace collapsed); '—' when missing or blank."""
+    if is_missing(x):
+        return "—"
+    text = " ".join(str(x).split())
+    return text or "—"
+
+
+def fmt_cut(x: Any, limit: int) -> str:
+    """fmt_text cut after `limit` characters with an ellipsis."""
+    text = fmt_text(x)
+    return text if len(text) <= limit else text[: limit - 1].rstrip("，,；; ") + "…"

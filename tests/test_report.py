@@ -25,7 +25,7 @@ from dashboard.cli import app
 from dashboard.db import run_query
 from dashboard.report import ReportError, file_name, generate_report
 from dashboard.report.build import CHART_DPI, chart_geometry, with_dpi
-from dashboard.report.content import gather
+from dashboard.report.gather import gather
 from dashboard.report.pdf import soffice_path
 from dashboard.selection import Selection
 from tests.conftest import ROOT, SAMPLE

@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dashboard.demo import vocabulary as V
+from dashboard.demo import city as V
 from dashboard.demo.corpus import (
     DEFAULT_UNITS,
     FORMATS,

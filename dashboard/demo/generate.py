@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from dashboard.demo import vocabulary as V
+from dashboard.demo import city as V
 from dashboard.demo.model import BudgetLineRec, DefectRec, DocumentRec, FormRec, IndicatorRec
 
 GENERATOR_VERSION = 1

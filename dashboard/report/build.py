@@ -13,7 +13,8 @@ from pathlib import Path
 
 from dashboard import export
 from dashboard.db import QueryRunner
-from dashboard.report.content import FIG_CSS_WIDTH, Chart, ReportContent, ReportError, gather
+from dashboard.report.gather import gather
+from dashboard.report.model import FIG_CSS_WIDTH, Chart, ReportContent, ReportError
 from dashboard.selection import Selection
 
 FORMATS = ("docx", "pdf")

@@ -24,7 +24,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from dashboard import labels
-from dashboard.report.content import Chart, ReportContent, Table, UnitPage
+from dashboard.report.model import Chart, ReportContent, Table, UnitPage
 
 SANS = "Noto Sans CJK SC"
 SERIF = "Noto Serif CJK SC"

@@ -32,10 +32,10 @@ import functools
 import math
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -43,6 +43,7 @@ import pandas as pd
 from dashboard import paths, schema
 
 STORE = "store"  # the catalog the database file is attached as
+Connection = duckdb.DuckDBPyConnection  # what connect() returns, for modules that do not import duckdb
 SEARCH_PATH = f"set search_path = 'memory.main,{STORE}.main'"
 
 
@@ -332,8 +333,7 @@ def run_query_with(
     """Like run_query, with the parameters in a mapping (any key, even `name`, is checked against the header)."""
     query = load_query(name)
     bound = bind(query, dict(params))
-    own = con is None
-    connection = connect(db_path) if own else con
+    connection = connect(db_path) if con is None else con
     try:
         cur = cursor(connection)
         try:
@@ -343,15 +343,13 @@ def run_query_with(
     except duckdb.Error as e:
         raise QueryError(f"查询 {name} 执行失败：{e}") from e
     finally:
-        if own:
+        if con is None:
             connection.close()
 
 
-class QueryRunner(Protocol):
-    """What reads a query for a selection: `run(name, selection, **params) -> DataFrame`. The app's is the cached
-    `ui.query`; `query_runner(con)` makes one over a connection (the CLI, the report builder)."""
-
-    def __call__(self, name: str, sel: Any = None, /, **params: Any) -> pd.DataFrame: ...
+# What reads a query for a selection: `run(name, selection, **params) -> DataFrame`. The app's is the cached
+# `ui.query`; `query_runner(con)` makes one over a connection (the CLI, the report builder).
+QueryRunner = Callable[..., pd.DataFrame]
 
 
 def query_runner(con: duckdb.DuckDBPyConnection) -> QueryRunner:

@@ -30,7 +30,8 @@ KEYS = ("dataset", "year", "units", "kind", "level1")  # sidebar widget keys = U
 class QueryHeader(Protocol):
     """What params_for needs of a query (dashboard.db.Query has it): the selection fields it ignores."""
 
-    ignores: tuple[str, ...]
+    @property
+    def ignores(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ with project_sums as (
     select unit_id, year, sum(budget_full_year) as projects_full_year, count(*) as n_projects
     from reports where kind = 'project' group by all
 ),
+
 budget_gaps as (
     select d.report_id, b.full_year as dept_project_budget, p.projects_full_year, p.n_projects, b.source_line,
            b.source_ref
@@ -19,15 +20,18 @@ budget_gaps as (
     join project_sums p on p.unit_id = d.unit_id and p.year = d.year
     where d.kind = 'department' and abs(coalesce(b.full_year, 0) - p.projects_full_year) > 0.005
 ),
+
 notes as (
     select i.indicator_id, i.report_id, i.source_line, i.source_ref, r.unit_id, regexp_replace(i.note, '\s+', '', 'g') as note_key
     from indicators i join reports r using (report_id)
     where length(i.note) >= $min_len
 ),
+
 copied as (
     select n.*, count(distinct unit_id) over (partition by note_key) as n_units
     from notes n
 ),
+
 found as (
     select report_id, null::integer as indicator_id, 'project_budget_mismatch' as rule, $sev_budget as severity,
            '部门整体表“项目支出”全年预算数 ' || coalesce(cast(dept_project_budget as varchar), '空') || ' 万元，同年 '
@@ -39,5 +43,6 @@ found as (
            '偏差说明与另外 ' || (n_units - 1) || ' 个单位表格中的说明完全相同', source_line, source_ref
     from copied where n_units > 1
 )
+
 select $start + row_number() over (order by rule, report_id, indicator_id) - 1, *
 from found

@@ -176,7 +176,9 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
                 out.append(finding("unexplained_deduction", f"扣 {_fmt(round(w - s, 4))} 分，{note}", ind))
             elif abs(s - w) <= TOLERANCE:
                 if not is_no_deviation(ind.note) and len(ind.note or "") >= 5:
-                    out.append(finding("full_score_with_note", f"得满分，但偏差说明为：{ind.note[:60]}", ind))
+                    out.append(
+                        finding("full_score_with_note", f"得满分，但偏差说明为：{(ind.note or '')[:60]}", ind)
+                    )
                 if target_met(ind) is False:
                     out.append(
                         finding(

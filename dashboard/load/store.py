@@ -67,10 +67,13 @@ class Store:
             self.con.close()
             raise
 
+    def _scalar(self, sql: str, params: list | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        assert row is not None  # aggregates always return a row
+        return row[0]
+
     def _open(self) -> None:
-        existing = self.con.execute(
-            "select count(*) from information_schema.tables where table_name = 'reports'"
-        ).fetchone()[0]
+        existing = self._scalar("select count(*) from information_schema.tables where table_name = 'reports'")
         if existing and stored_schema_version(self.con) != schema.schema_version():
             raise SchemaOutdated(
                 f"数据库 {self.path} 由旧版本的表结构生成，需要重新导入（jixiao ingest --rebuild）"
@@ -120,10 +123,13 @@ class Store:
     def _load_state(self) -> None:
         q = self.con.execute
         self.next_id = {
-            "source": q("select coalesce(max(source_id), 0) + 1 from sources").fetchone()[0],
-            "report": q("select coalesce(max(report_id), 0) + 1 from reports").fetchone()[0],
-            "indicator": q("select coalesce(max(indicator_id), 0) + 1 from indicators").fetchone()[0],
-            "finding": q("select coalesce(max(finding_id), 0) + 1 from findings").fetchone()[0],
+            kind: self._scalar(f"select coalesce(max({kind}_id), 0) + 1 from {table}")
+            for kind, table in (
+                ("source", "sources"),
+                ("report", "reports"),
+                ("indicator", "indicators"),
+                ("finding", "findings"),
+            )
         }
         self.ok_shas = {r[0] for r in q("select sha256 from sources where status <> 'failed'").fetchall()}
         self.units = UnitRegistry.from_rows(q("select unit_id, name, aliases from units").fetchall())
@@ -436,7 +442,7 @@ class Store:
             self.con.execute("delete from findings where list_contains(?, rule)", [list(CROSS_RULES)])
             start = self._take("finding", 0)
             self.con.execute(cross_rules_sql(), cross_rules_params(start))
-            n = self.con.execute("select count(*) from findings where finding_id >= ?", [start]).fetchone()[0]
+            n = self._scalar("select count(*) from findings where finding_id >= ?", [start])
             self.next_id["finding"] = start + n
             self.con.execute("commit")
         except BaseException:

@@ -27,7 +27,7 @@ MAX_CHART_HEIGHT_IN = (
     8.0  # a tall chart (40 units) is narrowed so it fits one page under its heading and intro
 )
 
-ProgressCallback = Callable[[float, str], None]  # (fraction done 0–1, what is being done, in Chinese)
+ProgressCallback = Callable[[float, str], object]  # (fraction done 0–1, what is being done, in Chinese)
 
 __all__ = [
     "FORMATS",

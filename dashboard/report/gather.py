@@ -23,7 +23,7 @@ def gather(
     run: QueryRunner | None = None,
     db_path: str | Path | None = None,
     today: dt.date | None = None,
-    step: Callable[[str], None] | None = None,
+    step: Callable[[str], object] | None = None,
 ) -> ReportContent:
     """Everything the report shows for `selection`. Reads through `run(name, selection, **params)` (the app's
     cached query path), or opens `db_path` (default: the project database) read-only for the time it reads."""
@@ -36,7 +36,7 @@ def gather(
         con.close()
 
 
-def _gather(s: Selection, run: QueryRunner, today: dt.date, step: Callable[[str], None]) -> ReportContent:
+def _gather(s: Selection, run: QueryRunner, today: dt.date, step: Callable[[str], object]) -> ReportContent:
     summary_rows = run("selection_summary", s)
     current = summary_rows[summary_rows["is_selected_year"]]
     if current.empty:

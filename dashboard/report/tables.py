@@ -414,7 +414,9 @@ def _unit_page(
         ("名次", f"{_rank_text(r['rank'], n_all_ranked, r['is_tied'])}（共{n_all_ranked}个单位）"),
         (
             "上年名次",
-            "—" if is_missing(prev_rank) else f"第{int(prev_rank)}名（{fmt_rank_change(r['rank_change'])}）",
+            "—"
+            if prev_rank is None or is_missing(prev_rank)
+            else f"第{int(prev_rank)}名（{fmt_rank_change(r['rank_change'])}）",
         ),
         ("预算执行率", fmt_pct(r["execution_rate_pct"])),
         ("全年预算", fmt_wan(y.get("budget_full_year_wan"))),

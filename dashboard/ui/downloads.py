@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import export
 
-PLOTLY_CONFIG = {
+PLOTLY_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "jixiao-chart"},
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
@@ -114,7 +114,7 @@ def table(
     key: str,
     *,
     height: int | str = "auto",
-    on_select: str | None = None,
+    on_select: str | Callable[..., Any] | None = None,
     hide_index: bool = True,
 ) -> Any:
     """A table of the columns in `spec` (Chinese headers), with CSV (UTF-8 BOM) and XLSX downloads."""

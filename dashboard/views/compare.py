@@ -12,7 +12,7 @@ mode = ui.url_selectbox(
     ["units", "indicator"],
     key="cmp_mode",
     param="mode",
-    format_func={"units": "单位", "indicator": "指标"}.get,
+    format_func=lambda m: {"units": "单位", "indicator": "指标"}[m],
     url_format=str,
 )
 

@@ -236,11 +236,9 @@ def preview_and_commit(files: list) -> None:
         findings_table(forms, str(staged.path))
         ranking_table(forms, str(staged.path))
 
-    ready = staged is not None and staged.result.ok > 0
+    n_ready = staged.result.ok if staged is not None else 0
     row = st.container(horizontal=True, gap="small")
-    clicked = row.button(
-        f"确认导入（{staged.result.ok if ready else 0}个文件）", type="primary", disabled=not ready
-    )
+    clicked = row.button(f"确认导入（{n_ready}个文件）", type="primary", disabled=not n_ready)
     discard = row.button("放弃")
     if discard:
         imp.drop_staged()

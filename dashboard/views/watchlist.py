@@ -33,7 +33,7 @@ with c3:
         ["all", "lost", "missed"],
         key="watch_scope",
         param="scope",
-        format_func={"all": "扣分或未达目标", "lost": "只看扣分", "missed": "只看未达目标"}.get,
+        format_func=lambda s: {"all": "扣分或未达目标", "lost": "只看扣分", "missed": "只看未达目标"}[s],
         url_format=str,
     )
 

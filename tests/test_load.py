@@ -392,3 +392,11 @@ def test_an_unreadable_database_is_left_alone(tmp_path):
 def test_upload_destination_keeps_only_the_file_name(tmp_path):
     assert upload_destination("../../etc/passwd", tmp_path) == tmp_path / "passwd"
     assert upload_destination("示例数据_2022.txt", tmp_path).name == "示例数据_2022.txt"
+
+
+def test_the_first_import_creates_the_database(tmp_path):
+    db = tmp_path / "new.duckdb"
+    staged = load.stage_uploads(db, [upload(tmp_path, "edu.txt", project_form("武威市教育局", 2023))])
+    assert not db.exists() and n_reports(staged.path) == 1
+    load.commit(staged)
+    assert n_reports(db) == 1 and not staged_files(db)

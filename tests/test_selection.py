@@ -166,3 +166,13 @@ def test_synthetic_marker_follows_the_dataset():
     assert Selection(dataset="demo").shows_synthetic(OPTIONS)
     assert not Selection(dataset="real").shows_synthetic(OPTIONS)
     assert not Selection().shows_synthetic(Options(datasets=("real",)))
+
+
+def test_the_sql_labels_are_the_labels_module_ones(corpus_con):
+    """filter_options and form_facts label datasets and kinds in SQL: the same words as dashboard/labels.py."""
+    from dashboard.labels import DATASET_LABELS, KIND_LABELS
+
+    df = run_query("filter_options", con=corpus_con)
+    for dimension, expected in (("dataset", DATASET_LABELS), ("kind", KIND_LABELS)):
+        rows = df[df["dimension"] == dimension]
+        assert dict(zip(rows["value"], rows["label"])) == expected

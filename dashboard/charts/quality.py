@@ -17,6 +17,7 @@ from dashboard.charts.theme import (
 from dashboard.labels import (
     POINTS_EPSILON,
     SEVERITY_LABELS,
+    SEVERITY_ORDER,
     fmt_score,
     fmt_signed,
     is_missing,
@@ -81,13 +82,12 @@ def findings_rule_chart(
     title = title or "核查发现：按问题类型"
     if df.empty:
         return empty_figure("没有核查发现", title, height=240)
-    rank = {"error": 0, "warning": 1, "info": 2}
     rules = (
         df.groupby(["rule", "severity", "description"], dropna=False)
         .agg(n=("n_findings", "sum"), units=("unit", "nunique"), forms=("n_forms", "sum"))
         .reset_index()
     )
-    rules["_order"] = rules["severity"].map(rank).fillna(3)
+    rules["_order"] = rules["severity"].map(SEVERITY_ORDER).fillna(3)
     rules = rules.sort_values(["_order", "n", "rule"], ascending=[True, False, True], kind="stable").head(top)
     labels = [d if isinstance(d, str) and d else r for r, d in zip(rules["rule"], rules["description"])]
     fig = figure(title, note, max(260, 120 + 30 * len(rules)))

@@ -11,6 +11,7 @@ import pandas as pd
 from dashboard.labels import (
     DATASET_LABELS,
     SEVERITY_LABELS,
+    SEVERITY_ORDER,
     as_int,
     fmt_count,
     fmt_cut,
@@ -332,7 +333,7 @@ def _findings_by_unit(findings: pd.DataFrame) -> list[tuple[str, int, dict[str, 
     out = []
     for unit, part in findings.groupby("unit", sort=False):
         by_severity = part.groupby("severity")["n_findings"].sum().to_dict()
-        order = part["severity"].map({"error": 0, "warning": 1, "info": 2}).fillna(3)
+        order = part["severity"].map(SEVERITY_ORDER).fillna(3)
         main = (
             part.assign(_s=order)
             .sort_values(["_s", "n_findings"], ascending=[True, False], kind="stable")
@@ -476,7 +477,7 @@ def _unit_page(
         if len(lost)
         else "没有扣分或未达目标的指标。",
     )
-    severity_order = findings["severity"].map({"error": 0, "warning": 1, "info": 2}).fillna(3)
+    severity_order = findings["severity"].map(SEVERITY_ORDER).fillna(3)
     rules = findings.assign(_s=severity_order).sort_values(
         ["_s", "n_findings", "rule"], ascending=[True, False, True], kind="stable"
     )

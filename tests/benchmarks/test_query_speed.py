@@ -67,9 +67,12 @@ def big_con(tmp_path_factory):
 def _cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dict]]:
     """What a dashboard page asks: one year, one unit, the top of a list; plus each query with its defaults."""
     unit = con.execute("select unit from reports order by report_id desc limit 1").fetchone()[0]
+    path = con.execute("select path from sources order by source_id limit 1").fetchone()[0]
     cases = []
     for name in list_queries():
-        base = {"indicator": "群众满意度"} if name == "indicator_history" else {}
+        base: dict = {"indicator": "群众满意度"} if name == "indicator_history" else {}
+        if name == "file_forms":
+            base = {"paths": [path]}
         if name not in ("drilldown", "findings_list", "low_scoring_indicators", "score_check"):
             cases.append((name, base))  # the unbounded lists are only asked for with a filter or a limit
         declared = load_query(name).param_names

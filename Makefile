@@ -39,5 +39,8 @@ ingest: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pytest -m benchmark -p no:cacheprovider -o addopts="" tests/benchmarks
 
+# ruff (lint + format), sqlfluff over the SQL (queries/, the schema, the cross-form rules), mypy over the package.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint queries dashboard/sql dashboard/ingest/cross_rules.sql
+	$(VENV)/bin/mypy

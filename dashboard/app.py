@@ -1,9 +1,9 @@
 """绩效看板: the Streamlit entry point (`streamlit run dashboard/app.py`, or `jixiao app`).
 
-Page setup only: the page list, the sidebar filters every page shares, the 示例数据 marker. The pages live in
+Page setup only: the page list, the sidebar selection every page shares, the 示例数据 marker. The pages live in
 dashboard/views/ rather than pages/: Streamlit runs a `pages/` folder next to the entry script as an old-style
 multipage app on a fresh server, so a shared link such as /ranking?year=2022 would open that page without this
-file's navigation and filters.
+file's navigation and sidebar.
 """
 
 import time
@@ -24,8 +24,8 @@ page = st.navigation(
     ]
 )
 if ui.database().exists:
-    filters, options = ui.sidebar()
-    ui.synthetic_banner(filters, options)
+    selection, options = ui.sidebar()
+    ui.synthetic_banner(selection, options)
 else:
     ui.missing_database_message()
     if page.url_path != "import":

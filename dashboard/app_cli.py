@@ -1,8 +1,11 @@
 """`jixiao app`: make sure the database holds the default data, then run the Streamlit dashboard.
 
-On first start (or when the schema changed) the database is built from data/raw, the demo corpus (generated
+On first start (or when the tables changed) the database is built from data/raw, the demo corpus (generated
 on first use when the demo generator is installed) and data/uploads; later starts only load files that are new
-or changed. The build goes into a copy that is swapped in, so a running reader never sees half a database.
+or changed. The build goes through the one write path (dashboard/load/): into a copy that is swapped in, so a
+running reader never sees half a database. When another writer (a `jixiao ingest`, another app starting) holds
+the database, the app says so in one line and opens the data as it is, read-only; the writer's swap shows up
+in the app by itself.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboard import paths
@@ -35,18 +39,49 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     ]
 
 
+def default_sources(db: Path) -> list[Path]:
+    """What the app's database is built from: the real forms, the demo corpus where it exists, the uploads."""
+    sources = [paths.RAW_DIR]
+    demo = demo_corpus_dir()
+    if demo is not None and demo.exists():
+        sources.append(demo)
+    uploads = paths.uploads_dir(db)
+    if uploads.exists():
+        sources.append(uploads)
+    return sources
+
+
+def demo_corpus_dir() -> Path | None:
+    """data/demo when the demo generator is installed (dashboard.demo); None otherwise."""
+    try:
+        from dashboard.demo.corpus import default_corpus_dir
+    except ImportError:
+        return None
+    return default_corpus_dir()
+
+
+def ensure_demo_corpus() -> Path | None:
+    """Generate the default demo corpus on first use (deterministic); None when the generator is missing."""
+    try:
+        from dashboard.demo import ensure_default_corpus
+    except ImportError:
+        return None
+    return ensure_default_corpus()
+
+
 def prepare_database(db: Path, *, demo: bool = True, rebuild: bool = False) -> str:
-    """Build or update the database; returns what was done ('built' | 'updated' | 'unchanged')."""
-    from dashboard import live
+    """Build or update the database; returns what was done: 'built' | 'updated' | 'unchanged', or 'busy' when
+    another writer holds it (then nothing was written and the app reads the database as it is)."""
+    from dashboard import load
 
     if demo:
         with console.status("准备示例数据（首次运行时生成，约需数秒）…"):
-            corpus = live.ensure_demo_corpus()
+            corpus = ensure_demo_corpus()
         if corpus is None:
             console.print(
                 "[yellow]未安装示例数据生成器（dashboard.demo），只导入 data/raw 中的真实自评表。[/yellow]"
             )
-    sources = [s for s in live.default_sources(db) if demo or s != live.demo_corpus_dir()]
+    sources = [s for s in default_sources(db) if demo or s != demo_corpus_dir()]
     with Progress(
         TextColumn("[bold]导入自评表"),
         BarColumn(),
@@ -56,23 +91,38 @@ def prepare_database(db: Path, *, demo: bool = True, rebuild: bool = False) -> s
         transient=True,
     ) as progress:
         task = progress.add_task("build", total=None)
+        done = 0
 
-        def on_progress(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+        def on_progress(_result: load.FileResult) -> None:
+            nonlocal done
+            done += 1
+            progress.update(task, completed=done)
 
-        action, summary = live.build_database(db, sources, rebuild=rebuild, on_progress=on_progress)
-    if summary is not None:
-        verb = "已建立数据库" if action == "built" else "已更新数据库"
-        console.print(
-            f"{verb} {db}：{summary.ok} 个文件，{summary.reports} 张自评表，{summary.indicators} 个指标，"
-            f"{summary.findings} 条核查发现"
-            + (f"，[red]{len(summary.failed)} 个文件失败[/red]" if summary.failed else "")
-        )
-        for failure in summary.failed:
-            console.print(f"[red]失败[/red] {failure.error}")
-    else:
+        try:
+            result = load.update(db, sources, rebuild=rebuild, on_progress=on_progress)
+        except load.DatabaseBusy as e:
+            progress.stop()
+            console.print(
+                f"[yellow]{escape(str(e))}看板先以只读方式打开现有数据，写入完成后自动显示新数据。[/yellow]"
+            )
+            return "busy"
+        except load.DatabaseUnreadable as e:
+            progress.stop()
+            console.print(f"[red]{escape(str(e))}[/red]")
+            raise typer.Exit(code=1) from None
+    if result.action == "unchanged":
         console.print(f"数据库已是最新：{db}")
-    return action
+        return result.action
+    verb = "已建立数据库" if result.action == "built" else "已更新数据库"
+    resumed = "（接续上次中断的导入）" if result.adopted else ""
+    console.print(
+        f"{verb} {db}{resumed}：{result.ok} 个文件，{result.reports} 张自评表，{result.indicators} 个指标，"
+        f"{result.findings} 条核查发现"
+        + (f"，[red]{len(result.failed)} 个文件失败[/red]" if result.failed else "")
+    )
+    for failure in result.failed:
+        console.print(f"[red]失败[/red] {escape(failure.error or failure.path)}")
+    return result.action
 
 
 def app_command(

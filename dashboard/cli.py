@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -34,17 +35,16 @@ def ingest(
     inputs: list[Path] = typer.Argument(None, help="文件或文件夹（默认 data/raw 下全部表格）"),
     db: Path | None = DbOption,
     workers: int | None = typer.Option(None, help="解析进程数（默认 CPU 核数）"),
-    rebuild: bool = typer.Option(False, "--rebuild", help="删除现有数据库后重新导入"),
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="不沿用现有数据库，从头导入（完成后替换现有数据库）"
+    ),
+    batch_size: int | None = typer.Option(None, "--batch-size", min=1, help="每批写入的文件数（默认 200）"),
 ) -> None:
-    """导入自评表：解析、核查并写入数据库。"""
-    from dashboard.ingest.pipeline import expand_paths
-    from dashboard.ingest.pipeline import ingest as run_ingest
-    from dashboard.store import SchemaOutdated
+    """导入自评表：解析、核查并写入数据库（写入副本，完成后整体替换，看板运行时也可导入）。"""
+    from dashboard import load
 
-    if rebuild:
-        _db(db).unlink(missing_ok=True)
     targets = list(inputs) if inputs else [paths.RAW_DIR]
-    files = expand_paths(targets)
+    files = load.expand_paths(targets)
     with Progress(
         TextColumn("[bold]导入"),
         BarColumn(),
@@ -55,29 +55,41 @@ def ingest(
     ) as progress:
         task = progress.add_task("ingest", total=len(files))
         try:
-            summary = run_ingest(
-                targets, _db(db), workers=workers, on_progress=lambda _: progress.advance(task)
+            result = load.ingest(
+                targets,
+                _db(db),
+                rebuild=rebuild,
+                workers=workers,
+                batch_size=batch_size,
+                on_progress=lambda _: progress.advance(task),
             )
-        except SchemaOutdated as e:
-            console.print(f"[red]{e}[/red]")
-            raise typer.Exit(code=2) from e
+        except (load.SchemaOutdated, load.DatabaseBusy, load.DatabaseUnreadable) as e:
+            progress.stop()
+            console.print(f"[red]{escape(str(e))}[/red]")
+            raise typer.Exit(code=2 if isinstance(e, load.SchemaOutdated) else 3) from e
 
-    table = Table(title=f"导入结果（{_db(db)}）")
+    table = Table(title=f"导入结果（{escape(str(_db(db)))}）")
     for col in ("文件成功", "文件失败", "未变化", "其中替换", "自评表", "指标", "核查发现"):
         table.add_column(col, justify="right")
     table.add_row(
-        str(summary.ok),
-        str(len(summary.failed)),
-        str(summary.count("unchanged")),
-        str(summary.count("replaced")),
-        str(summary.reports),
-        str(summary.indicators),
-        str(summary.findings),
+        str(result.ok),
+        str(len(result.failed)),
+        str(result.unchanged),
+        str(result.count("replaced")),
+        str(result.reports),
+        str(result.indicators),
+        str(result.findings),
     )
     console.print(table)
-    for failure in summary.failed:
-        console.print(f"[red]失败[/red] {failure.error}")
-    if summary.failed:
+    if result.adopted:
+        console.print("接续了上次中断的导入：其已写入的批次均已保留。")
+    if result.superseded:
+        console.print(
+            f"{result.superseded} 张自评表被同一次导入中后面的文件替换（同一单位、年度、项目只保留一份）。"
+        )
+    for failure in result.failed:
+        console.print(f"[red]失败[/red] {escape(failure.error or failure.path)}")
+    if result.failed:
         raise typer.Exit(code=1)
 
 

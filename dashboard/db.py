@@ -11,7 +11,19 @@ Each query file starts with a header comment:
 Parameters are declared with a type and an optional default; a parameter without a default is required. A list
 in brackets names the only values a parameter accepts. The declaration may continue on comment lines that start
 with `$`. Values are converted to the declared type (so the CLI can pass strings) and always bound, never pasted
-into SQL text.
+into SQL text; a parameter the header does not declare is an error, never dropped. `VARCHAR[]` takes a list
+(the CLI's `甲,乙` is split at commas); NULL means all, an empty list none.
+
+A query that reads the current selection says which of the selection's fields it does not use, and why:
+
+    -- ignores: $level1 (a unit's figures cover all its indicators)
+
+so the caller (dashboard/selection.py) passes every other field and an undeclared one fails loudly.
+
+Connections: `connect()` opens an in-memory catalog that holds the read-side views and macros
+(dashboard/sql/views.sql) and attaches the database file read-only behind it as `store`; the views are created
+on every open and never stored in the file. Every cursor gets the search path `memory.main, store.main`, so
+queries name views and tables alike without a catalog.
 """
 
 from __future__ import annotations
@@ -20,7 +32,7 @@ import functools
 import math
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +40,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import paths
+from dashboard import paths, schema
+
+STORE = "store"  # the catalog the database file is attached as
+Connection = duckdb.DuckDBPyConnection  # what connect() returns, for modules that do not import duckdb
+SEARCH_PATH = f"set search_path = 'memory.main,{STORE}.main'"
 
 
 class QueryError(Exception):
@@ -69,6 +85,7 @@ class Query:
     params: tuple[Param, ...]
     columns: str
     label: str = ""  # the `-- label:` line: a one-line description in Chinese, for the CLI and the app
+    ignores: tuple[str, ...] = ()  # selection fields the query does not use (the `-- ignores:` line)
 
     @property
     def param_names(self) -> list[str]:
@@ -116,6 +133,7 @@ def parse_header(name: str, sql: str) -> Query:
     params: list[Param] = []
     columns = ""
     label = ""
+    ignores: list[str] = []
     section = None  # the key whose value may continue on the next comment lines: params | columns
     for c in comments:
         key = c.split(":", 1)[0].lower() if re.match(r"[a-z]+:", c, re.I) else None
@@ -143,7 +161,9 @@ def parse_header(name: str, sql: str) -> Query:
             section = None
             if key == "label":
                 label = c.split(":", 1)[1].strip()
-    return Query(name, sql, description, tuple(params), columns, label)
+            elif key == "ignores":
+                ignores = re.findall(r"\$([a-z_][a-z0-9_]*)", c.split(":", 1)[1])
+    return Query(name, sql, description, tuple(params), columns, label, tuple(ignores))
 
 
 @functools.cache
@@ -161,11 +181,50 @@ def list_queries(queries_dir: Path = paths.QUERIES_DIR) -> list[str]:
     return sorted(p.stem for p in queries_dir.glob("*.sql"))
 
 
-def connect(db_path: str | Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(db_path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the database with the read-side views (see the module docstring). Raises
+    QueryError when the file is missing, cannot be opened or was built with other tables."""
     path = Path(db_path) if db_path else paths.default_db()
-    if read_only and not path.exists():
-        raise QueryError(f"数据库文件不存在：{path}（请先运行 jixiao ingest）")
-    return duckdb.connect(str(path), read_only=read_only)
+    if not path.exists():
+        raise QueryError(f"数据库文件不存在：{path}（请先运行 jixiao app 或 jixiao ingest）")
+    con = duckdb.connect(":memory:")
+    try:
+        literal = str(path).replace("'", "''")
+        con.execute(f"attach '{literal}' as {STORE} (read_only)")
+        _check_tables(con, path)
+        con.execute(SEARCH_PATH)
+        con.execute(schema.views_sql())
+    except duckdb.Error as e:
+        con.close()
+        raise QueryError(f"无法打开数据库 {path}：{e}") from e
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _check_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        row = con.execute(
+            f"select value from {STORE}.main.meta where key = ?", [schema.SCHEMA_VERSION_KEY]
+        ).fetchone()
+    except duckdb.CatalogException:
+        row = None
+    if not row or row[0] != schema.schema_version():
+        raise QueryError(
+            f"数据库 {path} 由旧版本的表结构生成，请运行 jixiao app（自动重建）或 jixiao ingest --rebuild"
+        )
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a connection from `connect()`, with the search path that finds views and tables."""
+    cur = con.cursor()
+    try:
+        cur.execute(SEARCH_PATH)
+    except duckdb.Error as e:
+        cur.close()
+        raise QueryError(f"不是由 dashboard.db.connect 打开的连接：{e}") from e
+    return cur
 
 
 _TRUE = {"true", "1", "yes", "y", "是", "真"}
@@ -206,6 +265,13 @@ def coerce(value: Any, type_: str) -> Any:
         if isinstance(value, str):
             return value
         raise ValueError(value)
+    if upper.endswith("[]"):
+        items = re.split(r"[,，、]", value) if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise ValueError(value)
+        element = upper[:-2]
+        out = [coerce(v.strip() if isinstance(v, str) else v, element) for v in items]
+        return [v for v in out if v is not None and v != ""]
     return value
 
 
@@ -217,6 +283,8 @@ _TYPE_LABELS = {
     "DECIMAL": "数值",
     "BOOLEAN": "布尔值（true/false）",
     "VARCHAR": "文本",
+    "VARCHAR[]": "文本列表",
+    "INTEGER[]": "整数列表",
 }
 
 
@@ -265,16 +333,30 @@ def run_query_with(
     """Like run_query, with the parameters in a mapping (any key, even `name`, is checked against the header)."""
     query = load_query(name)
     bound = bind(query, dict(params))
-    own = con is None
-    connection = connect(db_path) if own else con
+    connection = connect(db_path) if con is None else con
     try:
-        cursor = connection.cursor()
+        cur = cursor(connection)
         try:
-            return cursor.execute(query.sql, bound).df()
+            return cur.execute(query.sql, bound).df()
         finally:
-            cursor.close()
+            cur.close()
     except duckdb.Error as e:
         raise QueryError(f"查询 {name} 执行失败：{e}") from e
     finally:
-        if own:
+        if con is None:
             connection.close()
+
+
+# What reads a query for a selection: `run(name, selection, **params) -> DataFrame`. The app's is the cached
+# `ui.query`; `query_runner(con)` makes one over a connection (the CLI, the report builder).
+QueryRunner = Callable[..., pd.DataFrame]
+
+
+def query_runner(con: duckdb.DuckDBPyConnection) -> QueryRunner:
+    """A QueryRunner over `con`: the selection's parameters for the query (dashboard.selection), then `params`."""
+
+    def run(name: str, sel: Any = None, /, **params: Any) -> pd.DataFrame:
+        selected = sel.params_for(load_query(name)) if sel is not None else {}
+        return run_query_with(name, {**selected, **params}, con=con)
+
+    return run

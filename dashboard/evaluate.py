@@ -377,7 +377,7 @@ def _records(df: Any) -> list[dict]:
 
 
 def evaluate_folder(folder: str | Path) -> list[FileScore]:
-    from dashboard.ingest.pipeline import ingest  # the write path: only imported when evaluating
+    from dashboard.load import ingest  # the write path: only imported when evaluating
 
     folder = Path(folder)
     expected_path = folder / "expected.json"

@@ -1,6 +1,6 @@
 -- One row per node of the tree unit-year → form → level-1 → level-2 → indicator, with sums of weight, score and points lost.
 -- label: 指标下钻：单位 → 自评表 → 一级指标 → 二级指标 → 指标，逐级汇总分值、得分与扣分
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $level1 VARCHAR = NULL,
 --   $max_depth INTEGER = 4
 -- columns: depth, level, node_id, parent_id, label, unit_id, unit, year, report_id, kind, form, level1, level2,
@@ -21,12 +21,8 @@
 -- and indicators in form order (level1_seq, level2_seq, seq: the first indicator's position in the form).
 with forms as (
     select *
-    from form_facts
-    where ($dataset is null or dataset = $dataset)
-      and ($year is null or year = $year)
-      and ($unit is null or unit = $unit)
-      and ($kind is null or kind = $kind)
-      and ($report_id is null or report_id = $report_id)
+    from selected_forms($dataset, $year, $units, $kind)
+    where $report_id is null or report_id = $report_id
 ),
 
 execution_lines as (
@@ -74,10 +70,10 @@ leaf_details as (
         f.execution_weight as weight,
         f.execution_score as score,
         f.execution_weight - f.execution_score as points_lost,
-        coalesce(f.execution_weight - f.execution_score > 0.00005, false) as is_lost_points,
+        is_lost(f.execution_weight - f.execution_score) as is_lost_points,
         null as is_target_met,
         case
-            when f.execution_weight - f.execution_score > 0.00005 then 'lost_points'
+            when is_lost(f.execution_weight - f.execution_score) then 'lost_points'
             when f.execution_weight is null or f.execution_score is null then 'no_score'
             else 'ok'
         end as status,

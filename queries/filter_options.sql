@@ -3,14 +3,14 @@
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL
 -- columns: dimension, value, label, n_forms, sort_key
 --
--- dimension: year | unit | kind | level1 | dataset | rule. value is text (a year as '2022'); label is what to
+-- dimension: year | latest_year | unit | kind | level1 | dataset | rule. latest_year is the one row of
+-- chosen_year($dataset, NULL, …): the year every page opens on (the same rule the queries use for $year NULL). value is text (a year as '2022'); label is what to
 -- show (kinds as 部门整体 / 项目, datasets as 真实数据 / 示例数据, rules by their description). $dataset narrows
 -- every dimension but dataset itself; $year narrows every dimension but year and dataset, so the unit list
 -- can follow the chosen year. Order: dimension, then sort_key (years newest first, the rest by label).
 with forms as (
     select *
-    from form_facts
-    where ($dataset is null or dataset = $dataset)
+    from selected_forms($dataset, null, null, null)
 ),
 
 forms_in_year as (
@@ -25,6 +25,12 @@ options as (
     from forms
     where year is not null
     group by year
+
+    union all
+
+    select 'latest_year', cast(y as varchar), cast(y as varchar), null, null
+    from (select chosen_year($dataset, null, null, null) as y)
+    where y is not null
 
     union all
 
@@ -70,6 +76,6 @@ final as (
 )
 
 select * from final
-order by case dimension when 'year' then 0 when 'unit' then 1 when 'kind' then 2 when 'level1' then 3
-                       when 'dataset' then 4 else 5 end,
+order by case dimension when 'year' then 0 when 'latest_year' then 1 when 'unit' then 2 when 'kind' then 3
+                       when 'level1' then 4 when 'dataset' then 5 else 6 end,
          sort_key nulls last, label

@@ -1,7 +1,8 @@
 -- One row per validation rule: how many findings it gave, on how many forms and units, within the filters.
 -- label: 核查发现按规则汇总：每条规则的发现数、涉及表格与单位
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $severity VARCHAR = NULL [error|warning|info]
+-- ignores: $kind (a unit's findings on forms of every kind), $level1 (findings belong to forms)
 -- columns: rule, severity, description, n_findings, n_forms, n_units, share_pct
 --
 -- share_pct = this rule's findings / all findings in scope × 100. Rules that found nothing are left out.
@@ -9,11 +10,8 @@
 with findings_in_scope as (
     select fi.finding_id, fi.report_id, fi.rule, fi.severity, f.unit_id
     from findings fi
-    join form_facts f on f.report_id = fi.report_id
-    where ($dataset is null or f.dataset = $dataset)
-      and ($year is null or f.year = $year)
-      and ($unit is null or f.unit = $unit)
-      and ($severity is null or fi.severity = $severity)
+    join selected_forms($dataset, $year, $units, null) f on f.report_id = fi.report_id
+    where $severity is null or fi.severity = $severity
 ),
 
 per_rule as (

@@ -1,17 +1,13 @@
 -- One row per finding, with the unit, year, form and source file it points to; errors first.
 -- label: 核查发现明细：每条发现及其单位、表格与源文件位置
--- params: $rule VARCHAR = NULL, $unit VARCHAR = NULL, $year INTEGER = NULL, $dataset VARCHAR = NULL [real|demo],
+-- params: $rule VARCHAR = NULL, $units VARCHAR[] = NULL, $year INTEGER = NULL, $dataset VARCHAR = NULL [real|demo],
 --   $severity VARCHAR = NULL [error|warning|info], $report_id INTEGER = NULL, $limit INTEGER = NULL
+-- ignores: $kind (a unit's findings on forms of every kind), $level1 (findings belong to forms)
 -- columns: finding_id, unit, year, kind, form, rule, severity, description, message, indicator, path, source_line,
 --   report_id, indicator_id, source_ref
 with forms as (
-    select
-        r.report_id, r.unit, r.year, r.kind,
-        case when r.kind = 'department' then '部门整体支出' else r.project end as form,
-        s.path,
-        case when coalesce(r.is_synthetic, false) then 'demo' else 'real' end as dataset
-    from reports r
-    join sources s using (source_id)
+    select report_id, unit, year, kind, form, path
+    from selected_forms($dataset, $year, $units, null)
 ),
 
 final as (
@@ -23,9 +19,6 @@ final as (
     left join indicators i using (indicator_id)
     left join rules ru using (rule)
     where ($rule is null or f.rule = $rule)
-      and ($unit is null or fo.unit = $unit)
-      and ($year is null or fo.year = $year)
-      and ($dataset is null or fo.dataset = $dataset)
       and ($severity is null or f.severity = $severity)
       and ($report_id is null or f.report_id = $report_id)
 )

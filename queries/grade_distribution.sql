@@ -1,7 +1,8 @@
 -- One row per year × basis (stated | computed) × grade: how many forms fall in each grade, all four grades always listed.
 -- label: 等级分布：各年度优/良/中/差的表格数量（填报与重新计算）
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project]
+-- ignores: $level1 (a grade belongs to a whole form)
 -- columns: year, basis, grade, grade_rank, n_forms, n_graded, share_pct
 --
 -- basis 'stated' grades stated_total, 'computed' grades computed_total (grade_scale view: ≥ 90 优, ≥ 80 良,
@@ -9,12 +10,8 @@
 -- share_pct = n_forms / n_graded × 100. Forms without a year are left out.
 with forms as (
     select *
-    from form_facts
+    from selected_forms($dataset, $year, $units, $kind)
     where year is not null
-      and ($dataset is null or dataset = $dataset)
-      and ($year is null or year = $year)
-      and ($unit is null or unit = $unit)
-      and ($kind is null or kind = $kind)
 ),
 
 graded as (

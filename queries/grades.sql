@@ -1,7 +1,8 @@
 -- One row per form: its grade (优/良/中/差) on the stated and on the recomputed total, and whether recomputing changes it.
 -- label: 等级：每张表按填报总分与重新计算总分评定的优/良/中/差，及重算后等级变化
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $changed_only BOOLEAN = false
+-- ignores: $level1 (a grade belongs to a whole form)
 -- columns: report_id, dataset, unit, year, kind, form, stated_total, stated_grade, computed_total,
 --   computed_grade, is_grade_changed, grade_change, grade, total_basis, path, source_line, source_ref
 --
@@ -30,12 +31,8 @@ with final as (
         f.path,
         f.source_line,
         f.source_ref
-    from form_facts f
-    where ($dataset is null or f.dataset = $dataset)
-      and ($year is null or f.year = $year)
-      and ($unit is null or f.unit = $unit)
-      and ($kind is null or f.kind = $kind)
-      and (not $changed_only or coalesce(f.stated_grade <> f.computed_grade, false))
+    from selected_forms($dataset, $year, $units, $kind) f
+    where (not $changed_only or coalesce(f.stated_grade <> f.computed_grade, false))
 )
 
 select * from final

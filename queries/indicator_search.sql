@@ -1,24 +1,19 @@
 -- One row per distinct indicator name (level3) matching a keyword, with where and when it occurs and how it scored.
 -- label: 指标搜索：按名称（含同义词）查找指标，列出出现的单位、年度与得分情况
--- params: $dataset VARCHAR = NULL [real|demo], $keyword VARCHAR = NULL, $year INTEGER = NULL, $unit VARCHAR = NULL,
---   $kind VARCHAR = NULL [department|project], $level1 VARCHAR = NULL
+-- params: $dataset VARCHAR = NULL [real|demo], $keyword VARCHAR = NULL, $year INTEGER = NULL,
+--   $units VARCHAR[] = NULL, $kind VARCHAR = NULL [department|project], $level1 VARCHAR = NULL
 -- columns: indicator, is_exact_match, level1s, n_indicators, n_units, n_forms, n_years, first_year, last_year,
 --   n_lost_points, n_target_missed, points_lost, mean_score_pct
 --
 -- Matches the indicator name only (level3; unnamed rows are left out), case-insensitive substring, with the
--- same synonym expansion as low_scoring_indicators (keyword_synonyms view: 热线 also finds 接通率, 接听率,
--- 12345). $keyword NULL lists every name. Feed a chosen name to indicator_history.
+-- same synonym expansion as low_scoring_indicators (the search_terms macro over keyword_synonyms: 热线 also
+-- finds 接通率, 接听率, 12345). $keyword NULL lists every name. Feed a chosen name to indicator_history.
 -- points_lost = Σ (weight − score); mean_score_pct = mean of score / weight × 100.
 -- Order: the exact name first, then names found in most forms, then by name.
 with indicators_in_scope as (
     select *
-    from indicator_facts
+    from selected_indicators($dataset, $year, $units, $kind, $level1)
     where level3 is not null
-      and ($dataset is null or dataset = $dataset)
-      and ($year is null or year = $year)
-      and ($unit is null or unit = $unit)
-      and ($kind is null or kind = $kind)
-      and ($level1 is null or level1 = $level1)
 ),
 
 names as (
@@ -26,22 +21,10 @@ names as (
     from indicators_in_scope
 ),
 
-search_terms as (
-    select lower(trim(cast($keyword as varchar))) as term
-    where $keyword is not null
-
-    union
-
-    select lower(s.term) as term
-    from keyword_synonyms s
-    join keyword_synonyms m on m.topic = s.topic
-    where position(lower(m.term) in lower(cast($keyword as varchar))) > 0
-),
-
 matching_names as (
     select distinct n.level3
     from names n
-    join search_terms t on position(t.term in lower(n.level3)) > 0
+    join search_terms($keyword) t on position(t.term in lower(n.level3)) > 0
 ),
 
 final as (

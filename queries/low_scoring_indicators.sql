@@ -1,6 +1,6 @@
 -- One row per indicator that lost points or whose numeric actual misses its target, most points lost first.
 -- label: 低分预警：扣分或未达目标的指标，按扣分从多到少，可按关键词（含同义词）筛选
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $project VARCHAR = NULL,
 --   $level1 VARCHAR = NULL, $keyword VARCHAR = NULL, $min_points_lost DOUBLE = NULL, $limit INTEGER = NULL
 -- columns: indicator_id, report_id, dataset, unit, year, kind, form, level1, level2, level3, level_path,
@@ -11,42 +11,25 @@
 -- points_lost = weight − score. A row is listed when points_lost > 0 or is_target_met is false (a full score
 -- although the numeric actual misses the target is listed with points_lost 0).
 -- $keyword matches level3, target_text and note (case-insensitive, substring); a keyword that contains a term
--- of the keyword_synonyms view matches every term of that topic too, so 热线, 接通率, 接听率 and 12345 find each
--- other. $min_points_lost keeps rows that lost at least that many points. $project filters project forms by name.
+-- of the keyword_synonyms view matches every term of that topic too (the search_terms macro), so 热线, 接通率,
+-- 接听率 and 12345 find each other. $min_points_lost keeps rows that lost at least that many points. $project filters project forms by name.
 -- Order: points lost (most first), then hotline items (any hotline term in level3, target_text or note) first
 -- on ties, then unit, year, form and source line. $limit keeps the first rows only (NULL = all).
 -- source_ref is the place in the file as the reader names it (第74行, Sheet1 第3行, 第2页).
 with indicators_in_scope as (
     select i.*
-    from indicator_facts i
+    from selected_indicators($dataset, $year, $units, $kind, $level1) i
     where (i.is_lost_points or i.is_target_met = false)
-      and ($dataset is null or i.dataset = $dataset)
-      and ($year is null or i.year = $year)
-      and ($unit is null or i.unit = $unit)
-      and ($kind is null or i.kind = $kind)
       and ($report_id is null or i.report_id = $report_id)
       and ($project is null or i.project = $project)
-      and ($level1 is null or i.level1 = $level1)
       and ($min_points_lost is null or i.points_lost >= $min_points_lost)
-),
-
-search_terms as (
-    select lower(trim(cast($keyword as varchar))) as term
-    where $keyword is not null
-
-    union
-
-    select lower(s.term) as term
-    from keyword_synonyms s
-    join keyword_synonyms m on m.topic = s.topic
-    where position(lower(m.term) in lower(cast($keyword as varchar))) > 0
 ),
 
 -- A term without letters that have case (Chinese, digits) is matched as is; only others lower-case the text.
 keyword_matches as (
     select distinct i.indicator_id
     from indicators_in_scope i
-    join search_terms t
+    join search_terms($keyword) t
       on case when t.term = upper(t.term)
               then position(t.term in coalesce(i.level3, '')) > 0
                    or position(t.term in coalesce(i.target_text, '')) > 0

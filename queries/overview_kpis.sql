@@ -1,10 +1,13 @@
 -- One row per headline figure (KPI) for a year, beside the same figure for the previous year and the change.
 -- label: 总览指标：所选年度的主要数字及与上年相比的变化
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $kind VARCHAR = NULL [department|project]
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
+--   $kind VARCHAR = NULL [department|project]
+-- ignores: $level1 (headline figures cover whole forms)
 -- columns: year, prev_year, kpi, label, value_unit, value, prev_value, delta, is_higher_better, sort_key
 --
--- $year NULL = the latest year in the filtered data; prev_year = year − 1 (prev_value NULL when it has no
--- forms, delta NULL then). Figures, over the forms of the year:
+-- $year NULL = the latest year with forms in the selection (chosen_year); prev_year = year − 1 (prev_value
+-- NULL when it has no forms, delta NULL then). $units (NULL = all) narrows every figure to those units.
+-- Figures, over the forms of the year (the year_stats macro, shared with selection_summary):
 --   n_units, n_forms, n_department_forms, n_project_forms;
 --   mean_total = mean form total (computed, else stated), mean_stated_total;
 --   mean_execution_rate_pct = mean form execution rate (computed, else stated);
@@ -14,78 +17,13 @@
 --   n_grade_excellent / n_grade_good / n_grade_fair / n_grade_poor = forms graded 优 / 良 / 中 / 差 on the total
 --   used (grade_scale view), n_grade_changed = forms whose grade differs between stated and computed totals.
 -- All values are DOUBLE so one column holds them; is_higher_better tells how to colour the delta.
-with forms as (
-    select *
-    from form_facts
-    where year is not null
-      and ($dataset is null or dataset = $dataset)
-      and ($kind is null or kind = $kind)
-),
-
-chosen_year as (
-    select coalesce($year, max(year)) as year
-    from forms
-),
-
-forms_in_years as (
-    select f.*
-    from forms f
-    join chosen_year c on f.year in (c.year, c.year - 1)
-),
-
-form_stats as (
-    select
-        year,
-        count(distinct unit_id) as n_units,
-        count(*) as n_forms,
-        count(*) filter (where kind = 'department') as n_department_forms,
-        count(*) filter (where kind = 'project') as n_project_forms,
-        avg(total_used) as mean_total,
-        avg(stated_total) as mean_stated_total,
-        avg(execution_rate_used_pct) as mean_execution_rate_pct,
-        count(*) filter (where grade = '优') as n_grade_excellent,
-        count(*) filter (where grade = '良') as n_grade_good,
-        count(*) filter (where grade = '中') as n_grade_fair,
-        count(*) filter (where grade = '差') as n_grade_poor,
-        count(*) filter (where stated_grade <> computed_grade) as n_grade_changed
-    from forms_in_years
-    group by year
-),
-
-indicator_stats as (
-    select
-        f.year,
-        count(*) as n_indicators,
-        count(*) filter (where i.is_lost_points) as n_lost_points,
-        sum(i.points_lost) as points_lost,
-        count(*) filter (where i.is_target_met = false) as n_target_missed
-    from indicator_facts i
-    join forms_in_years f on f.report_id = i.report_id
-    group by f.year
-),
-
-finding_stats as (
-    select
-        f.year,
-        count(*) as n_findings,
-        count(*) filter (where fi.severity = 'error') as n_error_findings
-    from findings fi
-    join forms_in_years f on f.report_id = fi.report_id
-    group by f.year
+with chosen as (
+    select chosen_year($dataset, $year, $units, $kind) as year
 ),
 
 year_stats as (
-    select
-        s.*,
-        coalesce(i.n_indicators, 0) as n_indicators,
-        coalesce(i.n_lost_points, 0) as n_lost_points,
-        coalesce(i.points_lost, 0) as points_lost,
-        coalesce(i.n_target_missed, 0) as n_target_missed,
-        coalesce(fs.n_findings, 0) as n_findings,
-        coalesce(fs.n_error_findings, 0) as n_error_findings
-    from form_stats s
-    left join indicator_stats i on i.year = s.year
-    left join finding_stats fs on fs.year = s.year
+    select *
+    from year_stats($dataset, $year, $units, $kind)
 ),
 
 kpis as (
@@ -161,7 +99,7 @@ values_by_kpi as (
             when 'n_grade_poor' then prev.n_grade_poor
             when 'n_grade_changed' then prev.n_grade_changed
         end as prev_value
-    from chosen_year c
+    from chosen c
     cross join kpis p
     left join year_stats cur on cur.year = c.year
     left join year_stats prev on prev.year = c.year - 1

@@ -1,7 +1,8 @@
 -- One row per quantitative indicator, per form and per unit-year: the self-given score beside the score the forms' own rule gives.
 -- label: 评分规则核对：定量指标按完成比例应得的分数与自评分之差（按指标、表格、单位）
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $level VARCHAR = NULL [unit|form|indicator]
+-- ignores: $level1 (the check covers every quantitative indicator of a form)
 -- columns: level, depth, unit_id, unit, year, report_id, kind, form, indicator_id, indicator, target_op_used,
 --   target_text, target_value, target_unit, actual_text, actual_value, actual_unit, rule_ratio, n_quantitative,
 --   n_lenient, weight, self_score, rule_score, leniency_points, path, source_line, seq
@@ -23,14 +24,10 @@ with quantitative as (
         i.*,
         case when i.target_op in ('<=', '<') then '<=' when i.target_op = '=' then '=' else '>=' end
             as target_op_used
-    from indicator_facts i
+    from selected_indicators($dataset, $year, $units, $kind, null) i
     where i.is_target_met is not null
       and i.weight is not null
       and i.score is not null
-      and ($dataset is null or i.dataset = $dataset)
-      and ($year is null or i.year = $year)
-      and ($unit is null or i.unit = $unit)
-      and ($kind is null or i.kind = $kind)
 ),
 
 ratios as (
@@ -89,7 +86,7 @@ levels as (
         max(actual_unit) as actual_unit,
         max(rule_ratio) as rule_ratio,
         count(*) as n_quantitative,
-        count(*) filter (where leniency_points > 0.00005) as n_lenient,
+        count(*) filter (where is_lost(leniency_points)) as n_lenient,
         sum(weight) as weight,
         sum(score) as self_score,
         round(sum(rule_score), 4) as rule_score,

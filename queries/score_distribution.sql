@@ -1,6 +1,6 @@
 -- One row per group × histogram bin of indicator score/weight (%) or of form totals, with the group's quantiles.
 -- label: 得分分布：按一级指标、单位、年度或类型分组的直方图与分位数（指标得分率或总分）
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $level1 VARCHAR = NULL,
 --   $measure VARCHAR = 'score_pct' [score_pct|total|stated_total|computed_total],
 --   $group_by VARCHAR = 'level1' [level1|unit|year|kind|all], $bins INTEGER = 10
@@ -22,14 +22,9 @@ with values_scored as (
         i.unit,
         i.year,
         i.kind_label
-    from indicator_facts i
+    from selected_indicators($dataset, $year, $units, $kind, $level1) i
     where $measure = 'score_pct'
       and i.score_pct is not null
-      and ($dataset is null or i.dataset = $dataset)
-      and ($year is null or i.year = $year)
-      and ($unit is null or i.unit = $unit)
-      and ($kind is null or i.kind = $kind)
-      and ($level1 is null or i.level1 = $level1)
 
     union all
 
@@ -43,12 +38,8 @@ with values_scored as (
         f.unit,
         f.year,
         f.kind_label
-    from form_facts f
+    from selected_forms($dataset, $year, $units, $kind) f
     where $measure in ('total', 'stated_total', 'computed_total')
-      and ($dataset is null or f.dataset = $dataset)
-      and ($year is null or f.year = $year)
-      and ($unit is null or f.unit = $unit)
-      and ($kind is null or f.kind = $kind)
 ),
 
 grouped as (

@@ -2,6 +2,7 @@
 -- label: 数据来源：所选年度与单位的自评表来自哪些文件（文件名、是否示例数据、表格数）
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project]
+-- ignores: $level1 (a file holds whole forms)
 -- columns: source_id, path, file_name, format, dataset, n_forms, n_units, units, first_year, last_year
 --
 -- $year NULL = every year; $units is a list of unit names (NULL = all units). Only files whose forms are in the
@@ -10,11 +11,7 @@
 -- Order: real files first, then file name.
 with forms as (
     select *
-    from form_facts
-    where ($dataset is null or dataset = $dataset)
-      and ($year is null or year = $year)
-      and ($kind is null or kind = $kind)
-      and ($units is null or list_contains(cast($units as varchar[]), unit))
+    from selected_forms($dataset, $year, $units, $kind)
 ),
 
 per_file as (

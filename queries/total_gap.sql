@@ -1,7 +1,8 @@
 -- One row per form: the stated total beside the recomputed one (execution score + Σ indicator scores), largest gap first.
 -- label: 总分核对：每张表的填报总分与重新计算总分之差
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $unit VARCHAR = NULL,
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $min_abs_gap DOUBLE = NULL
+-- ignores: $level1 (totals belong to whole forms)
 -- columns: report_id, dataset, unit, year, kind, form, stated_total, computed_total, total_gap, abs_total_gap,
 --   total_used, total_basis, weight_total, stated_weight_total, weight_gap, stated_grade, computed_grade,
 --   is_grade_changed, path, source_line, source_ref
@@ -33,12 +34,8 @@ with final as (
         path,
         source_line,
         source_ref
-    from form_facts
-    where ($dataset is null or dataset = $dataset)
-      and ($year is null or year = $year)
-      and ($unit is null or unit = $unit)
-      and ($kind is null or kind = $kind)
-      and ($min_abs_gap is null or abs(total_gap) >= $min_abs_gap)
+    from selected_forms($dataset, $year, $units, $kind)
+    where ($min_abs_gap is null or abs(total_gap) >= $min_abs_gap)
 )
 
 select * from final

@@ -18,7 +18,7 @@ from conftest import SAMPLE
 from query_corpus import corpus_files
 from streamlit.testing.v1 import AppTest
 
-from dashboard.ingest.pipeline import ingest
+from dashboard.load import ingest
 from dashboard.ui import PAGES
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from dashboard.ingest.pipeline import ingest
+from dashboard.db import connect
+from dashboard.load import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "000_0ed4b7e3fbc5b049.txt"
@@ -22,7 +22,22 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def query_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made corpus of query_corpus.py (three real units × 2021–2022, one demo unit), once per session."""
+    from tests.query_corpus import build_corpus_db
+
+    return build_corpus_db(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def corpus_con(query_corpus_db: Path):
+    con = connect(query_corpus_db)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
 def sample_con(sample_db: Path):
-    con = duckdb.connect(str(sample_db), read_only=True)
+    con = connect(sample_db)
     yield con
     con.close()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.ingest.pipeline import ingest
+from dashboard.load import ingest
 from tests.formtext import project_form
 
 EDU = "武威市教育局"

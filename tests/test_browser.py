@@ -20,11 +20,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-import duckdb
 import pytest
 
-from dashboard.db import run_query
-from dashboard.ingest.pipeline import ingest
+from dashboard.db import connect, run_query
+from dashboard.load import ingest
 
 pytestmark = pytest.mark.browser
 
@@ -217,7 +216,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def query(db: Path, name: str, **params):
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db)
     try:
         return run_query(name, con=con, **params)
     finally:
@@ -346,3 +345,33 @@ def test_demo_marker_is_visible_with_synthetic_data(page, server, timings):
         assert page.get_by_text("示例数据：当前视图包含").count() == 0
         assert HOTLINE in page.locator(".js-plotly-plot").nth(1).inner_html()
         shot(page, "overview-real-sample")
+
+
+def test_import_preview_on_the_staged_copy_then_discard(page, server, timings, demo_db, tmp_path):
+    """Two uploads that only together raise a finding: the preview (the ordinary queries on the staged copy)
+    shows the forms, the cross-form finding and the ranking effect; 放弃 leaves the database as it was."""
+    from tests.formtext import project_form
+    from tests.query_corpus import department_form
+
+    unit = "武威市教育局"
+    files = [tmp_path / "edu_dept_2022.txt", tmp_path / "edu_safety_2022.txt"]
+    files[0].write_text(department_form(unit, 2022), encoding="utf-8")
+    files[1].write_text(project_form(unit, 2022, "校园安全经费", unit), encoding="utf-8")
+    before = demo_db.stat().st_mtime_ns
+    act(page, timings, "open import", lambda: page.goto(f"{server.url}/import"))
+    act(
+        page,
+        timings,
+        "upload two forms -> staged preview",
+        lambda: page.set_input_files("input[type=file]", files),
+    )
+    page.get_by_text("对单位排名的影响").wait_for(timeout=30_000)
+    assert page.get_by_text("以下为写入数据库副本后的结果").count() == 1
+    assert page.get_by_text("核查发现", exact=False).count() >= 1
+    page.set_viewport_size({"width": 1440, "height": 2000})
+    shot(page, "import-preview")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    act(page, timings, "放弃", lambda: page.get_by_role("button", name="放弃").click())
+    page.get_by_text("对单位排名的影响").wait_for(state="detached", timeout=30_000)
+    assert demo_db.stat().st_mtime_ns == before
+    assert not list(demo_db.parent.glob(f".{demo_db.name}.stage-*"))

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts
+from dashboard import charts, labels
 from dashboard.db import run_query
 
 
@@ -27,34 +27,34 @@ def layout_font(fig: go.Figure) -> str:
     ],
 )
 def test_money_in_wan_the_chinese_way(value, text):
-    assert charts.fmt_wan(value) == text
+    assert labels.fmt_wan(value) == text
 
 
 @pytest.mark.parametrize(("value", "text"), [(87, "87%"), (99.53, "99.5%"), (100.0, "100%"), (None, "—")])
 def test_percent(value, text):
-    assert charts.fmt_pct(value) == text
+    assert labels.fmt_pct(value) == text
 
 
 @pytest.mark.parametrize(("value", "text"), [(93, "93分"), (88.5, "88.5分"), (99.999, "100分")])
 def test_scores(value, text):
-    assert charts.fmt_score(value) == text
+    assert labels.fmt_score(value) == text
 
 
 def test_signed_changes_and_rank_changes():
-    assert charts.fmt_signed(2.5, "分") == "+2.5分"
-    assert charts.fmt_signed(-1, "个") == "−1个"  # a real minus sign in text
-    assert charts.fmt_signed(-1, "", ascii_minus=True) == "-1"  # st.metric reads the direction from '-'
-    assert charts.fmt_signed(0.0, "分") == "0分"
-    assert charts.fmt_rank_change(3) == "↑3"
-    assert charts.fmt_rank_change(-2) == "↓2"
-    assert charts.fmt_rank_change(0) == "持平"
-    assert charts.fmt_rank_change(None) == "—"
+    assert labels.fmt_signed(2.5, "分") == "+2.5分"
+    assert labels.fmt_signed(-1, "个") == "−1个"  # a real minus sign in text
+    assert labels.fmt_signed(-1, "", ascii_minus=True) == "-1"  # st.metric reads the direction from '-'
+    assert labels.fmt_signed(0.0, "分") == "0分"
+    assert labels.fmt_rank_change(3) == "↑3"
+    assert labels.fmt_rank_change(-2) == "↓2"
+    assert labels.fmt_rank_change(0) == "持平"
+    assert labels.fmt_rank_change(None) == "—"
 
 
 def test_value_with_unit():
-    assert charts.fmt_value(697600, "件") == "697,600件"
-    assert charts.fmt_value(95, "%") == "95%"
-    assert charts.fmt_exact(87.12345) == "87.1235"
+    assert labels.fmt_value(697600, "件") == "697,600件"
+    assert labels.fmt_value(95, "%") == "95%"
+    assert labels.fmt_exact(87.12345) == "87.1235"
 
 
 def test_unit_status_uses_the_indicator_vocabulary():
@@ -62,7 +62,7 @@ def test_unit_status_uses_the_indicator_vocabulary():
     assert charts.unit_status(0.0, 2) == "target_missed"
     assert charts.unit_status(0.0) == "ok"
     assert charts.unit_status(None) == "no_score"
-    assert set(charts.STATUS_COLORS) == set(charts.STATUS_LABELS) == set(charts.STATUS_ORDER)
+    assert set(charts.STATUS_COLORS) == set(labels.STATUS_LABELS) == set(labels.STATUS_ORDER)
 
 
 def ranking_frame() -> pd.DataFrame:
@@ -102,8 +102,8 @@ def test_ranking_chart():
 
 
 def test_synthetic_marker_is_on_the_figure_itself():
-    fig = charts.ranking_chart(ranking_frame(), "computed_total", note=charts.SYNTHETIC_NOTE)
-    assert fig.layout.title.subtitle.text == charts.SYNTHETIC_NOTE
+    fig = charts.ranking_chart(ranking_frame(), "computed_total", note=labels.SYNTHETIC_NOTE)
+    assert fig.layout.title.subtitle.text == labels.SYNTHETIC_NOTE
     assert fig.layout.margin.t >= 84
     assert charts.ranking_chart(ranking_frame()).layout.title.subtitle.text is None
 
@@ -188,28 +188,3 @@ def test_leniency_chart_lists_only_units_scoring_above_their_numbers(sample_con)
     )
     bar = charts.leniency_chart(rows).data[0]
     assert list(bar.y) == ["甲局", "丙局"] and list(bar.text) == ["+2分", "+0.07分"]
-
-
-def test_chart_export_and_live_modules_stay_free_of_streamlit_and_pages_free_of_sql():
-    """charts/export/live are reused outside the app (the report builder, the CLI); pages only call queries/."""
-    import ast
-    from pathlib import Path
-
-    root = Path(charts.__file__).parent
-
-    def top_level_imports(path: Path) -> set[str]:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = set()
-        for node in tree.body:
-            if isinstance(node, ast.Import):
-                names.update(a.name.split(".")[0] for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module.split(".")[0])
-        return names
-
-    for name in ("charts.py", "export.py", "live.py", "filters.py"):
-        assert "streamlit" not in top_level_imports(root / name), name
-    for page in sorted((root / "views").glob("*.py")):
-        text = page.read_text(encoding="utf-8").lower()
-        assert "duckdb" not in top_level_imports(page), page.name
-        assert "select " not in text and ".execute(" not in text, page.name

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts, export
+from dashboard import charts, export, labels
 
 needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
@@ -37,7 +37,7 @@ def hotline_figure() -> go.Figure:
             "weight": [4.0],
         }
     )
-    return charts.indicator_chart(rows, note=charts.SYNTHETIC_NOTE)
+    return charts.indicator_chart(rows, note=labels.SYNTHETIC_NOTE)
 
 
 def png_size(data: bytes) -> tuple[int, int]:

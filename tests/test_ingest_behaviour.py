@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from dashboard.ingest.parse import parse_bytes
-from dashboard.ingest.pipeline import ingest
+from dashboard.load import ingest
 from tests.formtext import project_form
 
 
@@ -164,17 +164,25 @@ def test_cross_form_rules(tmp_path):
 
 
 def test_database_of_an_older_schema_is_refused_not_half_migrated(tmp_path):
-    from dashboard.store import SchemaOutdated, Store, is_current
+    from dashboard.db import QueryError, run_query
+    from dashboard.load import SchemaOutdated
+    from dashboard.load.files import read_state
+    from dashboard.load.store import Store
 
     db = tmp_path / "t.duckdb"
     ingest([write(tmp_path / "a.txt", project_form())], db, workers=1)
-    assert is_current(db)
+    assert read_state(db).is_current
     con = duckdb.connect(str(db))
     con.execute("update meta set value = 'old' where key = 'schema_version'")
     con.close()
-    assert not is_current(db)
+    assert not read_state(db).is_current
+    with pytest.raises(SchemaOutdated, match="jixiao ingest --rebuild"):
+        ingest([write(tmp_path / "b.txt", project_form(unit="武威市交通运输局"))], db, workers=1)
     with pytest.raises(SchemaOutdated, match="jixiao ingest --rebuild"):
         Store(db)
+    with pytest.raises(QueryError, match="旧版本"):  # readers refuse it too, with the way out
+        run_query("grades", db_path=db)
+    assert ingest([tmp_path / "a.txt"], db, rebuild=True, workers=1).reports == 1
 
 
 def test_demo_copy_of_a_form_never_replaces_the_real_one(tmp_path):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 
-import duckdb
 from app_support import HOTLINE, SAMPLE_UNIT, app_db, app_env, chart_text, metric_values, open_page, tables  # noqa: F401
 
-from dashboard.db import run_query
+from dashboard.db import connect, run_query
 
 
 def lookup(name: str, **params):
-    con = duckdb.connect(os.environ["JIXIAO_DB"], read_only=True)
+    con = connect(os.environ["JIXIAO_DB"])
     try:
         return run_query(name, con=con, **params)
     finally:
@@ -45,7 +44,7 @@ def test_form_selection_and_filters_change_the_tree():
     at = open_page("drilldown", unit=SAMPLE_UNIT)
     before = chart_text(at)
     assert at.selectbox(key="drill_form").options[0] == "全部自评表（4张）"
-    project = lookup("grades", unit=SAMPLE_UNIT, kind="project").iloc[0]
+    project = lookup("grades", units=[SAMPLE_UNIT], kind="project").iloc[0]
     at.selectbox(key="drill_form").select(int(project["report_id"])).run()
     assert chart_text(at) != before
     assert set(tables(at)[0]["form"]) == {project["form"]}

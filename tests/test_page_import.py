@@ -1,5 +1,6 @@
-"""数据导入: limits with Chinese messages, preview (forms and findings) before commit, commit swaps the database
-in without leaving the app unable to read, discard leaves everything as it was."""
+"""数据导入: limits with Chinese messages; the uploads are loaded into a staged copy and the preview runs the
+ordinary queries on it (forms, findings over several forms, the ranking effect) before anything changes;
+确认 swaps the copy in, 放弃 deletes it and leaves everything as it was."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import shutil
 import pytest
 from app_support import app_db, app_env, open_page  # noqa: F401
 from formtext import project_form
-from query_corpus import corpus_files
+from query_corpus import EDU, corpus_files, department_form
+
+from dashboard.db import run_query
 
 
 @pytest.fixture
@@ -18,6 +21,10 @@ def own_db(app_db, tmp_path, monkeypatch):  # noqa: F811 - app_db is the importe
     shutil.copyfile(app_db, db)
     monkeypatch.setenv("JIXIAO_DB", str(db))
     return db
+
+
+def staged_copies(db):
+    return sorted(db.parent.glob(f".{db.name}.stage-*"))
 
 
 def upload(at, *files):
@@ -32,16 +39,38 @@ def test_preview_then_commit(own_db):
     upload(at, ("edu_2023.txt", form, "text/plain"))
     preview = at.dataframe[0].value
     assert list(preview["status"]) == ["可导入"] and list(preview["forms"]) == [1]
-    findings = at.dataframe[2].value  # the form table, then its findings
-    assert "total_mismatch" not in set(findings.columns)
-    assert any("填报总分" in r for r in findings["rule"])  # stated 80 ≠ computed: found before committing
+    forms = at.dataframe[1].value  # as stored in the copy: project h=3 computes 9 + 25 + 3 + 30 + 10 = 77
+    assert list(forms["computed_total"]) == [77] and list(forms["grade"]) == ["中"]
+    findings = at.dataframe[2].value
+    assert any("填报总分" in r for r in findings["description"])  # stated 80 ≠ 77: found before committing
+    ranking = at.dataframe[3].value.set_index("unit")  # EDU has no other 2023 form: first of one
+    assert (ranking.loc[EDU, "rank_after"], ranking.loc[EDU, "n_ranked"]) == (1, 1)
     assert not (own_db.parent / "uploads").exists()  # nothing written yet
+    assert len(staged_copies(own_db)) == 1
     commit = next(b for b in at.button if b.label.startswith("确认导入"))
     commit.click().run()
     assert not at.exception
     assert any("已导入 1 个文件" in s.value for s in at.success)
     assert (own_db.parent / "uploads" / "edu_2023.txt").read_bytes() == form
     assert "2023" in at.selectbox(key="year").options  # the sidebar reads the new database at once
+    assert not staged_copies(own_db)
+
+
+def test_the_preview_shows_the_cross_form_finding_the_committed_data_shows(own_db):
+    """A department form for 教育局 2022 states 项目支出 350 万元; its one project form in the database has 120:
+    a finding that only the forms together give (project_budget_mismatch), shown before committing."""
+    at = open_page("import")
+    upload(at, ("edu_dept_2022.txt", department_form(EDU, 2022).encode("utf-8"), "text/plain"))
+    findings = at.dataframe[2].value
+    previewed = findings[findings["description"].str.contains("项目支出")]
+    assert len(previewed) == 1 and bool(previewed.iloc[0]["is_new"])
+    assert "350" in previewed.iloc[0]["message"] and "120" in previewed.iloc[0]["message"]
+    before = run_query("findings_list", db_path=own_db, rule="project_budget_mismatch", units=[EDU])
+    assert before.empty  # not in the database until 确认
+    next(b for b in at.button if b.label.startswith("确认导入")).click().run()
+    assert not at.exception
+    committed = run_query("findings_list", db_path=own_db, rule="project_budget_mismatch", units=[EDU])
+    assert list(committed["message"]) == list(previewed["message"])
 
 
 def test_same_file_again_is_recognised(own_db):
@@ -73,7 +102,8 @@ def test_discard_leaves_the_database_alone(own_db):
     at = open_page("import")
     before = own_db.stat().st_mtime_ns
     upload(at, ("edu_2023.txt", project_form("武威市教育局", 2023).encode("utf-8"), "text/plain"))
+    assert len(staged_copies(own_db)) == 1
     next(b for b in at.button if b.label == "放弃").click().run()
     assert not at.dataframe  # the preview is gone, the uploader is empty again
     assert own_db.stat().st_mtime_ns == before
-    assert not (own_db.parent / "uploads").exists()
+    assert not (own_db.parent / "uploads").exists() and not staged_copies(own_db)

@@ -9,21 +9,12 @@ import pandas as pd
 import pytest
 
 from dashboard.db import QueryError, list_queries, load_query, run_query
-from tests.query_corpus import DEMO, EDU, HEALTH, TRANSPORT, build_corpus_db
+from tests.conftest import SAMPLE
+from tests.query_corpus import DEMO, EDU, HEALTH, TRANSPORT
 
 SAMPLE_UNIT = "武威市政府政务服务中心"
-REQUIRED = {"indicator_history": {"indicator": "群众满意度"}}
+REQUIRED = {"indicator_history": {"indicator": "群众满意度"}, "file_forms": {"paths": [str(SAMPLE)]}}
 ALL_QUERIES = list_queries()
-
-
-@pytest.fixture(scope="session")
-def corpus_con(tmp_path_factory):
-    import duckdb
-
-    db = build_corpus_db(tmp_path_factory.mktemp("corpus"))
-    con = duckdb.connect(str(db), read_only=True)
-    yield con
-    con.close()
 
 
 def q(con, name: str, **params) -> pd.DataFrame:
@@ -212,7 +203,7 @@ def test_keyword_without_synonyms_and_other_filters(sample_con):
         "服务平台支撑能力",
         "党建工作创新能力",
     }
-    assert q(sample_con, "low_scoring_indicators", unit="别的单位").empty
+    assert q(sample_con, "low_scoring_indicators", units=["别的单位"]).empty
     # Letters match whatever their case: the note of 服务平台支撑能力 mentions the “甘快办”政务APP.
     assert list(q(sample_con, "low_scoring_indicators", keyword="app")["level3"]) == ["服务平台支撑能力"]
     assert len(q(sample_con, "low_scoring_indicators", limit=2)) == 2
@@ -290,7 +281,7 @@ def test_grade_distribution_of_the_sample(sample_con):
 
 
 def test_a_form_without_scores_still_gets_a_grade_from_its_stated_total(corpus_con):
-    df = q(corpus_con, "grades", unit=HEALTH, year=2021)
+    df = q(corpus_con, "grades", units=[HEALTH], year=2021)
     blank = by(df, "form")["疫苗冷链经费"]
     assert pd.isna(blank["computed_total"])
     assert (blank["stated_grade"], blank["grade"], blank["total_basis"]) == ("优", "优", "stated")
@@ -310,7 +301,7 @@ def test_total_gap_of_the_sample(sample_con):
 
 
 def test_total_gap_keeps_a_form_whose_computed_total_is_missing(corpus_con):
-    df = by(q(corpus_con, "total_gap", unit=HEALTH, year=2021), "form")
+    df = by(q(corpus_con, "total_gap", units=[HEALTH], year=2021), "form")
     blank = df["疫苗冷链经费"]
     assert (blank["total_used"], blank["total_basis"]) == (94, "stated")
     assert pd.isna(blank["total_gap"])
@@ -612,7 +603,7 @@ def test_indicator_search(sample_con):
 
 
 def test_indicator_history(corpus_con):
-    df = q(corpus_con, "indicator_history", indicator="群众来电咨询接听率", unit=EDU)
+    df = q(corpus_con, "indicator_history", indicator="群众来电咨询接听率", units=[EDU])
     assert list(df["year"]) == [2021, 2022]
     # 教育 2021 scored 20/25 = 80%, 2022 5/25 = 20%.
     last = df.iloc[-1]

@@ -7,14 +7,13 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from dashboard.db import run_query
+from dashboard.db import connect, run_query
 from dashboard.demo.corpus import TRUTH_FILE, write_corpus
 from dashboard.demo.generate import make_plan
-from dashboard.ingest.pipeline import ingest
+from dashboard.load import ingest
 
 YEARS = (2021, 2022, 2023)
 TOL = 1e-6
@@ -28,7 +27,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     summary = ingest([out / "files"], db, workers=1)
     assert not summary.failed, [f.error for f in summary.failed]
     truth = json.loads((out / "files" / TRUTH_FILE).read_text(encoding="utf-8"))
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db)
     # The stored (canonical) unit name of each truth document, through its file.
     stored = dict(
         con.execute(

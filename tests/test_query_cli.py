@@ -71,7 +71,7 @@ def test_table_output_and_limit(sample_db):
 
 def test_empty_value_means_null(sample_db):
     result = run(
-        "low_scoring_indicators", "--db", str(sample_db), "-p", "unit=", "-p", "year=NULL", "-f", "json"
+        "low_scoring_indicators", "--db", str(sample_db), "-p", "units=", "-p", "year=NULL", "-f", "json"
     )
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) == 5
@@ -115,3 +115,21 @@ def test_parse_params():
     }
     with pytest.raises(typer.BadParameter):
         parse_params(["=3"])
+
+
+def test_a_list_parameter_takes_names_separated_by_commas(query_corpus_db):
+    from tests.query_corpus import EDU, HEALTH
+
+    result = run(
+        "total_gap",
+        "--db",
+        str(query_corpus_db),
+        "-p",
+        f"units={EDU}，{HEALTH}",
+        "-p",
+        "year=2022",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(r["unit"] for r in json.loads(result.stdout)) == sorted([EDU, HEALTH])

@@ -20,21 +20,22 @@ from docx.shared import Emu
 from pdfminer.pdftypes import resolve1
 from typer.testing import CliRunner
 
-from dashboard import charts
+from dashboard import charts, labels
 from dashboard.cli import app
 from dashboard.db import run_query
-from dashboard.report import ReportError, ReportSelection, file_name, generate_report
+from dashboard.report import ReportError, file_name, generate_report
 from dashboard.report.build import CHART_DPI, chart_geometry, with_dpi
-from dashboard.report.content import gather
+from dashboard.report.gather import gather
 from dashboard.report.pdf import soffice_path
+from dashboard.selection import Selection
 from tests.conftest import ROOT, SAMPLE
-from tests.query_corpus import DEMO, build_corpus_db
+from tests.query_corpus import DEMO
 
 ARTIFACTS = ROOT / "test-artifacts" / "report"
 UNIT = "武威市政府政务服务中心"
 HOTLINE = "群众来电咨询接听率"
 TODAY = dt.date(2026, 11, 27)
-SAMPLE_2022 = ReportSelection(year=2022, dataset="real")
+SAMPLE_2022 = Selection(year=2022, dataset="real")
 
 needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
@@ -245,30 +246,30 @@ def test_pdf_first_pages_render_to_png(sample_files):
 
 # -- synthetic data, selections, errors ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    return build_corpus_db(tmp_path_factory.mktemp("report_corpus"))
+def corpus_db(query_corpus_db):
+    return query_corpus_db
 
 
 def test_demo_data_is_marked_on_cover_header_and_charts(corpus_db):
-    content = gather(ReportSelection(year=2022), db_path=corpus_db, today=TODAY)
+    content = gather(Selection(year=2022), db_path=corpus_db, today=TODAY)
     assert content.is_synthetic and content.dataset_label == "真实数据与示例数据"
-    assert all(charts.SYNTHETIC_NOTE in (c.figure.layout.title.subtitle.text or "") for c in content.charts)
-    real = gather(ReportSelection(year=2022, dataset="real"), db_path=corpus_db, today=TODAY)
+    assert all(labels.SYNTHETIC_NOTE in (c.figure.layout.title.subtitle.text or "") for c in content.charts)
+    real = gather(Selection(year=2022, dataset="real"), db_path=corpus_db, today=TODAY)
     assert not real.is_synthetic
     assert not any(c.figure.layout.title.subtitle.text for c in real.charts)
-    assert "示例数据" in file_name(ReportSelection(year=2022, dataset="demo"), "pdf")
+    assert "示例数据" in file_name(Selection(year=2022, dataset="demo"), "pdf")
 
 
 @needs_chromium
 def test_demo_report_docx_carries_the_marker(corpus_db):
-    files = generate_report(ReportSelection(year=2022, units=(DEMO,)), ("docx",), db_path=corpus_db)
+    files = generate_report(Selection(year=2022, units=(DEMO,)), ("docx",), db_path=corpus_db)
     assert (
         files.file_name("docx") == f"绩效分析报告_2022年_{DEMO}_示例数据.docx"
     )  # known once the data is read
     document = docx.Document(io.BytesIO(files["docx"]))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert charts.SYNTHETIC_NOTE in text  # on the cover
-    assert charts.SYNTHETIC_NOTE in document.sections[1].header.paragraphs[0].text  # on every page
+    assert labels.SYNTHETIC_NOTE in text  # on the cover
+    assert labels.SYNTHETIC_NOTE in document.sections[1].header.paragraphs[0].text  # on every page
     assert DEMO in [
         p.text for p in document.paragraphs if p.style.name == "Heading 2"
     ]  # its one-page summary
@@ -276,7 +277,7 @@ def test_demo_report_docx_carries_the_marker(corpus_db):
 
 def test_summary_names_the_top_loser_once(corpus_db):
     # Corpus 2022, real data: 教育's hotline item lost 20 points (25 − 5), the most of all and alone at the top.
-    lost = gather(ReportSelection(year=2022, dataset="real"), db_path=corpus_db, today=TODAY).summary[2]
+    lost = gather(Selection(year=2022, dataset="real"), db_path=corpus_db, today=TODAY).summary[2]
     assert (
         "扣分最多的是武威市教育局“校园安全经费”的“群众来电咨询接听率”，扣20分。" in lost
     )  # not 各扣: one item
@@ -284,9 +285,9 @@ def test_summary_names_the_top_loser_once(corpus_db):
 
 
 def test_several_units_narrow_every_part(corpus_db):
-    everything = gather(ReportSelection(year=2022), db_path=corpus_db, today=TODAY)
+    everything = gather(Selection(year=2022), db_path=corpus_db, today=TODAY)
     units = tuple(p.unit for p in everything.unit_pages[:2])
-    two = gather(ReportSelection(year=2022, units=units), db_path=corpus_db, today=TODAY)
+    two = gather(Selection(year=2022, units=units), db_path=corpus_db, today=TODAY)
     assert [p.unit for p in two.unit_pages] == list(units)
     assert {r[1] for r in two.ranking.rows} == set(units)
     assert {r[0] for r in two.findings.rows} <= set(units)
@@ -297,21 +298,17 @@ def test_several_units_narrow_every_part(corpus_db):
 
 def test_no_forms_and_unknown_units_are_clear_errors(sample_db):
     with pytest.raises(ReportError, match="没有自评表"):
-        gather(ReportSelection(year=2030), db_path=sample_db)
+        gather(Selection(year=2030), db_path=sample_db)
     with pytest.raises(ReportError, match="没有自评表"):
-        gather(ReportSelection(year=2022, units=("不存在的单位",)), db_path=sample_db)
+        gather(Selection(year=2022, units=("不存在的单位",)), db_path=sample_db)
     with pytest.raises(ReportError, match="以下单位在2022年没有自评表：不存在的单位"):
-        gather(ReportSelection(year=2022, units=(UNIT, "不存在的单位")), db_path=sample_db)
+        gather(Selection(year=2022, units=(UNIT, "不存在的单位")), db_path=sample_db)
     with pytest.raises(ReportError, match="格式"):
         generate_report(SAMPLE_2022, ("odt",), db_path=sample_db)
 
 
-def test_selection_from_the_dashboard_filters():
-    class Filters:  # the shape of dashboard.filters.Filters
-        year, units, dataset, kind, level1 = 2022, ("甲",), "real", None, None
-
-    assert ReportSelection.from_filters(Filters()) == ReportSelection(2022, ("甲",), "real")
-    assert file_name(ReportSelection(2022, ("甲",)), "docx") == "绩效分析报告_2022年_甲.docx"
+def test_the_report_takes_the_dashboard_selection():
+    assert file_name(Selection(year=2022, units=("甲",)), "docx") == "绩效分析报告_2022年_甲.docx"
 
 
 # -- the CLI --------------------------------------------------------------------------------------------------------
@@ -347,9 +344,9 @@ def test_cli_errors(sample_db, tmp_path):
 
 # -- the queries the report adds ------------------------------------------------------------------------------------
 def test_selection_summary_agrees_with_overview_kpis(sample_con, corpus_db):
-    import duckdb
+    from dashboard.db import connect
 
-    corpus = duckdb.connect(str(corpus_db), read_only=True)
+    corpus = connect(corpus_db)
     try:
         for con, params in (
             (sample_con, {}),
@@ -423,4 +420,4 @@ def test_the_report_package_does_not_import_streamlit(path):
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not any(
         m.split(".")[0] == "streamlit" for m in modules
-    )  # the app's glue is dashboard/report_ui.py
+    )  # the app's glue is dashboard/ui/report.py

@@ -1,4 +1,4 @@
-"""dashboard/report_ui.py: the one-click report button builds both files for the current filters, with a progress
+"""dashboard/ui/report.py: the one-click report button builds both files for the current filters, with a progress
 bar, and offers them for download; a report of another view is not offered."""
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ pytestmark = pytest.mark.skipif(
 
 SCRIPT = """
 import streamlit as st
-from dashboard import report_ui
-from dashboard.filters import Filters
+from dashboard import ui
+from dashboard.selection import Selection
 
 year = st.selectbox("年度", [2022, 2021], key="year")
-report_ui.report_button(Filters(year=year, dataset="real"))
+ui.report_button(Selection(year=year, dataset="real"))
 """
 
 

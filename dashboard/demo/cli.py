@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dashboard.demo import vocabulary as V
+from dashboard.demo import city as V
 from dashboard.demo.corpus import (
     DEFAULT_UNITS,
     FORMATS,
@@ -149,7 +149,7 @@ def demo(
 
 def _verify(target: Path) -> None:
     from dashboard.demo.verify import compare
-    from dashboard.ingest.pipeline import ingest
+    from dashboard.load import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "verify.duckdb"

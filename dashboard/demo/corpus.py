@@ -235,7 +235,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for name in (
-        "vocabulary.py",
+        "city.py",
         "generate.py",
         "model.py",
         "layout.py",

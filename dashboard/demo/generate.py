@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from dashboard.demo import vocabulary as V
+from dashboard.demo import city as V
 from dashboard.demo.model import BudgetLineRec, DefectRec, DocumentRec, FormRec, IndicatorRec
 
 GENERATOR_VERSION = 1
@@ -290,7 +290,7 @@ class _DocGen:
             target, actual, met, ratio = self._numbers(t, miss, actual_pct)
         if met is False:
             score = self._deducted(weight, ratio)
-            note = self.note_for_miss(name, target.text, actual.text)
+            note: str | None = self.note_for_miss(name, target.text, actual.text)
         else:
             score, note = weight, self.no_deviation_note()
         ind = IndicatorRec(
@@ -794,7 +794,7 @@ class _DocGen:
 
     def _plant_unexplained_deduction(self, form: FormRec, taken: set[int]) -> None:
         cands = [i for i in form.indicators if i.seq not in taken and i.score is not None and i.weight >= 1]
-        missed = [i for i in cands if i.style.get("met") is False and i.score < i.weight]
+        missed = [i for i in cands if i.style.get("met") is False and (i.score or 0) < i.weight]
         ind = self.rng.choice(missed or cands)
         if ind.score is not None and ind.score >= ind.weight:
             ind.score = ind.weight - (0.5 if ind.weight < 2 else 1.0)

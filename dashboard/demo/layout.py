@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from dashboard.demo import vocabulary as V
+from dashboard.demo import city as V
 from dashboard.demo.generate import fmt
 from dashboard.demo.model import FormRec, IndicatorRec
 

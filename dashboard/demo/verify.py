@@ -13,8 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
+from dashboard.db import Connection, connect
 from dashboard.demo.model import PLANTED_RULES
 from dashboard.ingest.vocab import normalize_key
 
@@ -105,7 +104,7 @@ def _same(want: object, got: object) -> bool:
     return want == got
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def _rows(con: Connection, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
@@ -118,16 +117,15 @@ def _clean(v: object) -> object:
 
 
 def compare(db_path: str | Path, truth: dict | str | Path) -> Comparison:
-    if not isinstance(truth, dict):
-        truth = json.loads(Path(truth).read_text(encoding="utf-8"))
-    con = duckdb.connect(str(db_path), read_only=True)
+    data = truth if isinstance(truth, dict) else json.loads(Path(truth).read_text(encoding="utf-8"))
+    con = connect(db_path)
     try:
-        return _compare(con, truth)
+        return _compare(con, data)
     finally:
         con.close()
 
 
-def _compare(con: duckdb.DuckDBPyConnection, truth: dict) -> Comparison:
+def _compare(con: Connection, truth: dict) -> Comparison:
     out = Comparison()
     reports = _rows(con, "select r.*, s.path from reports r join sources s using (source_id)")
     by_file: dict[str, list[dict]] = defaultdict(list)
@@ -203,16 +201,18 @@ def _compare(con: duckdb.DuckDBPyConnection, truth: dict) -> Comparison:
         uid = unit_ids[unit].most_common(1)[0][0]
         ok_id = rep["unit_id"] == uid and owner.get(uid) == unit
         ok_name = normalize_key(rep["unit_raw"] or "") == normalize_key(form["unit_written"])
-        got = form["unit_written"] if ok_id and ok_name else f"{rep['unit_raw']} (unit_id {rep['unit_id']})"
-        out.check(where, "unit", form["unit_written"], got)
+        got_unit = (
+            form["unit_written"] if ok_id and ok_name else f"{rep['unit_raw']} (unit_id {rep['unit_id']})"
+        )
+        out.check(where, "unit", form["unit_written"], got_unit)
 
     # Planted defects against findings.
-    expected = Counter()
+    expected: Counter[tuple] = Counter()
     for d in truth.get("defects", []):
         loc = d["indicator_seq"] if d["indicator_seq"] is not None else d["budget_line"]
         expected[(d["file"], d["form"], d["rule"], loc)] += 1
         out.planted_by_rule[d["rule"]] += 1
-    found = Counter()
+    found: Counter[tuple] = Counter()
     for f in findings:
         if f["rule"] not in PLANTED_RULES or f["report_id"] not in matched:
             continue

@@ -36,17 +36,17 @@ def table_xml(grid: Grid) -> str:
         tuple[int, int], str
     ] = {}  # (row, col) -> "skip" (covered across) | "continue" (merged down)
     for t, left, b, r in grid.merges:
-        for row in range(t, b + 1):
+        for y in range(t, b + 1):
             for col in range(left, r + 1):
-                if (row, col) == (t, left):
+                if (y, col) == (t, left):
                     continue
-                covered[(row, col)] = "continue" if col == left else "skip"
+                covered[(y, col)] = "continue" if col == left else "skip"
     span_of = {}
     for (t, left), (b, r) in starts.items():
-        for row in range(t, b + 1):
-            span_of[(row, left)] = (
+        for y in range(t, b + 1):
+            span_of[(y, left)] = (
                 r - left + 1,
-                "restart" if row == t and b > t else ("continue" if row > t else None),
+                "restart" if y == t and b > t else ("continue" if y > t else None),
             )
     out = [
         f'<w:tbl {_NS}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from dashboard.demo import vocabulary as V
+from dashboard.demo import city as V
 from dashboard.demo.generate import fmt
 from dashboard.demo.model import BudgetLineRec, DocumentRec, FormRec, IndicatorRec
 

@@ -47,12 +47,12 @@ def _write_grid(ws, grid: Grid, first_row: int) -> int:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for t, left, b, right in grid.merges:
         ws.merge_cells(start_row=top + t, start_column=left + 1, end_row=top + b, end_column=right + 1)
-    row = top + len(grid.rows) + 1
+    next_row = top + len(grid.rows) + 1
     for note in grid.notes:
-        ws.cell(row, 1, note)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        row += 1
-    return row
+        ws.cell(next_row, 1, note)
+        ws.merge_cells(start_row=next_row, start_column=1, end_row=next_row, end_column=width)
+        next_row += 1
+    return next_row
 
 
 def render_workbook(doc: DocumentRec) -> bytes:

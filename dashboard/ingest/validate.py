@@ -1,12 +1,13 @@
 """Named validation rules over one Report. Rules only report; nothing is changed or "fixed".
 
 Rules that need several reports (a department's 项目支出 against its project forms, notes copied between
-units) run in SQL after loading: see dashboard/store.py.
+units) run in SQL after loading: cross_rules.sql beside this file (see the end of this module).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from importlib import resources
 
 from dashboard.ingest.model import Finding, Indicator, Report
 from dashboard.ingest.vocab import is_no_deviation
@@ -175,7 +176,9 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
                 out.append(finding("unexplained_deduction", f"扣 {_fmt(round(w - s, 4))} 分，{note}", ind))
             elif abs(s - w) <= TOLERANCE:
                 if not is_no_deviation(ind.note) and len(ind.note or "") >= 5:
-                    out.append(finding("full_score_with_note", f"得满分，但偏差说明为：{ind.note[:60]}", ind))
+                    out.append(
+                        finding("full_score_with_note", f"得满分，但偏差说明为：{(ind.note or '')[:60]}", ind)
+                    )
                 if target_met(ind) is False:
                     out.append(
                         finding(
@@ -201,3 +204,26 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
             )
         seen.setdefault(key, []).append(ind)
     return out
+
+
+# -- rules over several forms ---------------------------------------------------------------------------------
+# They compare forms with each other, so they run in SQL after loading: cross_rules.sql, beside this file, run
+# by the writer (dashboard/load/store.py) with these parameters.
+CROSS_RULES = ("project_budget_mismatch", "copied_note")
+COPIED_NOTE_MIN_LENGTH = (
+    15  # characters, whitespace ignored: shorter notes (无偏差, 已完成) are often the same
+)
+
+
+def cross_rules_sql() -> str:
+    return resources.files("dashboard.ingest").joinpath("cross_rules.sql").read_text(encoding="utf-8")
+
+
+def cross_rules_params(start: int) -> dict[str, object]:
+    """The bound parameters of cross_rules.sql; findings are numbered from `start`."""
+    return {
+        "start": start,
+        "min_len": COPIED_NOTE_MIN_LENGTH,
+        "sev_budget": RULES["project_budget_mismatch"][0],
+        "sev_copied": RULES["copied_note"][0],
+    }

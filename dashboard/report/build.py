@@ -11,10 +11,11 @@ import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import duckdb
-
 from dashboard import export
-from dashboard.report.content import FIG_CSS_WIDTH, Chart, ReportContent, ReportError, ReportSelection, gather
+from dashboard.db import QueryRunner
+from dashboard.report.gather import gather
+from dashboard.report.model import FIG_CSS_WIDTH, Chart, ReportContent, ReportError
+from dashboard.selection import Selection
 
 FORMATS = ("docx", "pdf")
 MIME = {
@@ -26,7 +27,7 @@ MAX_CHART_HEIGHT_IN = (
     8.0  # a tall chart (40 units) is narrowed so it fits one page under its heading and intro
 )
 
-ProgressCallback = Callable[[float, str], None]  # (fraction done 0–1, what is being done, in Chinese)
+ProgressCallback = Callable[[float, str], object]  # (fraction done 0–1, what is being done, in Chinese)
 
 __all__ = [
     "FORMATS",
@@ -56,10 +57,10 @@ class ReportFiles(dict):
 
 
 def generate_report(
-    selection: ReportSelection,
+    selection: Selection,
     formats: Iterable[str] = FORMATS,
     *,
-    con: duckdb.DuckDBPyConnection | None = None,
+    run: QueryRunner | None = None,
     db_path: str | Path | None = None,
     progress: ProgressCallback | None = None,
     today: dt.date | None = None,
@@ -67,8 +68,9 @@ def generate_report(
     """The report for `selection` in each of `formats` ('docx', 'pdf'): bytes keyed by format (ReportFiles,
     a dict that also names the files).
 
-    Reads through `con` (e.g. a cursor of the app's read-only connection) or opens `db_path` read-only (default:
-    the project database). `progress(fraction, message)` is called as the work advances. The PDF is the .docx
+    Reads through `run(name, selection, **params)` (the app passes its cached query path) or opens `db_path`
+    read-only (default: the project database) while it reads; either way no cursor is held while the charts
+    are rendered and LibreOffice converts. `progress(fraction, message)` is called as the work advances. The PDF is the .docx
     converted by LibreOffice, so both always show the same content. Raises ReportError with a message for the
     reader when the selection has no data or LibreOffice is missing."""
     from dashboard.report.docx import build_docx, print_widths
@@ -82,7 +84,7 @@ def generate_report(
     steps = iter((0.08, 0.14, 0.2))
     content = gather(
         selection,
-        con=con,
+        run=run,
         db_path=db_path,
         today=today,
         step=lambda m: report(next(steps, 0.2), f"查询数据：{m}"),
@@ -104,18 +106,18 @@ def generate_report(
     return ReportFiles({f: out[f] for f in wanted}, content)
 
 
-def report_bytes(selection: ReportSelection, fmt: str, **kwargs) -> bytes:
+def report_bytes(selection: Selection, fmt: str, **kwargs) -> bytes:
     """One format only: `report_bytes(sel, 'pdf', db_path=…)`."""
     return generate_report(selection, (fmt,), **kwargs)[fmt]
 
 
-def file_name(selection: ReportSelection, fmt: str) -> str:
+def file_name(selection: Selection, fmt: str) -> str:
     """'绩效分析报告_2022年_武威市政府政务服务中心.docx', before the data is read (示例数据 in the name when the
     selection asks for the demo data); ReportFiles.file_name also knows the year and any synthetic data."""
     return _name(selection, selection.year, selection.dataset == "demo", fmt)
 
 
-def _name(s: ReportSelection, year: int | None, synthetic: bool, fmt: str) -> str:
+def _name(s: Selection, year: int | None, synthetic: bool, fmt: str) -> str:
     parts = ["绩效分析报告", f"{year}年" if year else "最新年度"]
     if len(s.units) == 1:
         parts.append(s.units[0])

@@ -62,7 +62,8 @@ def report(
 ) -> None:
     """生成绩效分析报告（Word 或 PDF）：图表、排名、扣分指标、数据质量与各单位摘要。"""
     from dashboard.db import QueryError
-    from dashboard.report import ReportError, ReportSelection, generate_report
+    from dashboard.report import ReportError, generate_report
+    from dashboard.selection import Selection
 
     console = Console(stderr=True)
     if fmt is None:
@@ -71,7 +72,7 @@ def report(
     elif out is not None and out.suffix.lower() not in ("", f".{fmt.value}"):
         console.print(f"[red]错误[/red]：--out 的扩展名 {escape(out.suffix)} 与 --format {fmt.value} 不一致")
         raise typer.Exit(code=2)
-    selection = ReportSelection(
+    selection = Selection(
         year=year,
         units=split_units(units),
         dataset=dataset.value if dataset else None,

@@ -23,8 +23,8 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from dashboard import charts
-from dashboard.report.content import Chart, ReportContent, Table, UnitPage
+from dashboard import labels
+from dashboard.report.model import Chart, ReportContent, Table, UnitPage
 
 SANS = "Noto Sans CJK SC"
 SERIF = "Noto Serif CJK SC"
@@ -397,7 +397,7 @@ class _Writer:
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if self.c.is_synthetic:
-            marker = header.add_run(f"{charts.SYNTHETIC_NOTE}　")
+            marker = header.add_run(f"{labels.SYNTHETIC_NOTE}　")
             marker.font.color.rgb = WARN
             marker.font.bold = True
         scope = self.c.scope if len(self.c.scope) <= 24 else self.c.scope.split("：")[0]
@@ -547,7 +547,7 @@ class _Writer:
             p = self.add()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.space_before = Pt(18)
-            run = p.add_run(f"【{charts.SYNTHETIC_NOTE}】")
+            run = p.add_run(f"【{labels.SYNTHETIC_NOTE}】")
             run.font.color.rgb = WARN
             run.font.bold = True
             run.font.size = Pt(14)

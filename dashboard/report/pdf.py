@@ -15,7 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from dashboard.report.content import ReportError
+from dashboard.report.model import ReportError
 
 TIMEOUT_S = 180
 _lock = threading.Lock()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, labels, ui
 
-f, options = ui.current()
+sel, options = ui.current()
 
 st.title("年度对比")
 mode = ui.url_selectbox(
@@ -12,7 +12,7 @@ mode = ui.url_selectbox(
     ["units", "indicator"],
     key="cmp_mode",
     param="mode",
-    format_func={"units": "单位", "indicator": "指标"}.get,
+    format_func=lambda m: {"units": "单位", "indicator": "指标"}[m],
     url_format=str,
 )
 
@@ -26,11 +26,11 @@ VALUES = {
 }
 
 if mode == "units":
-    history = ui.query("year_over_year", f, year=None, unit=None)
+    history = ui.query("year_over_year", sel, year=None, units=None)  # every unit: the picker below chooses
     all_units = sorted(history["unit"].dropna().unique())
     # Default: the units chosen in the sidebar, else the three whose score fell most in the selected year.
-    this_year = history[history["year"] == f.year].sort_values("unit_total_change")
-    default = list(f.units) or list(this_year["unit"].head(3))
+    this_year = history[history["year"] == sel.year].sort_values("unit_total_change")
+    default = list(sel.units) or list(this_year["unit"].head(3))
     c1, c2 = st.columns([3, 1])
     picked = c1.multiselect(
         "单位（可多选）",
@@ -44,13 +44,13 @@ if mode == "units":
     shown = history[history["unit"].isin(picked)]
     ui.chart(
         charts.year_trend_chart(
-            shown, value, unit, f"各单位历年{label}", note=ui.note(f, options, shown), highlight=picked
+            shown, value, unit, f"各单位历年{label}", note=ui.note(sel, options, shown), highlight=picked
         ),
         f"年度对比_{label}",
         key="cmp-units",
     )
-    if not f.units:
-        st.caption(f"默认显示{f.year}年得分较上年下降最多的三个单位；可在上方或侧栏选择单位。")
+    if not sel.units:
+        st.caption(f"默认显示{sel.year}年得分较上年下降最多的三个单位；可在上方或侧栏选择单位。")
     ui.table(
         shown.sort_values(["unit", "year"]),
         {
@@ -70,7 +70,7 @@ if mode == "units":
     )
 else:
     keyword = ui.url_text_input("指标关键词", key="cmp_keyword", param="q", placeholder="如：接听率、满意度")
-    found = ui.query("indicator_search", f, keyword=keyword or None, year=None, level1=None)
+    found = ui.query("indicator_search", sel, keyword=keyword or None, year=None, level1=None)
     if found.empty:
         st.info("没有找到名称匹配的指标。")
         st.stop()
@@ -84,7 +84,7 @@ else:
         format_func=lambda n: f"{n}（{counts.get(n, 0)}张表）",
         url_format=str,
     )
-    history = ui.query("indicator_history", f, indicator=name)
+    history = ui.query("indicator_history", sel, indicator=name)
     measure = st.radio(
         "数值",
         ["actual_value", "score_pct"],
@@ -100,13 +100,13 @@ else:
             measure,
             unit,
             f"{name}：历年" + ("得分率" if measure == "score_pct" else "实际值"),
-            note=ui.note(f, options, history),
+            note=ui.note(sel, options, history),
             series="series",
         ),
         f"指标历年_{name}",
         key="cmp-indicator",
     )
-    history["status_label"] = history["status"].map(charts.STATUS_LABELS)
+    history["status_label"] = history["status"].map(labels.STATUS_LABELS)
     ui.table(
         history,
         {

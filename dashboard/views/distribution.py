@@ -3,20 +3,20 @@ or kind; budget execution vs score per unit."""
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, labels, ui
 
-f, options = ui.current()
-note = ui.note(f, options)  # the distributions carry no dataset column
+sel, options = ui.current()
+note = ui.note(sel, options)  # the distributions carry no dataset column
 
-st.title(f"得分分布 · {f.year}年" if f.year else "得分分布")
+st.title(f"得分分布 · {sel.year}年" if sel.year else "得分分布")
 c1, c2 = st.columns(2)
 with c1:
     measure = ui.url_selectbox(
         "指标",
-        list(charts.MEASURES),
+        list(labels.MEASURES),
         key="dist_measure",
         param="measure",
-        format_func=lambda m: charts.MEASURES[m][0],
+        format_func=lambda m: labels.MEASURES[m][0],
         url_format=str,
         help="指标得分率 = 得分 ÷ 分值 × 100%；总分为每张自评表的总分",
     )
@@ -27,22 +27,20 @@ with c2:
         groups,
         key="dist_group",
         param="group",
-        format_func=lambda g: charts.GROUPS[g],
+        format_func=lambda g: labels.GROUPS[g],
         url_format=str,
     )
 
-# Across years when grouped by year; the selected units become the groups when several are chosen.
-year = None if group_by == "year" else f.year
-dist = ui.query("score_distribution", f, measure=measure, group_by=group_by, year=year)
-if group_by == "unit" and f.units:
-    dist = dist[dist["group_value"].isin(f.units)]
-mlabel = charts.MEASURES[measure][0]
+# Across years when grouped by year; grouped by unit, the selected units are the groups.
+year = None if group_by == "year" else sel.year
+dist = ui.query("score_distribution", sel, measure=measure, group_by=group_by, year=year)
+mlabel = labels.MEASURES[measure][0]
 scope = f"{year}年" if year else "历年"
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     ui.chart(
-        charts.histogram_chart(dist, note=note, title=f"{scope} {mlabel}分布（按{charts.GROUPS[group_by]}）"),
+        charts.histogram_chart(dist, note=note, title=f"{scope} {mlabel}分布（按{labels.GROUPS[group_by]}）"),
         f"得分分布_{scope}_{measure}_{group_by}",
         key="dist-hist",
     )
@@ -52,18 +50,16 @@ with right:
         f"得分分位数_{scope}_{measure}_{group_by}",
         key="dist-box",
     )
-if group_by != "unit":
-    ui.scope_caption("score_distribution", f)
 
 st.subheader("预算执行率与自评得分")
-units = ui.query("year_over_year", f)
+units = ui.query("year_over_year", sel)
 ui.chart(
     charts.execution_scatter(
         units,
-        note=ui.note(f, options, units),
-        title=f"{f.year}年 各单位预算执行率与自评得分（点的大小：全年预算）",
+        note=ui.note(sel, options, units),
+        title=f"{sel.year}年 各单位预算执行率与自评得分（点的大小：全年预算）",
     ),
-    f"执行率与得分_{f.year}",
+    f"执行率与得分_{sel.year}",
     key="dist-scatter",
 )
 
@@ -71,7 +67,7 @@ quantiles = dist.drop_duplicates("group_value")
 ui.table(
     quantiles,
     {
-        "group_value": (charts.GROUPS[group_by], "text"),
+        "group_value": (labels.GROUPS[group_by], "text"),
         "n_in_group": ("个数", "int"),
         "min_value": ("最小值", "score"),
         "p25_value": ("下四分位", "score"),

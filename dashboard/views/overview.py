@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from dashboard import charts, report_ui, ui
+from dashboard import charts, labels, ui
 
-f, options = ui.current()
+sel, options = ui.current()
 
-st.title(f"总览 · {f.year}年" if f.year else "总览")
+st.title(f"总览 · {sel.year}年" if sel.year else "总览")
 st.caption(
-    f"口径：{f.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。"
+    f"口径：{sel.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。"
 )
-report_ui.report_button(f)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
+ui.report_button(sel)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
 
-if options.has_real and options.has_demo and f.dataset != "real":
+if options.has_real and options.has_demo and sel.dataset != "real":
     real_year = ui.load_options("real", None).latest_year
 
     def _only_real() -> None:
@@ -27,9 +27,7 @@ if options.has_real and options.has_demo and f.dataset != "real":
     )
     c2.button("只看真实数据", on_click=_only_real, type="primary", width="stretch")
 
-kpis = ui.query("overview_kpis", f).set_index("kpi")
-if f.units:
-    st.caption("总览数字按全部单位统计（单位筛选用于其他页面的图表与表格）。")
+kpis = ui.query("overview_kpis", sel).set_index("kpi")
 
 
 def show(col, kpi: str, *, digits: int = 2) -> None:
@@ -39,9 +37,9 @@ def show(col, kpi: str, *, digits: int = 2) -> None:
     row = kpis.loc[kpi]
     unit = row["value_unit"]
     value = (
-        charts.fmt_value(row["value"], unit, digits)
+        labels.fmt_value(row["value"], unit, digits)
         if unit in ("分", "%")
-        else f"{charts.fmt_number(row['value'], digits)}{unit}"
+        else f"{labels.fmt_number(row['value'], digits)}{unit}"
     )
     ui.metric(
         col,
@@ -49,7 +47,7 @@ def show(col, kpi: str, *, digits: int = 2) -> None:
         value,
         row["delta"],
         inverse=not bool(row["is_higher_better"]),
-        description=f"较{int(row['prev_year'])}年" if not charts.is_missing(row["delta"]) else None,
+        description=f"较{int(row['prev_year'])}年" if not labels.is_missing(row["delta"]) else None,
     )
 
 
@@ -67,16 +65,15 @@ for col, kpi in zip(
 
 left, right = st.columns([2, 3], gap="large")
 with left:
-    grades = ui.query("grade_distribution", f)
+    grades = ui.query("grade_distribution", sel)
     ui.chart(
-        charts.grade_chart(grades, note=ui.note(f, options)), f"等级分布_{f.year}", key="overview-grades"
+        charts.grade_chart(grades, note=ui.note(sel, options)), f"等级分布_{sel.year}", key="overview-grades"
     )
-    ui.scope_caption("grade_distribution", f)
 with right:
-    lost = ui.query("low_scoring_indicators", f)
+    lost = ui.query("low_scoring_indicators", sel)
     event = ui.chart(
-        charts.watchlist_chart(lost, top=10, note=ui.note(f, options, lost)),
-        f"扣分最多的指标_{f.year}",
+        charts.watchlist_chart(lost, top=10, note=ui.note(sel, options, lost)),
+        f"扣分最多的指标_{sel.year}",
         key="overview-lost",
         on_select="rerun",
     )

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, labels, ui
 
-f, options = ui.current()
+sel, options = ui.current()
 
-st.title(f"部门排名 · {f.year}年" if f.year else "部门排名")
+st.title(f"部门排名 · {sel.year}年" if sel.year else "部门排名")
 metric = ui.url_selectbox(
     "排名依据",
-    list(charts.METRICS),
+    list(labels.METRICS),
     key="ranking_metric",
     param="metric",
-    format_func=lambda m: charts.METRICS[m],
+    format_func=lambda m: labels.METRICS[m],
     url_format=str,
 )
 st.caption(
@@ -20,11 +20,11 @@ st.caption(
     "名次变化与上年同口径排名相比（↑ 上升，↓ 下降）。点击条形打开该单位的指标下钻。"
 )
 
-ranking = ui.query("department_ranking", f, metric=metric)
-title = f"{f.year}年 单位排名：{charts.METRICS[metric]}"
+ranking = ui.query("department_ranking", sel, metric=metric)
+title = f"{sel.year}年 单位排名：{labels.METRICS[metric]}"
 event = ui.chart(
-    charts.ranking_chart(ranking, metric, note=ui.note(f, options, ranking), title=title),
-    f"单位排名_{f.year}_{metric}",
+    charts.ranking_chart(ranking, metric, note=ui.note(sel, options, ranking), title=title),
+    f"单位排名_{sel.year}_{metric}",
     key="ranking-chart",
     on_select="rerun",
 )
@@ -37,7 +37,7 @@ ui.table(
     {
         "rank": ("名次", "int"),
         "unit": ("单位", "text"),
-        "metric_value": (charts.METRICS[metric], "score"),
+        "metric_value": (labels.METRICS[metric], "score"),
         "prev_rank": ("上年名次", "int"),
         "rank_change": ("名次变化", "int"),
         "grade": ("等级", "text"),
@@ -49,6 +49,6 @@ ui.table(
         "n_findings": ("核查发现", "int"),
         "n_projects": ("项目表数", "int"),
     },
-    f"单位排名_{f.year}_{metric}",
+    f"单位排名_{sel.year}_{metric}",
     key="ranking-table",
 )

@@ -3,11 +3,11 @@
 
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import charts, labels, ui
 
-f, options = ui.current()
+sel, options = ui.current()
 
-st.title(f"低分预警 · {f.year}年" if f.year else "低分预警")
+st.title(f"低分预警 · {sel.year}年" if sel.year else "低分预警")
 c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
     keyword = ui.url_text_input(
@@ -24,8 +24,8 @@ with c2:
         thresholds,
         key="watch_min",
         param="min",
-        format_func=lambda v: "不限（含未达目标未扣分）" if v is None else f"{charts.fmt_number(v)}分",
-        url_format=lambda v: "" if v is None else charts.fmt_number(v),
+        format_func=lambda v: "不限（含未达目标未扣分）" if v is None else f"{labels.fmt_number(v)}分",
+        url_format=lambda v: "" if v is None else labels.fmt_number(v),
     )
 with c3:
     kinds = ui.url_selectbox(
@@ -33,11 +33,11 @@ with c3:
         ["all", "lost", "missed"],
         key="watch_scope",
         param="scope",
-        format_func={"all": "扣分或未达目标", "lost": "只看扣分", "missed": "只看未达目标"}.get,
+        format_func=lambda s: {"all": "扣分或未达目标", "lost": "只看扣分", "missed": "只看未达目标"}[s],
         url_format=str,
     )
 
-rows = ui.query("low_scoring_indicators", f, keyword=keyword or None, min_points_lost=min_lost)
+rows = ui.query("low_scoring_indicators", sel, keyword=keyword or None, min_points_lost=min_lost)
 if kinds == "lost":
     rows = rows[rows["is_lost_points"]]
 elif kinds == "missed":
@@ -47,7 +47,7 @@ rows = rows.reset_index(drop=True)
 lost_total = rows["points_lost"].clip(lower=0).sum()
 m = st.columns(4)
 ui.metric(m[0], "预警指标", f"{len(rows)}个")
-ui.metric(m[1], "扣分合计", charts.fmt_score(lost_total))
+ui.metric(m[1], "扣分合计", labels.fmt_score(lost_total))
 ui.metric(m[2], "涉及单位", f"{rows['unit'].nunique()}个")
 ui.metric(
     m[3],
@@ -56,10 +56,10 @@ ui.metric(
     help="名称、目标或说明中含 热线 / 12345 / 接通率 / 接听率",
 )
 
-title = f"{f.year}年 扣分最多的指标" + (f"（关键词：{keyword}）" if keyword else "")
+title = f"{sel.year}年 扣分最多的指标" + (f"（关键词：{keyword}）" if keyword else "")
 event = ui.chart(
-    charts.watchlist_chart(rows, top=15, note=ui.note(f, options, rows), title=title),
-    f"低分预警_{f.year}",
+    charts.watchlist_chart(rows, top=15, note=ui.note(sel, options, rows), title=title),
+    f"低分预警_{sel.year}",
     key="watch-chart",
     on_select="rerun",
 )
@@ -69,10 +69,10 @@ if points and points[0].get("customdata"):
     ui.go_to("drilldown", unit=unit, form=int(report_id), indicator=int(indicator_id))
 
 rows["link"] = [
-    filters.page_link("drilldown", f, options, unit=u, form=r, indicator=i)
+    ui.page_link("drilldown", sel, options, unit=u, form=r, indicator=i)
     for u, r, i in zip(rows["unit"], rows["report_id"], rows["indicator_id"])
 ]
-rows["status_label"] = rows["status"].map(charts.STATUS_LABELS)
+rows["status_label"] = rows["status"].map(labels.STATUS_LABELS)
 st.caption("选中一行打开该指标的下钻页；“下钻”列是可复制的链接。")
 event = ui.table(
     rows,
@@ -91,7 +91,7 @@ event = ui.table(
         "is_hotline": ("热线类", "bool"),
         "note": ("偏差原因", "long"),
     },
-    f"低分预警_{f.year}",
+    f"低分预警_{sel.year}",
     key="watch-table",
     on_select="rerun",
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.ingest.parse import parse_bytes
-from dashboard.ingest.pipeline import ingest
+from dashboard.load import ingest
 from tests.conftest import ROOT, SAMPLE
 from tests.formats import grid_from_text, write_docx, write_pdf, write_xlsx
 

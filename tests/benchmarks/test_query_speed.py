@@ -12,9 +12,9 @@ import time
 import duckdb
 import pytest
 
-from dashboard.db import list_queries, load_query, run_query
-from dashboard.ingest.pipeline import ingest
-from dashboard.store import schema_sql
+from dashboard.db import connect, list_queries, load_query, run_query
+from dashboard.load import ingest
+from dashboard.schema import tables_sql
 from tests.conftest import ROOT, SAMPLE
 
 pytestmark = pytest.mark.benchmark
@@ -25,7 +25,7 @@ RESULTS: dict[str, float] = {}
 
 def _replicate(sample_db: str, target: str, copies: int) -> None:
     con = duckdb.connect(target)
-    con.execute(schema_sql())
+    con.execute(tables_sql())
     con.execute(f"attach '{sample_db}' as s (read_only)")
     con.execute(f"create temp table copies as select range as c from range({copies})")
     con.execute("""insert into sources by name select * exclude (c) replace (
@@ -45,6 +45,7 @@ def _replicate(sample_db: str, target: str, copies: int) -> None:
     con.execute("""insert into findings by name select * exclude (c) replace (finding_id + c * 100 as finding_id,
         report_id + c * 4 as report_id, indicator_id + c * 100 as indicator_id) from s.findings cross join copies""")
     con.execute("insert into rules select * from s.rules")
+    con.execute("insert into meta select * from s.meta")
     con.execute("checkpoint")
     con.close()
 
@@ -56,7 +57,7 @@ def big_con(tmp_path_factory):
     ingest([SAMPLE], sample_db, workers=1)
     target = tmp / "big.duckdb"
     _replicate(str(sample_db), str(target), COPIES)
-    con = duckdb.connect(str(target), read_only=True)
+    con = connect(target)
     yield con
     con.close()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -66,18 +67,21 @@ def big_con(tmp_path_factory):
 def _cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dict]]:
     """What a dashboard page asks: one year, one unit, the top of a list; plus each query with its defaults."""
     unit = con.execute("select unit from reports order by report_id desc limit 1").fetchone()[0]
+    path = con.execute("select path from sources order by source_id limit 1").fetchone()[0]
     cases = []
     for name in list_queries():
-        base = {"indicator": "群众满意度"} if name == "indicator_history" else {}
+        base: dict = {"indicator": "群众满意度"} if name == "indicator_history" else {}
+        if name == "file_forms":
+            base = {"paths": [path]}
         if name not in ("drilldown", "findings_list", "low_scoring_indicators", "score_check"):
             cases.append((name, base))  # the unbounded lists are only asked for with a filter or a limit
         declared = load_query(name).param_names
-        for narrow in ("year", "unit"):
+        for narrow in ("year", "units"):
             if narrow in declared:
-                cases.append((name, {**base, narrow: 2022 if narrow == "year" else unit}))
+                cases.append((name, {**base, narrow: 2022 if narrow == "year" else [unit]}))
                 break
     cases += [
-        ("drilldown", {"unit": unit}),
+        ("drilldown", {"units": [unit]}),
         ("drilldown", {"year": 2022, "max_depth": 1}),
         ("low_scoring_indicators", {"limit": 200}),
         ("low_scoring_indicators", {"keyword": "热线", "year": 2022, "limit": 200}),

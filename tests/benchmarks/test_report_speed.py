@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import time
 
-import duckdb
 import pytest
 
+from dashboard.db import connect
 from dashboard.demo.corpus import ensure_default_corpus
-from dashboard.ingest.pipeline import ingest
-from dashboard.report import ReportSelection, file_name, generate_report
+from dashboard.load import ingest
+from dashboard.report import file_name, generate_report
 from dashboard.report.pdf import soffice_path
+from dashboard.selection import Selection
 from tests.conftest import ROOT, SAMPLE
 
 pytestmark = pytest.mark.benchmark
@@ -32,7 +33,7 @@ def demo_db(tmp_path_factory):
 
 
 def busiest_year(db) -> int:
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(db)
     try:
         return con.execute(
             "select year from form_facts where dataset = 'demo' group by year "
@@ -47,7 +48,7 @@ def test_report_speed_for_the_busiest_year(demo_db, dataset):
     if soffice_path() is None:
         pytest.skip("the PDF needs LibreOffice (make system-deps)")
     year = busiest_year(demo_db)
-    selection = ReportSelection(year=year, dataset=dataset)
+    selection = Selection(year=year, dataset=dataset)
     steps: list[tuple[float, str, float]] = []
     started = time.perf_counter()
     files = generate_report(

@@ -1,22 +1,22 @@
 """The dashboard's one-click report: a button that builds the 绩效分析报告 of the current view (Word and PDF) with a
 progress bar, then offers both files for download. Streamlit glue only; the report itself is dashboard/report/.
 
-A page adds it with one call: `report_ui.report_button(f)` (f: the sidebar filters from ui.current()).
+A page adds it with one call: `ui.report_button(sel)` (sel: the selection from ui.current()). The report
+reads through the app's cached query path, so no cursor is held while charts render and LibreOffice converts.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from dashboard import report, ui
+from dashboard import report
 from dashboard.report.pdf import soffice_path
+from dashboard.selection import Selection
+from dashboard.ui.data import query
 
 
-def report_button(f: Any, *, key: str = "report") -> None:
-    """Draw the 生成报告 button for the filters `f`; after a build, the Word / PDF download buttons."""
-    selection = report.ReportSelection.from_filters(f)
+def report_button(selection: Selection, *, key: str = "report") -> None:
+    """Draw the 生成报告 button for `selection`; after a build, the Word / PDF download buttons."""
     state_key = f"_report_files_{key}"
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     clicked = row.button(
@@ -29,13 +29,12 @@ def report_button(f: Any, *, key: str = "report") -> None:
         formats = ("docx", "pdf") if soffice_path() else ("docx",)
         bar = st.progress(0.0, text="准备生成报告")
         try:
-            with ui.database().cursor() as cur:
-                files = report.generate_report(
-                    selection,
-                    formats,
-                    con=cur,
-                    progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=message),
-                )
+            files = report.generate_report(
+                selection,
+                formats,
+                run=query,
+                progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=message),
+            )
         except report.ReportError as e:
             bar.empty()
             st.error(str(e))

@@ -1,4 +1,4 @@
-"""What the demo forms talk about: a city's units, their projects and indicators, notes and goals.
+"""The invented city of the demo corpus (示例数据): its units, their projects and indicators, notes and goals.
 
 Everything here is invented (the city 祁连市 and its figures do not exist); the words follow the real Gansu
 templates so the forms read like real self-evaluations. Indicator templates are compact strings

@@ -1,0 +1,213 @@
+"""What every page, chart, export, CLI table and report says the same way: labels of codes, number formats
+(万元 / 亿元, %, 分, signed changes) and thresholds.
+
+Pure (no streamlit, no database). The SQL side has its own copy of the one threshold (views.sql
+`points_epsilon()`); a test pins that they agree.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+# Points lost below this are rounding noise (weights and scores are written with up to 4 decimals).
+POINTS_EPSILON = 0.00005
+
+ALL = "全部"
+SYNTHETIC_NOTE = "示例数据（虚构，非真实数字）"
+
+DATASET_LABELS = {"real": "真实数据", "demo": "示例数据"}
+KIND_LABELS = {"department": "部门整体", "project": "项目"}  # in filters and tables
+KIND_FORM_LABELS = {"department": "部门整体支出", "project": "项目支出"}  # in prose: …自评表
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def is_lost(points_lost: float | None) -> bool:
+    """Whether an item lost points (as views.sql `is_lost`): weight − score above the noise threshold."""
+    return points_lost is not None and points_lost == points_lost and points_lost > POINTS_EPSILON
+
+
+def dataset_label(value: str | None) -> str:
+    return "全部（真实 + 示例）" if value is None else DATASET_LABELS.get(value, value)
+
+
+def kind_label(value: str | None) -> str:
+    return ALL if value is None else KIND_LABELS.get(value, value)
+
+
+def level1_label(value: str | None) -> str:
+    return ALL if value is None else value
+
+
+def year_label(value: int | None) -> str:
+    return ALL if value is None else str(value)
+
+
+def severity_label(value: str | None) -> str:
+    return "" if value is None else SEVERITY_LABELS.get(value, value)
+
+
+# -- labels of the status, grade, metric and measure codes -----------------------------------------------------
+STATUS_LABELS = {
+    "ok": "达标",
+    "target_missed": "未达目标（未扣分）",
+    "lost_points": "扣分",
+    "no_score": "无分值",
+}
+STATUS_ORDER = ("lost_points", "target_missed", "ok", "no_score")
+
+GRADE_ORDER = ("优", "良", "中", "差")
+
+METRICS = {
+    "computed_total": "重新计算总分",
+    "stated_total": "填报总分",
+    "execution_rate": "预算执行率",
+    "points_lost_share": "扣分占比",
+    "findings": "核查发现数",
+}
+METRIC_UNITS = {
+    "computed_total": "分",
+    "stated_total": "分",
+    "execution_rate": "%",
+    "points_lost_share": "%",
+    "findings": "条",
+}
+
+MEASURES = {
+    "score_pct": ("指标得分率", "%"),
+    "total": ("自评总分", "分"),
+    "stated_total": ("填报总分", "分"),
+    "computed_total": ("重新计算总分", "分"),
+}
+GROUPS = {"level1": "一级指标", "unit": "单位", "year": "年度", "kind": "表格类型", "all": "全部"}
+
+
+# -- number formats ----------------------------------------------------------------------------------------------
+def is_missing(x: Any) -> bool:
+    if x is None or x is pd.NA:
+        return True
+    try:
+        return bool(isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_number(x: Any, digits: int = 2) -> str:
+    """12345.6 -> '12,345.6'; trailing zeros dropped; '—' for a missing value."""
+    if is_missing(x):
+        return "—"
+    text = f"{float(x):,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_wan(x: Any, digits: int = 2) -> str:
+    """Money held in 万元: '291.54万元'; 10,000 万元 and more as 亿元 ('1.23亿元')."""
+    if is_missing(x):
+        return "—"
+    v = float(x)
+    if abs(v) >= 10000:
+        return f"{fmt_number(v / 10000, digits)}亿元"
+    return f"{fmt_number(v, digits)}万元"
+
+
+def fmt_pct(x: Any, digits: int = 1) -> str:
+    """A percentage held as 0–100: 87 -> '87%', 99.53 -> '99.5%'."""
+    if is_missing(x):
+        return "—"
+    return f"{fmt_number(x, digits)}%"
+
+
+def fmt_score(x: Any, digits: int = 2) -> str:
+    """Points: 93 -> '93分', 88.5 -> '88.5分'."""
+    if is_missing(x):
+        return "—"
+    return f"{fmt_number(x, digits)}分"
+
+
+def fmt_exact(x: Any) -> str:
+    """A value as stored, up to 4 decimals (hover text)."""
+    return fmt_number(x, 4)
+
+
+def fmt_value(x: Any, unit: str | None, digits: int = 2) -> str:
+    """A value with its unit: '%' right after the number, 万元/亿元 the Chinese way, anything else appended."""
+    if is_missing(x):
+        return "—"
+    if unit == "%":
+        return fmt_pct(x, digits)
+    if unit == "分":
+        return fmt_score(x, digits)
+    if unit in ("万元", "wan"):
+        return fmt_wan(x, digits)
+    return f"{fmt_number(x, digits)}{unit or ''}"
+
+
+def fmt_signed(x: Any, unit: str = "", digits: int = 2, ascii_minus: bool = False) -> str:
+    """A change with its sign: '+2.5分', '−1个' (a real minus sign; ASCII '-' for st.metric, which reads the
+    direction from it), '0' for no change."""
+    if is_missing(x):
+        return "—"
+    v = float(x)
+    if abs(v) < 10 ** -(digits + 1):
+        return f"0{unit}"
+    sign = "+" if v > 0 else ("-" if ascii_minus else "−")
+    return f"{sign}{fmt_number(abs(v), digits)}{unit}"
+
+
+def fmt_rank_change(x: Any) -> str:
+    """Rank change (previous − current): '↑3', '↓2', '—' (same or new)."""
+    if is_missing(x) or int(x) == 0:
+        return "—" if is_missing(x) else "持平"
+    return f"↑{int(x)}" if x > 0 else f"↓{-int(x)}"
+
+
+def short(text: str, limit: int) -> str:
+    """Text cut to `limit` characters with an ellipsis (axis labels; the hover keeps the whole text)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def metric_value_text(metric: str, x: Any) -> str:
+    unit = METRIC_UNITS.get(metric, "")
+    if unit == "条":
+        return "—" if is_missing(x) else f"{int(x)}条"
+    return fmt_value(x, unit)
+
+
+def as_int(x: Any) -> int:
+    """A count as an int (0 for a missing value)."""
+    return 0 if is_missing(x) else int(x)
+
+
+def fmt_count(x: Any, unit: str) -> str:
+    """'12个', '3条'; '—' for a missing value."""
+    return "—" if is_missing(x) else f"{int(x)}{unit}"
+
+
+def fmt_pct_change(x: Any) -> str:
+    """A change of a rate: '+0.6个百分点'."""
+    return fmt_signed(x, "个百分点", 1)
+
+
+def fmt_money(x: Any) -> str:
+    """An amount in 万元 for a column headed （万元）: '13,577.40'."""
+    return "—" if is_missing(x) else f"{float(x):,.2f}"
+
+
+def fmt_text(x: Any) -> str:
+    """Form text on one line (whitespace collapsed); '—' when missing or blank."""
+    if is_missing(x):
+        return "—"
+    text = " ".join(str(x).split())
+    return text or "—"
+
+
+def fmt_cut(x: Any, limit: int) -> str:
+    """fmt_text cut after `limit` characters with an ellipsis."""
+    text = fmt_text(x)
+    return text if len(text) <= limit else text[: limit - 1].rstrip("，,；; ") + "…"

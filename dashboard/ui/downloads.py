@@ -1,0 +1,161 @@
+"""Charts and tables with their downloads: PNG (2×) / SVG / PDF rendered server-side when clicked, CSV (UTF-8 BOM)
+and XLSX of what the table shows."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import export
+
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "jixiao-chart"},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_exports() -> bool:
+    """Once per server: start kaleido's browser in the background, so the first export is not the slow one."""
+    if os.environ.get("JIXIAO_NO_WARMUP"):
+        return False
+    threading.Thread(target=export.warm_up, args=(10.0,), name="kaleido-warm-up", daemon=True).start()
+    return True
+
+
+def chart(
+    fig: go.Figure,
+    name: str,
+    key: str | None = None,
+    on_select: str | Callable | None = None,
+    selection_mode: str | tuple = "points",
+) -> Any:
+    """Show a figure with its exports (PNG 2×, SVG, PDF rendered server-side only when clicked)."""
+    _warm_exports()
+    kwargs: dict[str, Any] = {
+        "theme": None,
+        "config": {
+            **PLOTLY_CONFIG,
+            "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": name},
+        },
+        "key": key,
+    }
+    if on_select is not None:
+        kwargs.update(on_select=on_select, selection_mode=selection_mode)
+    event = st.plotly_chart(fig, **kwargs)
+    export_buttons(fig, name, key or name)
+    return event
+
+
+def export_buttons(fig: go.Figure, name: str, key: str) -> None:
+    row = st.container(horizontal=True, gap="small")
+    for fmt, label, tip in (
+        ("png", "PNG", "PNG 图片（2 倍分辨率）"),
+        ("svg", "SVG", "SVG 矢量图"),
+        ("pdf", "PDF", "PDF 文件"),
+    ):
+        row.download_button(
+            label,
+            data=_renderer(fig, fmt),
+            file_name=f"{name}.{fmt}",
+            mime=export.MIME[fmt],
+            help=f"下载{tip}",
+            key=f"dl-{key}-{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+            type="tertiary",
+        )
+
+
+def _renderer(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
+    def render() -> bytes:
+        return export.figure_bytes(fig, fmt)  # type: ignore[arg-type]
+
+    return render
+
+
+ColumnSpec = Mapping[str, tuple[str, str]]  # column -> (Chinese label, kind)
+
+
+def _column_config(spec: ColumnSpec) -> dict[str, Any]:
+    cc = st.column_config
+    config: dict[str, Any] = {}
+    for col, (label, kind) in spec.items():
+        if kind == "score":
+            config[col] = cc.NumberColumn(label, format="%.2f")
+        elif kind == "pct":
+            config[col] = cc.NumberColumn(label, format="%.1f%%")
+        elif kind == "wan":
+            config[col] = cc.NumberColumn(label, format="%.2f 万元")
+        elif kind == "int":
+            config[col] = cc.NumberColumn(label, format="%d")
+        elif kind == "link":
+            config[col] = cc.LinkColumn(label, display_text="下钻 ›")
+        elif kind == "bool":
+            config[col] = cc.CheckboxColumn(label)
+        elif kind == "long":
+            config[col] = cc.TextColumn(label, width="large")
+        else:
+            config[col] = cc.TextColumn(label)
+    return config
+
+
+def table(
+    df: pd.DataFrame,
+    spec: ColumnSpec,
+    name: str,
+    key: str,
+    *,
+    height: int | str = "auto",
+    on_select: str | Callable[..., Any] | None = None,
+    hide_index: bool = True,
+) -> Any:
+    """A table of the columns in `spec` (Chinese headers), with CSV (UTF-8 BOM) and XLSX downloads."""
+    cols = [c for c in spec if c in df.columns]
+    view = df[cols]
+    # Empty text cells show blank, not Streamlit's grey "None" (the download keeps them empty too).
+    text_cols = [c for c in cols if view[c].dtype == object or pd.api.types.is_string_dtype(view[c])]
+    if text_cols:
+        view = view.assign(**{c: view[c].astype(object).where(view[c].notna(), "") for c in text_cols})
+    kwargs: dict[str, Any] = {
+        "column_config": _column_config({c: spec[c] for c in cols}),
+        "hide_index": hide_index,
+        "key": key,
+        "height": height,
+    }
+    if on_select is not None:
+        kwargs.update(on_select=on_select, selection_mode="single-row")
+    event = st.dataframe(view, **kwargs)
+    download = view.drop(columns=[c for c in cols if spec[c][1] == "link"])
+    download = download.rename(columns={c: spec[c][0] for c in download.columns})
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        "CSV",
+        data=lambda: export.table_csv(download),
+        file_name=f"{name}.csv",
+        mime=export.MIME["csv"],
+        key=f"csv-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+        type="tertiary",
+        help="下载 CSV（UTF-8，Excel 可直接打开）",
+    )
+    row.download_button(
+        "Excel",
+        data=lambda: export.table_xlsx(download, name),
+        file_name=f"{name}.xlsx",
+        mime=export.MIME["xlsx"],
+        key=f"xlsx-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+        type="tertiary",
+        help="下载 Excel 工作簿（.xlsx）",
+    )
+    return event

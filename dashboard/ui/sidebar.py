@@ -1,0 +1,120 @@
+"""The sidebar: the selection widgets (bound to the URL), the selection of this run, the 示例数据 marker."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import labels
+from dashboard.labels import dataset_label, kind_label, level1_label, year_label
+from dashboard.selection import Options, Selection
+from dashboard.selection import page_link as _page_link
+from dashboard.ui.data import load_options
+
+
+def sidebar() -> tuple[Selection, Options]:
+    sel, options = render_sidebar(load_options)
+    st.session_state["_selection"] = (sel, options)
+    return sel, options
+
+
+def current() -> tuple[Selection, Options]:
+    """The selection drawn by the sidebar in this run (app.py draws it before the page)."""
+    if "_selection" not in st.session_state:
+        return sidebar()
+    return st.session_state["_selection"]
+
+
+def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> tuple[Selection, Options]:
+    """Draw the selection widgets; `options_for(dataset, year)` gives the valid values (units follow the year)."""
+    state = st.session_state
+    all_options = options_for(None, None)
+    sb = st.sidebar
+    sb.markdown("**筛选**")
+
+    datasets: list[str | None] = [None, *[d for d in ("real", "demo") if d in all_options.datasets]]
+    if len(datasets) > 2:
+        _keep_valid(state, "dataset", datasets, None)
+        dataset = sb.selectbox(
+            "数据集",
+            datasets,
+            key="dataset",
+            bind="query-params",
+            format_func=dataset_label,
+            help="真实数据：导入的真实自评表；示例数据：为演示生成的虚构自评表",
+        )
+    else:
+        dataset = None
+
+    year_options = options_for(dataset, None)
+    latest = year_options.latest_year
+    years: list[int | None] = [latest, *[y for y in year_options.years if y != latest]] if latest else [None]
+    _keep_valid(state, "year", years, years[0])
+    year = sb.selectbox("年度", years, key="year", bind="query-params", format_func=year_label)
+
+    options = options_for(dataset, year)
+    if "units" in state:
+        kept = [u for u in state["units"] if u in options.units]
+        if kept != list(state["units"]):
+            state["units"] = kept
+    units = sb.multiselect(
+        "单位", list(options.units), key="units", bind="query-params", placeholder="全部单位"
+    )
+
+    kinds: list[str | None] = [None, *options.kinds]
+    _keep_valid(state, "kind", kinds, None)
+    kind = sb.selectbox("表格类型", kinds, key="kind", bind="query-params", format_func=kind_label)
+
+    level1s: list[str | None] = [None, *options.level1s]
+    _keep_valid(state, "level1", level1s, None)
+    level1 = sb.selectbox(
+        "一级指标",
+        level1s,
+        key="level1",
+        bind="query-params",
+        format_func=level1_label,
+        help="只影响指标层面的图表（得分分布、指标下钻、低分预警）",
+    )
+
+    sb.button("重置筛选", on_click=_reset, args=(years[0],), width="stretch")
+    sel = Selection(dataset=dataset, year=year, units=tuple(units), kind=kind, level1=level1)
+    return sel, dataclasses.replace(options, datasets=all_options.datasets)
+
+
+def _keep_valid(state: Any, key: str, options: list, fallback: Any) -> None:
+    if key in state and state[key] not in options:
+        state[key] = fallback
+
+
+def _reset(latest_year: int | None) -> None:
+    st.session_state["dataset"] = None
+    st.session_state["year"] = latest_year
+    st.session_state["units"] = []
+    st.session_state["kind"] = None
+    st.session_state["level1"] = None
+
+
+def note(f: Selection, options: Options, rows: pd.DataFrame | None = None) -> str | None:
+    """The 示例数据 marker for a chart: when its rows say which dataset they come from, only if demo rows are
+    among them; otherwise whenever synthetic data can be in view under the filters."""
+    if rows is not None and "dataset" in rows.columns:
+        return labels.SYNTHETIC_NOTE if rows["dataset"].isin(["demo", "mixed"]).any() else None
+    return labels.SYNTHETIC_NOTE if f.shows_synthetic(options) else None
+
+
+def synthetic_banner(f: Selection, options: Options) -> None:
+    if f.shows_synthetic(options):
+        real = "；“数据集”选“真实数据”只看真实自评表" if options.has_real else ""
+        st.warning(
+            f"**示例数据**：当前视图包含为演示生成的虚构自评表（文件名带“示例数据”），数字不是真实情况{real}。",
+            icon=":material/science:",
+        )
+
+
+def page_link(url_path: str, sel: Selection, options: Options, **extra: Any) -> str:
+    """A relative link to a page with the same selection plus page parameters (dashboard.selection.page_link)."""
+    return _page_link(url_path, sel, options, **extra)

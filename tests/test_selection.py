@@ -26,7 +26,7 @@ OPTIONS = Options(
     latest_year=2024,
 )
 # Queries that are not about a selection: the sidebar's options, the files tried.
-NOT_SELECTIONS = {"filter_options", "source_files", "file_forms"}
+from tests.test_queries_units import NOT_SELECTIONS  # queries that are not about a selection
 
 
 def test_options_from_the_filter_options_query(sample_con):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.model import Row
+from dashboard.ingest.readers.glued import is_glued, unglue
 from dashboard.ingest.values import clean_cell
 
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -111,6 +112,8 @@ def read_text(path: str | Path, data: bytes) -> list[Row]:
             continue
         if not line.strip() and not _NBSP_ONLY.match(line):
             continue  # a blank line separates cells or paragraphs; it is no cell
+        if layout == "free" and is_glued(line):
+            line = unglue(line)  # a whole form run together: its cells apart again, as spaces
         cells = [_cell(c) for c in split_cells(_HASHES.sub("", line), layout)]
         rows.append(Row(cells, number, f"第{number}行"))
     return rows

@@ -1,0 +1,284 @@
+"""Text whose cells ran together: document-sharing sites and OCR dumps print a whole form as one line.
+
+`…资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:202010100.00%10其中:…` has no separator
+at all. `unglue` puts the cells back apart, as spaces, so the parser reads the line like any web copy whose cells
+are separated by single spaces:
+
+1. at the words of the form's own vocabulary (header words of templates.toml, the block labels, level names),
+   matched on the Simplified text, longest first;
+2. between text and a figure (`…水标尺10≥266米≥266米10…`): a figure is an optional comparator, a number and an
+   optional unit; digits inside a name (`指标1`, `12345热线`, `(含80%)`) stay where they are;
+3. a run of digits that holds several figures is cut where the form's arithmetic agrees: `202010100.00%10` is
+   20 / 20 / 10 / 100.00% / 10 because 20/20 = 100.00% and 10 × 100% = 10; `20100%` is a weight 20 before 100%;
+   `100100` is 100 twice; a doubled text (`显著提升显著提升`, target and actual alike) is cut in its middle.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+
+from dashboard.ingest.templates import _data as _templates
+from dashboard.ingest.values import _UNIT_WORDS
+from dashboard.ingest.vocab import _T2S, KNOWN_LABELS, LEVEL1, LEVEL1_ALIASES, LEVEL2_PARENT, TOTAL_LABELS
+
+_CJK = "\u3400-\u9fff"
+_OPS = "≥≤><=＝﹦≧≦"
+# Words that cut a glued line; two-character words only from this list (others occur inside names).
+_SHORT = {"分值", "得分", "权重", "总分", "合计", "指标", "总计"}
+_EXTRA = (
+    "项目名称", "主管部门", "实施单位", "项目负责人及电话", "项目负责人", "联系电话", "资金情况(万元)", "项目资金(万元)",
+    "年度资金总额:", "年度资金总额", "其中:本年财政拨款", "其中:当年财政拨款", "其中:财政拨款", "本年财政拨款",
+    "上年结转资金", "其他资金", "年度总体目标", "年初设定目标", "预期目标", "实际完成情况", "年度总体目标完成情况综述",
+    "全年实际完成情况", "绩效指标", "一级指标", "二级指标", "三级指标", "自评得分", "自评总分", "项目总得分",
+    "专项资金名称", "专项名称", "县级主管部门", "省级主管部门", "市县主管部门", "市县财政部门", "自治区主管部门",
+    "单位名称", "填报日期", "评价结论", "存在问题", "改进措施", "绩效目标完成情况", "中央财政", "省级财政",
+    "中央补助", "省级补助", "自治区补助", "市县资金", "财政拨款", "资金来源", "预算执行情况(万元)", "一般预算内",
+)
+_LEVEL1_SUFFIX = r"(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
+_NUMBER = r"\d+(?:\.\d+)?"
+_UNIT = rf"(?:万|亿)?(?:{_UNIT_WORDS})"
+_FIGURE = re.compile(rf"[{_OPS}]?\s*{_NUMBER}\s*(?:{_UNIT})?")
+_DIGITS_IN_NAME = re.compile(rf"(?:指标|第|[A-Za-z])$")
+
+
+def to_simplified(text: str) -> str:
+    """Simplified and half-width, character for character where possible (positions map back to `text`)."""
+    out = []
+    for ch in _T2S.convert(text):
+        half = unicodedata.normalize("NFKC", ch)
+        out.append(half if len(half) == 1 else ch)
+    return "".join(out)
+
+
+def is_glued(line: str) -> bool:
+    """A long line with (almost) no whitespace between its cells, and several form words in it."""
+    text = line.strip()
+    if len(text) < 60:
+        return False
+    spaces = sum(ch.isspace() for ch in text)
+    if spaces > len(text) * 0.03:
+        return False
+    return len(_vocabulary().findall(to_simplified(text))) >= 3
+
+
+@functools.cache
+def _vocabulary() -> re.Pattern[str]:
+    words: set[str] = set(_EXTRA) | set(TOTAL_LABELS) | set(LEVEL2_PARENT) | set(LEVEL1_ALIASES.values())
+    for kind in LEVEL1.values():
+        words |= set(kind)
+    for table in ("indicator", "budget"):
+        for role_words in _templates()[table].values():
+            words |= {w.rstrip("*") for w in role_words}
+    words |= {w for w in KNOWN_LABELS if not any(ch.isdigit() for ch in w)}
+    words = {w for w in words if len(w) >= 3 or w in _SHORT}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # A header word may carry its marker: 全年预算数(A), 执行率(B/A), 分值(10分); a level-1 name its points.
+    marker = r"(?:[(（](?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|万元|\d+分)[)）])?"
+    return re.compile(rf"(?:{alternatives}){marker}{_LEVEL1_SUFFIX}")
+
+
+def unglue(line: str) -> str:
+    """The line with a space between every two cells it ran together (see the module doc)."""
+    simplified = to_simplified(line)
+    if len(simplified) != len(line):  # cannot map positions back: cut on the Simplified text itself
+        line = simplified
+    cuts: list[tuple[int, int]] = []
+    last = 0
+    for m in _vocabulary().finditer(simplified):
+        if m.start() > last:
+            cuts.append((last, m.start()))
+        cuts.append((m.start(), m.end()))
+        last = m.end()
+    if last < len(line):
+        cuts.append((last, len(line)))
+    pieces: list[str] = []
+    for start, end in cuts:
+        segment = line[start:end].strip()
+        if not segment:
+            continue
+        if _vocabulary().fullmatch(simplified[start:end].strip()):
+            pieces.append(segment)
+        else:
+            after_total = bool(pieces) and pieces[-1] in TOTAL_LABELS
+            pieces.extend(_split_segment(segment, after_total))
+    return " ".join(p for p in _join_note_header(pieces) if p)
+
+
+@functools.cache
+def _note_prefixes() -> tuple[str, ...]:
+    return tuple(w.rstrip("*") for w in _templates()["indicator"]["note"] if w.endswith("*"))
+
+
+def _join_note_header(pieces: list[str]) -> list[str]:
+    """`未完成原因 及拟采取的 改进措施` is one header cell: a note word that ends in `*` in templates.toml
+    takes the short words after it."""
+    out: list[str] = []
+    joining = False
+    for piece in pieces:
+        simple = to_simplified(piece)
+        if joining and len(piece) <= 8 and not _FIGURE.fullmatch(piece) and (
+            not _vocabulary().fullmatch(simple) or simple in ("改进措施", "原因分析")
+        ):
+            out[-1] += piece
+            continue
+        joining = simple.startswith(_note_prefixes())
+        out.append(piece)
+    return out
+
+
+def _split_segment(text: str, after_total: bool = False) -> list[str]:
+    """Text and figures apart; glued figures apart by arithmetic; a doubled text in two."""
+    out: list[str] = []
+    pos = 0
+    previous_figure = after_total
+    for m in _FIGURE.finditer(text):
+        start, end = m.start(), m.end()
+        figure = m.group()
+        unit = re.search(rf"[{_CJK}]$", figure)
+        after = text[end:]
+        if unit and len(_unit_of(figure)) == 1 and after[:1] and re.match(rf"[{_CJK}]", after):
+            figure, end = figure[:-1], end - 1  # 10群众…: the 群 begins the next word
+            after = text[end:]
+        if start > 0 and start > pos and not _boundary_before(text[:start], figure):
+            continue
+        if after and re.match(rf"[{_CJK}A-Za-z(（]", after) and not _ends_figure(figure, after, previous_figure,
+                                                                              start > pos):
+            continue  # digits that begin a word: 12345热线, 3个乡镇
+        if start > pos:
+            out.extend(_halves(text[pos:start]))
+        nxt = _FIGURE.search(text, end)
+        out.extend(split_figures(figure, nxt.group() if nxt else None))
+        pos = end
+        previous_figure = True
+    if pos < len(text):
+        out.extend(_halves(text[pos:]))
+    return out
+
+
+def _unit_of(figure: str) -> str:
+    m = re.search(rf"(?:{_UNIT})$", figure)
+    return m.group() if m else ""
+
+
+def _boundary_before(before: str, figure: str) -> bool:
+    if _DIGITS_IN_NAME.search(before):
+        return False
+    if before[-1] in "(（" and figure[-1] != "%":
+        return False  # (2020) is text
+    return True
+
+
+def _ends_figure(figure: str, after: str, previous_figure: bool, after_text: bool) -> bool:
+    """A figure followed by a word ends a cell when it carries a unit or a comparator, when it follows another
+    figure (a score before the next row's name), when it is a small weight between a name and a qualitative
+    target (…改善状况10显著提升…), or when the word is a form word."""
+    if re.search(rf"(?:{_UNIT})$", figure) or figure[0] in _OPS:
+        return True
+    if previous_figure:
+        return True
+    if after_text and re.fullmatch(r"\d{1,2}(?:\.5)?", figure):
+        return True
+    return bool(_vocabulary().match(to_simplified(after)))
+
+
+def _halves(text: str) -> list[str]:
+    text = text.strip(" :：")
+    if not text:
+        return []
+    n = len(text)
+    if n >= 4 and n % 2 == 0 and text[: n // 2] == text[n // 2 :]:
+        return [text[: n // 2], text[n // 2 :]]
+    return [text]
+
+
+_RUN = re.compile(rf"^(?P<op>[{_OPS}]?)(?P<digits>[\d.]+)(?P<pct>%?)(?P<unit>.*)$")
+_YEAR = re.compile(r"^20[0-3]\d$")
+
+
+def split_figures(figure: str, following: str | None = None) -> list[str]:
+    """One matched figure, cut in several when its digits hold more than one number; `following` is the next
+    figure of the same text (an actual that repeats the target shows where the target begins)."""
+    m = _RUN.match(figure.replace(" ", ""))
+    if not m or m.group("op"):
+        return [figure]
+    digits, suffix = m.group("digits"), m.group("pct") + m.group("unit")
+    if len(digits) < 4 and digits.count(".") <= 1 or len(digits) > 16 or _YEAR.match(digits):
+        return [figure]
+    whole = _number(digits)
+    pct = bool(m.group("pct"))
+    if pct:
+        reading = _budget_run(digits)
+        if reading:
+            return [*reading[:-1], reading[-1] + suffix]
+    if whole is not None and (pct and whole <= 150 or not suffix and whole <= 100):
+        return [figure]
+    for weight, rest in _partitions(digits, 2):
+        w = float(weight)
+        if w > 40:
+            continue
+        if following is not None and _same(rest + suffix, following):
+            return [weight, rest + suffix]  # weight, then a target its actual repeats
+    for weight, rest in _partitions(digits, 2):
+        w, r = float(weight), float(rest)
+        if w > 40 or r == 0:
+            continue
+        if pct and r <= 150:
+            return [weight, rest + suffix]  # 20100%: weight 20, target 100%
+        if not suffix and (r == w or r < w):
+            return [weight, rest]  # 1010, 100100, 2018: weight and score
+    if not suffix and len(digits) % 2 == 0 and digits[: len(digits) // 2] == digits[len(digits) // 2 :]:
+        half = digits[: len(digits) // 2]
+        if _valid(half):
+            return [half, half]
+    return [figure]
+
+
+def _same(a: str, b: str) -> bool:
+    return a.replace(" ", "").lstrip(_OPS) == b.replace(" ", "").lstrip(_OPS)
+
+
+def _number(digits: str) -> float | None:
+    return float(digits) if _valid(digits) else None
+
+
+def _valid(number: str) -> bool:
+    if not number or number.startswith(".") or number.endswith(".") or number.count(".") > 1:
+        return False
+    whole = number.split(".")[0]
+    if len(whole) > 1 and whole.startswith("0"):
+        return False
+    return len(number.split(".")[1]) <= 3 if "." in number else True
+
+
+def _partitions(digits: str, parts: int) -> list[list[str]]:
+    out = []
+    for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
+        bounds = (0, *cuts, len(digits))
+        numbers = [digits[a:b] for a, b in itertools.pairwise(bounds)]
+        if all(_valid(n) for n in numbers):
+            out.append(numbers)
+    return out
+
+
+def _budget_run(digits: str) -> list[str] | None:
+    """`202010100.00` before a %: amounts, a weight and the rate, where two amounts' ratio is the rate."""
+    best: tuple[float, list[str]] | None = None
+    for parts in (3, 4, 5):
+        for numbers in _partitions(digits, parts):
+            values = [float(n) for n in numbers]
+            rate, before = values[-1], values[:-1]
+            if not 0 < rate <= 150:
+                continue
+            ratios = [i for i in range(1, len(before)) if before[i - 1] > 0
+                      and abs(before[i] / before[i - 1] * 100 - rate) < 0.6]
+            if not ratios:
+                continue
+            score = 3.0 - 0.4 * (parts - 3)
+            if len(before) > max(ratios) + 1 and before[-1] <= 30:
+                score += 0.5  # a weight after the amounts
+            if best is None or score > best[0]:
+                best = (score, numbers)
+    return best[1] if best else None

@@ -101,6 +101,8 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 0.2
         if k.level2:
             return 3.5  # 社会影响 belongs under 履职效果: a level-2 word in the level-1 cell is a shifted row
+        if k.scored:
+            return 0.3  # 规划(15分): a level name with its points
         return 1.6 if _short_text(k, 14) else INF
     if role == "level2":
         if k.empty:
@@ -111,6 +113,8 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 2.0
         if k.levelish:
             return 0.4  # 产出质量指标, 经济成本指标: a level name the vocabulary does not know
+        if k.scored:
+            return 0.3
         return 1.3 if _short_text(k, 16) else INF
     if role == "level3":
         if k.empty or not k.text_like or k.suffix_only or k.pure_value or k.no_deviation:
@@ -126,6 +130,8 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             cost += 1.2  # 安全 / 及时: more often a value than a name
         elif k.value:
             cost += 0.6
+        if k.scored:
+            cost += 1.5
         if k.sentence:
             cost += 1.0
         elif k.length > 40:
@@ -171,6 +177,10 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 0.0
         if k.bare:
             return 0.3
+        return 0.1 if k.empty else INF
+    if role == "seq":  # 序号: the row's number, never a weight
+        if k.bare and k.number is not None and float(k.number).is_integer() and 0 < k.number < 500:
+            return 0.0
         return 0.1 if k.empty else INF
     if role == "is_core":
         return 0.0 if k.yes_no else (0.1 if k.empty else INF)

@@ -37,6 +37,7 @@ PLACEHOLDERS = {"……", "…", "...", "......", "··· ", "···", "-----"}
 NATURE_WORDS = {"定性", "定量", "定性指标", "定量指标"}
 YES_NO = {"是", "否", "√", "×"}
 _SENTENCE = re.compile(r"[，。；！？,;!?]")
+_SCORED = re.compile(r"^[^\d，。；,;]{2,12}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _SUFFIX_ONLY = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _PINYIN = re.compile(r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})\)")
 
@@ -79,6 +80,7 @@ class CellKind:
     pure_value: bool  # a value with nothing else: `≥95%`, `98%`, `100人`, `≤平均成本` (never a name)
     levelish: bool  # a short text ending in 指标 (产出质量指标): a level name the vocabulary does not know
     no_deviation: bool  # 无偏差 / 无 / 已完成: a deviation note saying there is none
+    scored: bool = False  # 规划(15分), 基础信息(3分): a level label with its points (criteria tables)
 
     @property
     def small(self) -> bool:
@@ -124,6 +126,7 @@ def kind_of(text: str) -> CellKind:
         pure_value=not empty and _pure_value(t),
         levelish=key.endswith("指标") and 4 <= len(key) <= 10 and not _SENTENCE.search(t),
         no_deviation=key in ("无偏差", "无偏差。", "无差异", "不存在偏差", "没有偏差"),
+        scored=bool(_SCORED.match(key)),
     )
 
 

@@ -48,6 +48,8 @@ _LABEL_TAIL = re.compile(r"[(（](盖章|签章|公章)[)）]$")
 
 META_LABELS = {
     "项目名称": "project",
+    "专项资金名称": "project",
+    "专项名称": "project",
     "项目(转移支付)名称": "project",
     "转移支付(项目)名称": "project",
     "转移支付名称": "project",
@@ -56,6 +58,14 @@ META_LABELS = {
     "中央主管部门": "supervisor",
     "省级主管部门": "supervisor",
     "地方主管部门": "local_supervisor",
+    "县级主管部门": "supervisor",
+    "市县主管部门": "local_supervisor",
+    "自治区主管部门": "supervisor",
+    "市县财政部门": "finance",
+    "地方财政部门": "finance",
+    "负责人及电话": "contact",
+    "项目负责人及电话": "contact",
+    "实施单位/项目负责人": "unit_contact",
     "实施单位": "unit",
     "项目实施单位": "unit",
     "资金使用单位": "unit",
@@ -178,6 +188,11 @@ def _before_budget(tokens: list[Token], k: int, budgets: list[HeaderRun]) -> boo
 
 def _is_budget_caption(key: str) -> bool:
     return key.startswith(("预算执行情况", "年度预算数", "项目资金", "年度预算申请", "部门(单位)整体支出", "资金情况"))
+
+
+def is_meta_label(text: str) -> bool:
+    """项目名称, 主管部门: …, 实施单位: the labels of a form's header block."""
+    return bool(_meta_role(text) or _glued_meta(text))
 
 
 def _glued_meta(text: str) -> bool:
@@ -409,7 +424,7 @@ class FormReader:
 
     def _single_total(self, label: str, value: float, tokens: list[Token]) -> None:
         """One number after 合计: the weights' total or the score? Decided once the form is read (see below)."""
-        number_tok = next(t for t in tokens[1:] if to_number(t.text) is not None)
+        number_tok = next((t for t in tokens[1:] if to_number(t.text) is not None), tokens[0])  # 合计100: glued
         self.pending_total = (label, value, tokens[0].text, number_tok)
         cols = self.last_header.columns if self.last_header else {}
         row_cells = [t for t in tokens if t.row == number_tok.row]

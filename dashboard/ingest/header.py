@@ -215,6 +215,9 @@ def _ordered_roles(found: list[tuple[str, Token]]) -> list[str]:
     if "content" in rest:  # 评价内容 sits with the labels, before the values
         rest.remove("content")
         levels.append("content")
+    if "seq" in rest:  # 序号 is the first column
+        rest.remove("seq")
+        levels.insert(0, "seq")
     return levels + rest
 
 

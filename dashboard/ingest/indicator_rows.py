@@ -10,6 +10,7 @@ written in their own fields.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from dashboard.ingest.align import AlignedRow
@@ -30,6 +31,27 @@ class TableState:
     level2: str | None = None
     seq: int = 0
     findings: list[Finding] = field(default_factory=list)
+    level1_points: float | None = None  # 规划(15分): the block's points
+    level2_points: float = 0.0  # the points of its level-2 blocks so far
+
+
+_POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+
+
+def _points(text: str) -> float | None:
+    m = _POINTS.search(text.strip())
+    return float(m.group(1)) if m else None
+
+
+def _is_sub_block(text: str, state: TableState) -> bool:
+    """工作计划(6分) in the level-1 cell under 规划(15分) whose level-2 blocks have 3 of its 15 points so far: the
+    level-1 cell was merged away and this is the next level-2 block."""
+    p = _points(text)
+    if p is None or state.level1_points is None or state.level2 is None or not state.level2_points:
+        return False  # only in tables whose level-2 blocks carry their points too
+    if level1_name(text, state.kind):
+        return False  # 效益指标(30分) is a level-1 name
+    return p < state.level1_points and state.level2_points + p <= state.level1_points + 0.01
 
 
 def level1_text(text: str, kind: str) -> str | None:
@@ -55,11 +77,15 @@ def build_indicator(row: AlignedRow, state: TableState) -> Indicator | None:
     """The record of one aligned row (None for caption rows, which only set the levels)."""
     l1 = row.text("level1")
     l2 = row.text("level2")
+    if l1 is not None and not kind_of(l1).empty and (l2 is None or kind_of(l2).empty) and _is_sub_block(l1, state):
+        l1, l2 = None, l1
     if l1 is not None and not kind_of(l1).empty:
         state.level1 = level1_text(l1, state.kind)
         state.level2 = None
+        state.level1_points, state.level2_points = _points(l1), 0.0
     if l2 is not None and not kind_of(l2).empty:
         state.level2 = level2_text(l2)
+        state.level2_points += _points(l2) or 0.0
         if state.level1 is None:
             state.level1 = LEVEL2_PARENT.get(state.level2 or "")
     if not is_indicator_row(row):

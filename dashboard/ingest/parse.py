@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dashboard.ingest.cells import kind_of, tokens_of
 from dashboard.ingest.errors import IngestError
-from dashboard.ingest.form import parse_form
+from dashboard.ingest.form import is_meta_label, parse_form
 from dashboard.ingest.header import find_headers, merge_broken_words
 from dashboard.ingest.model import Document
 from dashboard.ingest.readers import reader_for
@@ -27,6 +27,8 @@ def _is_form(form: FormSlice) -> bool:
     tokens = form.tokens
     if find_headers(tokens, "indicator") or find_headers(tokens, "budget"):
         return True
+    if sum(is_meta_label(t.text) for t in tokens) >= 2:
+        return True  # 项目名称 / 主管部门 / 实施单位 …: a form's header block, its table lost or cut
     # Rows of figures with a level name, a numbered indicator or a total row: the tail of a form, read it.
     kinds = [kind_of(t.text) for t in tokens]
     return sum(k.small for k in kinds) >= 2 and any(k.level1 or k.level2 or k.seq or k.total for k in kinds)

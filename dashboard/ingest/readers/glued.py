@@ -35,13 +35,18 @@ _EXTRA = (
     "全年实际完成情况", "绩效指标", "一级指标", "二级指标", "三级指标", "自评得分", "自评总分", "项目总得分",
     "专项资金名称", "专项名称", "县级主管部门", "省级主管部门", "市县主管部门", "市县财政部门", "自治区主管部门",
     "单位名称", "填报日期", "评价结论", "存在问题", "改进措施", "绩效目标完成情况", "中央财政", "省级财政",
-    "中央补助", "省级补助", "自治区补助", "市县资金", "财政拨款", "资金来源", "预算执行情况(万元)", "一般预算内",
+    "负责人及电话", "中央补助", "省级补助", "自治区补助", "市县资金", "财政拨款", "资金来源", "预算执行情况(万元)", "一般预算内",
 )
 _LEVEL1_SUFFIX = r"(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = r"\d[\d.]*\d|\d"  # digits with any dots: 194.9194.9100 holds three figures
 _UNIT = rf"(?:万|亿)?(?:{_UNIT_WORDS})"
-_FIGURE = re.compile(rf"[{_OPS}]?\s*{_NUMBER}\s*(?:{_UNIT})?")
+_FIGURE = re.compile(rf"[{_OPS}]?\s*(?:{_NUMBER})\s*(?:{_UNIT})?")
+# Words that end many indicator names (严格执行率, 任务完成情况): they cut only right after another form word.
+_WEAK = {"执行率", "预算执行率", "资金执行率", "完成情况", "实际完成", "说明", "备注", "记录", "评分", "实际完成情况"}
 _DIGITS_IN_NAME = re.compile(rf"(?:指标|第|[A-Za-z])$")
+
+
+_SPACED = re.compile(rf"(?<=[{_CJK}])[ \u3000]+(?=[{_CJK}])")
 
 
 def to_simplified(text: str) -> str:
@@ -53,15 +58,33 @@ def to_simplified(text: str) -> str:
     return "".join(out)
 
 
-def is_glued(line: str) -> bool:
-    """A long line with (almost) no whitespace between its cells, and several form words in it."""
-    text = line.strip()
+def is_glued(line: str, glued_before: bool = False) -> bool:
+    """A long line whose text runs on without whitespace between its cells (most of it in pieces of 40 characters
+    or more), with a table header run together in it, or, after such a line (`glued_before`), several form
+    words."""
+    text = _SPACED.sub("", line.strip())
     if len(text) < 60:
         return False
-    spaces = sum(ch.isspace() for ch in text)
-    if spaces > len(text) * 0.03:
+    long_runs = sum(len(piece) for piece in text.split() if len(piece) >= 40)
+    if long_runs < len(text) * 0.6 or text.startswith(("注", "说明", "备注")):
         return False
-    return len(_vocabulary().findall(to_simplified(text))) >= 3
+    simple = to_simplified(text)
+    if glued_before:  # the table's body after a header that ran together: form words suffice
+        return len(_vocabulary().findall(simple)) >= 3
+    return _header_run(simple) >= 3
+
+
+def _header_run(text: str) -> int:
+    """The longest run of form words with nothing between them (全年预算数(A)全年执行数(B)分值执行率得分): a table
+    header run together. A note that names columns in a sentence (一级指标分值统一设置为) has none that long."""
+    best = run = 0
+    last = -1
+    for m in _vocabulary().finditer(text):
+        run = run + 1 if m.start() == last else 1
+        best = max(best, run)
+        last = m.end()
+    return best
+
 
 
 @functools.cache
@@ -82,12 +105,18 @@ def _vocabulary() -> re.Pattern[str]:
 
 def unglue(line: str) -> str:
     """The line with a space between every two cells it ran together (see the module doc)."""
+    line = _SPACED.sub("", line.strip())  # 绩 效 指 标, 年度 总体 目标: letter-spacing of merged cells
     simplified = to_simplified(line)
     if len(simplified) != len(line):  # cannot map positions back: cut on the Simplified text itself
         line = simplified
     cuts: list[tuple[int, int]] = []
     last = 0
     for m in _vocabulary().finditer(simplified):
+        if m.group() in _WEAK and m.start() > last:
+            continue  # 严格执行率: the end of a name
+        opened = simplified[last : m.start()]
+        if opened.count("(") > opened.count(")"):
+            continue  # 结余率(计算方法为:结余数/预算数): inside a name's brackets
         if m.start() > last:
             cuts.append((last, m.start()))
         cuts.append((m.start(), m.end()))
@@ -134,12 +163,15 @@ def _split_segment(text: str, after_total: bool = False) -> list[str]:
     out: list[str] = []
     pos = 0
     previous_figure = after_total
+    last_figure = ""
     for m in _FIGURE.finditer(text):
         start, end = m.start(), m.end()
         figure = m.group()
         unit = re.search(rf"[{_CJK}]$", figure)
         after = text[end:]
-        if unit and len(_unit_of(figure)) == 1 and after[:1] and re.match(rf"[{_CJK}]", after):
+        if unit and len(_unit_of(figure)) == 1 and after[:1] and re.match(rf"[{_CJK}]", after) and (
+            figure.lstrip(_OPS) != last_figure.lstrip(_OPS)  # 0起0起: the actual repeats the target's unit
+        ):
             figure, end = figure[:-1], end - 1  # 10群众…: the 群 begins the next word
             after = text[end:]
         if start > 0 and start > pos and not _boundary_before(text[:start], figure):
@@ -153,6 +185,7 @@ def _split_segment(text: str, after_total: bool = False) -> list[str]:
         out.extend(split_figures(figure, nxt.group() if nxt else None))
         pos = end
         previous_figure = True
+        last_figure = figure
     if pos < len(text):
         out.extend(_halves(text[pos:]))
     return out
@@ -205,6 +238,8 @@ def split_figures(figure: str, following: str | None = None) -> list[str]:
     if not m or m.group("op"):
         return [figure]
     digits, suffix = m.group("digits"), m.group("pct") + m.group("unit")
+    if digits in ("00", "000"):
+        return ["0"] * len(digits)  # 00: target 0 and actual 0, weight 0 and score 0
     if len(digits) < 4 and digits.count(".") <= 1 or len(digits) > 16 or _YEAR.match(digits):
         return [figure]
     whole = _number(digits)
@@ -282,3 +317,37 @@ def _budget_run(digits: str) -> list[str] | None:
             if best is None or score > best[0]:
                 best = (score, numbers)
     return best[1] if best else None
+
+
+@functools.cache
+def _level_start() -> re.Pattern[str]:
+    words = set(LEVEL2_PARENT) | set(LEVEL1_ALIASES.values())
+    for kind in LEVEL1.values():
+        words |= set(kind)
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives}){_LEVEL1_SUFFIX}(?=.)")
+
+
+def _level_glued(piece: str) -> bool:
+    """产出指标数量指标足额保障率=100%: a level name, then another form word or a figure in the same piece
+    (重点工作管理制度健全性 is a name that starts with a level word, and stays whole)."""
+    simple = to_simplified(piece)
+    m = _level_start().match(simple)
+    if not m:
+        return False
+    rest = simple[m.end() :]
+    return bool(re.search(r"\d", rest)) or bool(_vocabulary().search(rest))
+
+
+def unglue_pieces(line: str) -> str:
+    """A space-separated line whose pieces begin with a level name glued to what follows
+    (`产出指标数量指标足额保障率=100% 22.5`): those pieces cut apart, the rest left as it is."""
+    if " " not in line.strip() and len(line) < 60:
+        pieces = [line]
+    else:
+        pieces = line.split(" ")
+    glued = [_level_glued(p) for p in pieces]
+    if not any(glued):
+        return line
+    return " ".join(unglue(p) if g else p for p, g in zip(pieces, glued))
+

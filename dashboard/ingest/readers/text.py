@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.model import Row
-from dashboard.ingest.readers.glued import is_glued, unglue
+from dashboard.ingest.readers.glued import is_glued, unglue, unglue_pieces
 from dashboard.ingest.values import clean_cell
 
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -107,13 +107,17 @@ def read_text(path: str | Path, data: bytes) -> list[Row]:
     lines = join_page_chunks(text.splitlines())
     layout = layout_of(lines)
     rows: list[Row] = []
+    glued = False
     for number, line in enumerate(lines, start=1):
         if layout == "pipe" and _PIPE_RULE.match(line) and set(line.strip()) <= set("|-: "):
             continue
         if not line.strip() and not _NBSP_ONLY.match(line):
             continue  # a blank line separates cells or paragraphs; it is no cell
-        if layout == "free" and is_glued(line):
+        if layout == "free" and is_glued(line, glued):
+            glued = True
             line = unglue(line)  # a whole form run together: its cells apart again, as spaces
+        elif layout == "free":
+            line = unglue_pieces(line)
         cells = [_cell(c) for c in split_cells(_HASHES.sub("", line), layout)]
         rows.append(Row(cells, number, f"第{number}行"))
     return rows

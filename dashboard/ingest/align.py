@@ -191,6 +191,8 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 2.0
         if k.levelish:
             return 1.0
+        if k.scored:
+            return 1.8  # 过程(40分): the next block's level name, not a note
         if k.seq:
             return 2.5
         if k.bare:

@@ -177,6 +177,30 @@ def _blocks(tokens: list[Token], headers: list[HeaderRun], budgets: list[HeaderR
     return starts
 
 
+def _cut_scattered_table(tokens: list[Token], blocks: list[Block], budgets: list[HeaderRun]) -> list[Block]:
+    """No indicator header was found (its words scattered by a converter), yet after the budget block come
+    indicator rows (`指标7:建立预防接种证 221人 221人 2 2`): the rows start a block of their own, read headerless."""
+    after = budgets[-1].end
+    for k in range(after, len(tokens)):
+        kind = kind_of(tokens[k].text)
+        if not (kind.seq and not kind.placeholder):
+            continue
+        window = [kind_of(t.text) for t in tokens[k + 1 : k + 8]]
+        if sum(w.small for w in window) >= 2:
+            out: list[Block] = []
+            for b in blocks:
+                if b.start >= k:
+                    out.append(b)
+                elif b.end > k:
+                    out.append(Block(b.kind, b.start, k, b.header, min(b.body_start, k)))
+                else:
+                    out.append(b)
+            nxt = next((b.start for b in out if b.start > k), len(tokens))
+            out.append(Block("rows", k, nxt, body_start=k))
+            return sorted(out, key=lambda b: b.start)
+    return blocks
+
+
 def _before_budget(tokens: list[Token], k: int, budgets: list[HeaderRun]) -> bool:
     """A caption right before a budget header (预算执行情况(10分) | 年度预算数(万元) | 年初预算 …)."""
     nxt = next((b.start for b in budgets if b.start > k), None)
@@ -249,6 +273,8 @@ class FormReader:
         headers = find_headers(tokens, "indicator")
         budgets = [b for b in find_headers(tokens, "budget") if not _inside(b, headers)]
         blocks = _blocks(tokens, headers, budgets)
+        if not headers and budgets:
+            blocks = _cut_scattered_table(tokens, blocks, budgets)
         first = blocks[0].start if blocks else len(tokens)
         self._read_lone(tokens[:first])
         words: set[str] = set()
@@ -279,7 +305,10 @@ class FormReader:
                 saw_total = self._read_total(tokens[b.start : b.end]) or saw_total
             elif b.kind == "notes":
                 after_total.extend(tokens[b.start : b.end])
-        if not headers:
+            elif b.kind == "rows":
+                self._read_headerless(body, [], state)
+                saw_table = saw_table or bool(self.report.indicators)
+        if not headers and not any(b.kind == "rows" for b in blocks):
             self._read_headerless(tokens, blocks, state)
             saw_table = bool(self.report.indicators)
         self.report.findings.extend(state.findings)

@@ -27,6 +27,7 @@ _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONE}]*[{_TONE}])[a-zü
 _CHUNK = re.compile(r"^(\d{1,3})、")
 _NBSP_ONLY = re.compile(r"^[\u00a0\u3000\u2002\u2003\u2009]+[ \t\u00a0\u3000]*$")
 _SPACED_CJK = re.compile(r"(?<!\S)([\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,})(?!\S)")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff(（])")
 _SPACED_PAIR = re.compile(r"(?<!\S)(合 计|总 分|总 计|得 分|分 值|权 重)(?!\S)")
 
 
@@ -75,6 +76,39 @@ def join_page_chunks(lines: list[str]) -> list[str]:
     return out
 
 
+def _separator_cells(lines: list[str]) -> list[tuple[int, str]] | None:
+    """Copies whose cells are separated by lines holding a bare `|`, a cell's text wrapped over several lines
+    (`投 入` / `(15分)` / `|` / `预算配置` …): the cells with the number of their first line, wrapped lines joined.
+    None when the text is not written that way (bare `|` lines that are empty cells of `a |` rows)."""
+    bare = sum(line.strip() == "|" for line in lines)
+    text = [line for line in lines if line.strip() and line.strip() != "|"]
+    if bare < 10 or bare < 0.25 * (bare + len(text)) or sum("|" in line for line in text) > 0.1 * len(text):
+        return None
+    cells: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped == "|":
+            cells.append((start or number, _join_wrapped(current)))
+            current, start = [], 0
+        elif stripped:
+            current.append(stripped)
+            start = start or number
+    if current:
+        cells.append((start, _join_wrapped(current)))
+    return cells
+
+
+def _join_wrapped(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out
+
+
 def layout_of(lines: list[str]) -> str:
     tabbed = sum("\t" in line for line in lines)
     piped = sum("|" in line for line in lines)
@@ -105,6 +139,9 @@ def _cell(text: str) -> str:
 def read_text(path: str | Path, data: bytes) -> list[Row]:
     text = strip_pinyin(decode(data, path))
     lines = join_page_chunks(text.splitlines())
+    separated = _separator_cells(lines)
+    if separated is not None:
+        return [Row([_cell(_CJK_GAP.sub("", text))], number, f"第{number}行") for number, text in separated]
     layout = layout_of(lines)
     rows: list[Row] = []
     glued = False

@@ -178,6 +178,10 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
         if k.bare:
             return 0.3
         return 0.1 if k.empty else INF
+    if role in ("level1_points", "level2_points"):  # a level's own 分值 beside its name
+        if k.small:
+            return 0.0
+        return 0.1 if k.empty else INF
     if role == "seq":  # 序号: the row's number, never a weight
         if k.bare and k.number is not None and float(k.number).is_integer() and 0 < k.number < 500:
             return 0.0

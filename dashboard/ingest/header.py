@@ -200,6 +200,9 @@ def _headerish(text: str) -> bool:
 
 
 def _ordered_roles(found: list[tuple[str, Token]]) -> list[str]:
+    points = _level_points(found)
+    if points:
+        return points
     levels = [r for r in LEVEL_ORDER if any(role == r for role, _ in found)]
     rest: list[str] = []
     for role, _ in found:
@@ -219,6 +222,25 @@ def _ordered_roles(found: list[tuple[str, Token]]) -> list[str]:
         rest.remove("seq")
         levels.insert(0, "seq")
     return levels + rest
+
+
+def _level_points(found: list[tuple[str, Token]]) -> list[str] | None:
+    """一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分: each level with its own points column, in the
+    header's order (`level1_points`, `level2_points`); None for other headers."""
+    roles = [role for role, _ in found]
+    marked = []
+    for k, role in enumerate(roles):
+        if role == "weight" and k > 0 and roles[k - 1] in ("level1", "level2"):
+            marked.append(f"{roles[k - 1]}_points")
+        else:
+            marked.append(role)
+    if not any(r.endswith("_points") for r in marked) or "level3" not in marked:
+        return None
+    out: list[str] = []
+    for r in marked:
+        if r not in out:
+            out.append(r)
+    return out
 
 
 def _is_header(run: HeaderRun, table: str) -> bool:

@@ -146,6 +146,7 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
     found: list[tuple[str, Token]] = []
     unknown: list[str] = []
     pending_unknown: list[str] = []
+    fragments: list[tuple[int, Token]] = []  # unknown cells and where they sit among the found roles
     j = i
     end = i
     while j < n:
@@ -156,6 +157,25 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
             continue
         role = _cell_role(text, table)
         if role is not None:
+            # 年度 | 实际 | 分值 … on one row and 指标值 | 完成值 under them: a header word broken over two rows.
+            joined_at = next(
+                (
+                    (k, at, f, r)
+                    for k, (at, f) in enumerate(fragments)
+                    if f.row < tok.row and (r := _cell_role(f.text + text, table)) is not None
+                ),
+                None,
+            )
+            if joined_at is not None:
+                k, at, f, r = joined_at
+                fragments.pop(k)
+                found.insert(at, (r, f))
+                fragments = [(a + 1 if a >= at else a, ft) for a, ft in fragments]
+                unknown = [u for u in unknown if u != f.text]
+                pending_unknown = [u for u in pending_unknown if u != f.text]
+                j += 1
+                end = j
+                continue
             found.append((role, tok))
             unknown.extend(pending_unknown)
             pending_unknown = []
@@ -171,6 +191,7 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
         # A cell that names no role: OCR garbage or a word we do not know. Allow two inside the run.
         if len(pending_unknown) < 2 and _headerish(text) and len(normalize_key(text)) <= 8:
             pending_unknown.append(text)
+            fragments.append((len(found), tok))
             j += 1
             continue
         break

@@ -20,6 +20,8 @@ the parser can say how sure it is.
 
 from __future__ import annotations
 
+import re
+
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -171,6 +173,8 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 2.0  # two numbers run together by OCR or a copy (`1010`); split later if the sums agree
         if k.pct and k.number is not None and 0 <= k.number <= 100 and role != "weight":
             return 1.5
+        if k.pct and k.number is not None and 0 < k.number <= 100 and _PCT_ONLY.match(text.strip()):
+            return 0.9  # 权重 written 20%
         return INF
     if role in ("coefficient", "weight_share"):
         if k.pct:
@@ -205,6 +209,9 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             return 0.6
         return 0.0 if (k.sentence or k.length > 8) else 0.2
     return INF
+
+
+_PCT_ONLY = re.compile(r"^\d+(?:\.\d+)?\s*[%％]$")
 
 
 def _short_text(k: CellKind, limit: int) -> bool:

@@ -19,7 +19,7 @@ from dashboard.ingest.budget import align_budget, budget_line, is_total_line
 from dashboard.ingest.cells import Token, joined, kind_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.goals import is_goal_label, parse_goals
-from dashboard.ingest.header import HeaderRun, find_headers, header_words, is_caption
+from dashboard.ingest.header import HeaderRun, _cell_role, find_headers, header_words, is_caption
 from dashboard.ingest.indicator_rows import TableState, build_indicator, is_indicator_row
 from dashboard.ingest.model import Finding, Note, Report, Row
 from dashboard.ingest.segment import FormSlice
@@ -27,6 +27,7 @@ from dashboard.ingest.templates import detect_family
 from dashboard.ingest.values import is_empty, to_number
 from dashboard.ingest.vocab import (
     DEFAULT_LEVEL1_NORMS,
+    KNOWN_LABELS,
     ORG_SUFFIX,
     is_total_label,
     level1_name,
@@ -214,6 +215,19 @@ def _is_budget_caption(key: str) -> bool:
     return key.startswith(("预算执行情况", "年度预算数", "项目资金", "年度预算申请", "部门(单位)整体支出", "资金情况"))
 
 
+def _is_label_piece(text: str) -> bool:
+    """A label that ends the value before it on a free-text line: 资金情况(万元), 年初预算数, 项目负责人 …"""
+    key = normalize_key(text)
+    return bool(
+        is_meta_label(text)
+        or key in KNOWN_LABELS
+        or is_caption(text)
+        or _is_budget_caption(key)
+        or _cell_role(text, "budget")
+        or _cell_role(text, "indicator")
+    )
+
+
 def is_meta_label(text: str) -> bool:
     """项目名称, 主管部门: …, 实施单位: the labels of a form's header block."""
     return bool(_meta_role(text) or _glued_meta(text))
@@ -356,8 +370,9 @@ class FormReader:
                 value = first.text  # 主管部门 X Y on one line: two names, the second the unit whose label was lost
                 if role == "supervisor" and len(pieces) == 2:
                     self.meta.setdefault("unlabelled_unit", pieces[1].text)
-            elif first.piece > 0:  # a free-text line: the value runs over the line's pieces
-                value = joined(pieces)
+            elif first.piece > 0:  # a free-text line: the value runs over the line's pieces, to the next label
+                cut = next((k for k, t in enumerate(pieces) if k and _is_label_piece(t.text)), len(pieces))
+                value = joined(pieces[:cut])
             else:
                 value = first.text
                 # 主管部门 | X | | | Y with the 实施单位 label lost: Y is the implementing unit.

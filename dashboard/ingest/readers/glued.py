@@ -182,7 +182,8 @@ def _split_segment(text: str, after_total: bool = False) -> list[str]:
         if start > pos:
             out.extend(_halves(text[pos:start]))
         nxt = _FIGURE.search(text, end)
-        out.extend(split_figures(figure, nxt.group() if nxt else None))
+        context = "total" if (after_total and not out) else ("figure" if previous_figure else "")
+        out.extend(split_figures(figure, nxt.group() if nxt else None, context))
         pos = end
         previous_figure = True
         last_figure = figure
@@ -217,10 +218,16 @@ def _ends_figure(figure: str, after: str, previous_figure: bool, after_text: boo
     return bool(_vocabulary().match(to_simplified(after)))
 
 
+_SCORED_HEAD = re.compile(rf"^([{_CJK}]{{2,10}}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])(?=[{_CJK}])")
+
+
 def _halves(text: str) -> list[str]:
     text = text.strip(" :：")
     if not text:
         return []
+    head = _SCORED_HEAD.match(text)
+    if head:  # 项目决策(10分)项目目标完整性: a level label with its points, then the indicator's name
+        return [head.group(1), *_halves(text[head.end() :])]
     n = len(text)
     if n >= 4 and n % 2 == 0 and text[: n // 2] == text[n // 2 :]:
         return [text[: n // 2], text[n // 2 :]]
@@ -231,17 +238,23 @@ _RUN = re.compile(rf"^(?P<op>[{_OPS}]?)(?P<digits>[\d.]+)(?P<pct>%?)(?P<unit>.*)
 _YEAR = re.compile(r"^20[0-3]\d$")
 
 
-def split_figures(figure: str, following: str | None = None) -> list[str]:
+def split_figures(figure: str, following: str | None = None, after: str = "") -> list[str]:
     """One matched figure, cut in several when its digits hold more than one number; `following` is the next
-    figure of the same text (an actual that repeats the target shows where the target begins)."""
+    figure of the same text (an actual that repeats the target shows where the target begins); `after` says what
+    came before: "total" (总分 10098: 100 and 98) or "figure" (… 2万元 2018: weight 20 and score 18, not a year)."""
     m = _RUN.match(figure.replace(" ", ""))
     if not m or m.group("op"):
         return [figure]
     digits, suffix = m.group("digits"), m.group("pct") + m.group("unit")
     if digits in ("00", "000"):
         return ["0"] * len(digits)  # 00: target 0 and actual 0, weight 0 and score 0
-    if len(digits) < 4 and digits.count(".") <= 1 or len(digits) > 16 or _YEAR.match(digits):
+    year = _YEAR.match(digits) and (after != "figure" or suffix)
+    if len(digits) < 4 and digits.count(".") <= 1 or len(digits) > 16 or year:
         return [figure]
+    if after == "total" and not suffix:
+        for first, second in _partitions(digits, 2):
+            if float(first) <= 100 and float(second) <= float(first):
+                return [first, second]  # 总分 10098: the weights' 100, then the score
     whole = _number(digits)
     pct = bool(m.group("pct"))
     if pct:
@@ -311,7 +324,8 @@ def _budget_run(digits: str) -> list[str] | None:
                       and abs(before[i] / before[i - 1] * 100 - rate) < 0.6]
             if not ratios:
                 continue
-            score = 3.0 - 0.4 * (parts - 3)
+            score = 3.0 - 0.4 * (parts - 3) - 0.1 * sum(len(x.split(".")[1]) for x in numbers if "." in x)
+            score += 0.6 * (len(ratios) - 1)  # 64.8 / 64.8 / 64.8: every amount agrees with the rate
             if len(before) > max(ratios) + 1 and before[-1] <= 30:
                 score += 0.5  # a weight after the amounts
             if best is None or score > best[0]:

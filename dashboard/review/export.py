@@ -88,6 +88,8 @@ def _sheet(book: xlsxwriter.Workbook, name: str, df: pd.DataFrame, columns: Mapp
         width = max([_width(columns[col])] + [_width(str(v)) for v in values[:500]])
         ws.set_column(j, j, min(max(width + 2, 6), 60), wrap if width > 60 else None)
         for i, v in enumerate(values, start=1):
+            if v == "":
+                continue  # an empty cell stays empty
             if isinstance(v, str):
                 ws.write_string(i, j, v)  # never a formula, even when the text starts with "="
             elif isinstance(v, bool):

@@ -3,8 +3,8 @@
 -- params: $dataset VARCHAR = NULL [real|demo], $signal_group VARCHAR = NULL [leniency|target|note|budget]
 -- columns: signal, signal_group, group_label, signal_label, default_weight, rule, seq
 --
--- Not a selection: the rules are the same for every selection and dataset (the review_rules view,
--- dashboard/sql/views.sql); no rows when the dataset ($dataset, NULL = all) has no forms to review.
+-- Not a selection: the rules are the same for every selection and dataset (the review_rules view in
+-- dashboard/sql/review_rules.sql); no rows when the dataset ($dataset, NULL = all) has no forms to review.
 with final as (
     select signal, signal_group, group_label, signal_label, default_weight, rule, seq
     from review_rules

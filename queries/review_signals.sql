@@ -9,10 +9,10 @@
 --   kind, form, indicator_id, indicator, indicator_seq, budget_line, figure, detail, path, source_line,
 --   source_ref
 --
--- The rules are the rows of the review_rules view (dashboard/sql/views.sql, macro review_signal_rows), each
--- computed per indicator, budget line or form. figure is the number the rule looked at (points above the
--- scoring rule, the actual ÷ target multiple, the other units sharing a note …); detail says in Chinese what
--- was seen. $vague_words / $empty_notes are the word lists of dashboard/review/vague_words.toml and
+-- The rules are the rows of the review_rules view (dashboard/sql/review_rules.sql), computed by the macro
+-- review_signal_rows (dashboard/sql/review_signals.sql) per indicator, budget line or form. figure is the
+-- number the rule looked at (points above the scoring rule, the actual ÷ target multiple, the other units
+-- sharing a note …); detail says in Chinese what was seen. $vague_words / $empty_notes are the word lists of dashboard/review/vague_words.toml and
 -- $similar_ids / $similar_groups the near-duplicate note groups of dashboard/review/notes.py (parallel lists);
 -- without them their signals do not fire. $signal keeps one rule, $report_id one form.
 -- Order: unit, year, form, then the rule's order and the indicator's place in the form.

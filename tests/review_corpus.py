@@ -30,7 +30,9 @@ from pathlib import Path
 NOTE_A = "受上级资金下达时间较晚影响，项目实施进度有所滞后，下一步将加强统筹，加快推进项目实施。"
 NOTE_B = "受上级资金下达时间较晚影响，项目实施进度有所滞后，下一步将加强统筹，加快推进工作实施。"
 
-Row = tuple[str, str, str, str, str, float, float, str]  # level1, level2, name, target, actual, weight, score, note
+Row = tuple[
+    str, str, str, str, str, float, float, str
+]  # level1, level2, name, target, actual, weight, score, note
 
 
 def form(

@@ -183,7 +183,11 @@ def check_review_signals(con):
     assert got[(TRANSPORT, "农村公路建设", "full_score_target_missed")] == 25
     assert got[(EDU, "校园安全经费", "total_above_computed")] == 6
     assert got[(TRANSPORT, "部门整体支出", "project_budget_short")] == 350 - 240
-    assert sorted(k[1] for k in got if k[2] == "short_note") == ["校园安全经费", "道路养护经费", "部门整体支出"]
+    assert sorted(k[1] for k in got if k[2] == "short_note") == [
+        "校园安全经费",
+        "道路养护经费",
+        "部门整体支出",
+    ]
     assert len(df) == 10
 
 
@@ -192,7 +196,10 @@ def check_review_priority(con):
     assert len(df) == 4 and set(df["unit"]) == {EDU, TRANSPORT}
     first = df.iloc[0]
     assert (first["unit"], first["form"], first["priority_score"]) == (TRANSPORT, "农村公路建设", 3 + 3 + 0.5)
-    assert df.set_index("form").loc["校园安全经费", "reasons"] == "填报总分比核算总分高6分；1项扣分说明不足8个字；1项定量目标无计量单位"
+    assert (
+        df.set_index("form").loc["校园安全经费", "reasons"]
+        == "填报总分比核算总分高6分；1项扣分说明不足8个字；1项定量目标无计量单位"
+    )
 
 
 CHECKS = {name.removeprefix("check_"): f for name, f in dict(globals()).items() if name.startswith("check_")}

@@ -142,8 +142,10 @@ def test_stated_totals_above_the_recomputed_ones(demo):
         form_of,
         ind,
         "total_mismatch",
-        lambda d: (f := forms[(d["file"], d["kind"], d["project"] or "")])["stated_total"]
-        > f["computed_total"] + 0.005,
+        lambda d: (
+            (f := forms[(d["file"], d["kind"], d["project"] or "")])["stated_total"]
+            > f["computed_total"] + 0.005
+        ),
     )
     recall, precision = recall_precision(want, found(rows, "total_above_computed", by_form=True))
     assert recall >= 0.95 and precision >= 0.9

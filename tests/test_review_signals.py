@@ -26,7 +26,8 @@ def review_con(tmp_path_factory: pytest.TempPathFactory):
     con.close()
 
 
-def fired(con, sel: Selection = Selection()) -> Counter:
+def fired(con, sel: Selection | None = None) -> Counter:
+    sel = sel or Selection()
     run = query_runner(con)
     rows = review.signals(run, sel, review.note_groups(run, sel.dataset))
     return Counter(zip(rows["unit"], rows["year"], rows["signal"], rows["indicator"].fillna("")))
@@ -67,9 +68,14 @@ def test_each_signal_fires_where_it_was_planted_and_nowhere_else(review_con):
 
 def test_figures_and_details_say_what_was_seen(review_con):
     run = query_runner(review_con)
-    rows = review.signals(run, Selection(), review.note_groups(run, None)).set_index(["unit", "year", "signal"])
+    rows = review.signals(run, Selection(), review.note_groups(run, None)).set_index(
+        ["unit", "year", "signal"]
+    )
     assert rows.loc[("丁局", 2021, "lenient_score"), "figure"] == pytest.approx(5)  # 45 − 50 × 40/50
-    assert rows.loc[("甲局", 2022, "lenient_score"), "detail"] == "服务件数：目标≥100件，实际90件，应得18分，自评20分"
+    assert (
+        rows.loc[("甲局", 2022, "lenient_score"), "detail"]
+        == "服务件数：目标≥100件，实际90件，应得18分，自评20分"
+    )
     assert rows.loc[("甲局", 2022, "total_above_computed"), "figure"] == pytest.approx(2)
     assert rows.loc[("甲局", 2022, "target_far_exceeded"), "figure"] == pytest.approx(2)
     assert rows.loc[("丙局", 2022, "target_unchanged"), "figure"] == pytest.approx(10)  # 130 − 120
@@ -90,12 +96,25 @@ def test_the_priority_is_the_weighted_sum_with_reasons_in_chinese(review_con):
     assert df.loc[("甲局", 2022), "priority_score"] == 16.5
     assert df.loc[("甲局", 2022), "rank"] == 1
     assert df.loc[("乙局", 2021), "priority_score"] == 3 + 3 + 1
-    assert df.loc[("乙局", 2021), "reasons"] == "3项定量指标自评分高于评分规则，共多15.5分；3项定量指标未达目标仍得满分；自评100分（满分），本单位当年1/1张表满分"
-    assert df.loc[("丁局", 2021), "reasons"] == "1项定量指标自评分高于评分规则，共多5分；1条偏差说明与其他1个单位雷同"
-    assert df.loc[("丙局", 2021), "priority_score"] == 0 and df.loc[("丙局", 2021), "reasons"] == "未发现复核信号"
+    assert (
+        df.loc[("乙局", 2021), "reasons"]
+        == "3项定量指标自评分高于评分规则，共多15.5分；3项定量指标未达目标仍得满分；自评100分（满分），本单位当年1/1张表满分"
+    )
+    assert (
+        df.loc[("丁局", 2021), "reasons"]
+        == "1项定量指标自评分高于评分规则，共多5分；1条偏差说明与其他1个单位雷同"
+    )
+    assert (
+        df.loc[("丙局", 2021), "priority_score"] == 0
+        and df.loc[("丙局", 2021), "reasons"] == "未发现复核信号"
+    )
     # the analyst's weights: lenient_score off, similar_note 10
-    df = review.priority(run, Selection(), groups, {"lenient_score": 0, "similar_note": 10}).set_index(["unit", "year"])
-    assert df.loc[("丁局", 2021), "priority_score"] == 10 and df.loc[("丁局", 2021), "signals"] == ["similar_note"]
+    df = review.priority(run, Selection(), groups, {"lenient_score": 0, "similar_note": 10}).set_index(
+        ["unit", "year"]
+    )
+    assert df.loc[("丁局", 2021), "priority_score"] == 10 and df.loc[("丁局", 2021), "signals"] == [
+        "similar_note"
+    ]
     assert df.loc[("甲局", 2022), "priority_score"] == 16.5 - 3
     assert list(df["rank"])[:2] == [1, 2] and df.iloc[0]["priority_score"] == 16.5 - 3
 
@@ -115,7 +134,10 @@ def test_without_word_lists_their_signals_do_not_fire(review_con):
     assert not {"vague_target", "similar_note"} & set(rows["signal"])
     # without the empty-note list 无偏差 is a (short) note, not a missing one
     short = rows[rows["signal"] == "short_note"]
-    assert "lost_no_reason" not in set(rows["signal"]) and set(short["indicator"]) == {"受益村数", "群众满意度"}
+    assert "lost_no_reason" not in set(rows["signal"]) and set(short["indicator"]) == {
+        "受益村数",
+        "群众满意度",
+    }
     with pytest.raises(QueryError, match="review_priority 的参数 weights"):
         run_query("review_priority", con=review_con, weights="x")
 

@@ -71,16 +71,41 @@ def test_the_word_lists_are_data_and_a_broken_file_names_itself():
 
 def test_the_workbook_keeps_form_text_as_text():
     priority = pd.DataFrame(
-        [{"rank": 1, "unit": "甲局", "year": 2022, "kind": "project", "form": "=HYPERLINK(\"x\")",
-          "priority_score": 3.0, "n_signals": 1, "reasons": "1项扣分未说明原因（共扣2分）", "path": "/a/b/f.txt",
-          "source_line": 12}]
+        [
+            {
+                "rank": 1,
+                "unit": "甲局",
+                "year": 2022,
+                "kind": "project",
+                "form": '=HYPERLINK("x")',
+                "priority_score": 3.0,
+                "n_signals": 1,
+                "reasons": "1项扣分未说明原因（共扣2分）",
+                "path": "/a/b/f.txt",
+                "source_line": 12,
+            }
+        ]
     )
     signals = pd.DataFrame(
-        [{"unit": "甲局", "year": 2022, "form": "甲项目", "group_label": "偏差说明", "signal_label": "扣分未说明原因",
-          "indicator": "+受益村数", "budget_line": None, "detail": "@扣2分", "path": "/a/b/f.txt",
-          "source_line": 12, "source_ref": "第12行"}]
+        [
+            {
+                "unit": "甲局",
+                "year": 2022,
+                "form": "甲项目",
+                "group_label": "偏差说明",
+                "signal_label": "扣分未说明原因",
+                "indicator": "+受益村数",
+                "budget_line": None,
+                "detail": "@扣2分",
+                "path": "/a/b/f.txt",
+                "source_line": 12,
+                "source_ref": "第12行",
+            }
+        ]
     )
-    rules = pd.DataFrame([{"group_label": "偏差说明", "signal_label": "扣分未说明原因", "weight": 2.0, "rule": "…"}])
+    rules = pd.DataFrame(
+        [{"group_label": "偏差说明", "signal_label": "扣分未说明原因", "weight": 2.0, "rule": "…"}]
+    )
     book = openpyxl.load_workbook(io.BytesIO(export.review_xlsx(priority, signals, pd.DataFrame(), rules)))
     assert book.sheetnames == ["复核清单", "触发明细", "雷同说明", "规则与权重"]
     ws = book["复核清单"]
@@ -111,7 +136,20 @@ def test_the_command_lists_the_forms_to_check_first(review_db, tmp_path):
 
     out = tmp_path / "list.xlsx"
     result = runner.invoke(
-        app, ["review", "--db", str(review_db), "--year", "2021", "-w", "lenient_score=0", "-f", "xlsx", "-o", str(out)]
+        app,
+        [
+            "review",
+            "--db",
+            str(review_db),
+            "--year",
+            "2021",
+            "-w",
+            "lenient_score=0",
+            "-f",
+            "xlsx",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)

@@ -39,13 +39,21 @@ def parse_weights(values: list[str] | None, known: list[str]) -> dict[str, float
 
 def review(
     year: int | None = typer.Option(None, "--year", "-y", help="年度（默认：数据中最新的年度）"),
-    units: list[str] = typer.Option(None, "--units", "-u", help="单位名称，可重复或用逗号分隔（默认：全部单位）"),
-    dataset: str | None = typer.Option(None, "--dataset", help="real（真实数据）或 demo（示例数据），默认两者"),
-    kind: str | None = typer.Option(None, "--kind", help="只看 department（部门整体）或 project（项目）自评表"),
+    units: list[str] = typer.Option(
+        None, "--units", "-u", help="单位名称，可重复或用逗号分隔（默认：全部单位）"
+    ),
+    dataset: str | None = typer.Option(
+        None, "--dataset", help="real（真实数据）或 demo（示例数据），默认两者"
+    ),
+    kind: str | None = typer.Option(
+        None, "--kind", help="只看 department（部门整体）或 project（项目）自评表"
+    ),
     signal: str | None = typer.Option(None, "--signal", help="只列出触发该信号的表（信号名见 --rules）"),
     weight: list[str] = typer.Option(None, "--weight", "-w", help="改变某信号的权重：信号=权重，可重复"),
     top: int = typer.Option(20, "--top", min=1, help="列出前几张表（table 格式）"),
-    fmt: Output = typer.Option(Output.table, "--format", "-f", help="table（屏幕）、csv 或 xlsx（含触发明细）"),
+    fmt: Output = typer.Option(
+        Output.table, "--format", "-f", help="table（屏幕）、csv 或 xlsx（含触发明细）"
+    ),
     out: Path | None = typer.Option(None, "--out", "-o", help="输出文件（csv / xlsx 必填）"),
     rules: bool = typer.Option(False, "--rules", help="只列出各信号的规则与默认权重"),
     db: Path | None = typer.Option(
@@ -80,8 +88,13 @@ def review(
             return
         known = list(rule_rows["signal"])
         if signal is not None and signal not in known:
-            raise typer.BadParameter(f"没有信号 {signal!r}（可用：{'、'.join(known)}）", param_hint="--signal")
-        weights = {**dict(zip(rule_rows["signal"], rule_rows["default_weight"])), **parse_weights(weight, known)}
+            raise typer.BadParameter(
+                f"没有信号 {signal!r}（可用：{'、'.join(known)}）", param_hint="--signal"
+            )
+        weights = {
+            **dict(zip(rule_rows["signal"], rule_rows["default_weight"])),
+            **parse_weights(weight, known),
+        }
         if year is None:
             year = Options.from_frame(run("filter_options", None, dataset=dataset)).latest_year
         sel = Selection(year=year, units=split_units(units), kind=kind, dataset=dataset)
@@ -100,7 +113,14 @@ def review(
         for col in ("顺序", "单位", "年度", "自评表", "优先分", "复核理由"):
             t.add_column(col, overflow="fold")
         for r in rows.head(top).itertuples():
-            t.add_row(str(r.rank), escape(r.unit), str(r.year), escape(r.form), f"{r.priority_score:g}", escape(r.reasons))
+            t.add_row(
+                str(r.rank),
+                escape(r.unit),
+                str(r.year),
+                escape(r.form),
+                f"{r.priority_score:g}",
+                escape(r.reasons),
+            )
         console.print(t)
         return
     assert out is not None
@@ -109,7 +129,9 @@ def review(
     else:
         ids = [int(i) for i in fired.loc[fired["signal"] == "similar_note", "indicator_id"].dropna()]
         members = groups.members
-        cluster = members[members["group_id"].isin(set(members.loc[members["indicator_id"].isin(ids), "group_id"]))]
+        cluster = members[
+            members["group_id"].isin(set(members.loc[members["indicator_id"].isin(ids), "group_id"]))
+        ]
         rule_rows = rule_rows.assign(weight=rule_rows["signal"].map(weights))
         out.write_bytes(export.review_xlsx(rows, fired, cluster, rule_rows))
     console.print(f"已写出 {escape(str(out))}（{len(rows)}张表）")

@@ -106,7 +106,9 @@ def _prepared(df: pd.DataFrame) -> pd.DataFrame:
     if "kind" in out.columns:
         out["kind_label"] = out["kind"].map(KIND_LABELS).fillna(out["kind"])
     if "path" in out.columns:
-        out["file_name"] = out["path"].map(lambda p: str(p).replace("\\", "/").rsplit("/", 1)[-1] if p else "")
+        out["file_name"] = out["path"].map(
+            lambda p: str(p).replace("\\", "/").rsplit("/", 1)[-1] if p else ""
+        )
     return out
 
 

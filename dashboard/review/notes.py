@@ -37,7 +37,9 @@ class NoteGroups:
 
     ids: list[int]
     groups: list[int]
-    members: pd.DataFrame  # group_id, indicator_id, report_id, unit, year, [kind, form, indicator,] note, n_units, n_years
+    members: (
+        pd.DataFrame
+    )  # group_id, indicator_id, report_id, unit, year, [kind, form, indicator,] note, n_units, n_years
 
     def params(self) -> dict[str, list[int]]:
         return {"similar_ids": self.ids, "similar_groups": self.groups}
@@ -122,7 +124,9 @@ def group_notes(
     kept["n_units"] = kept.groupby("group_id")["unit"].transform("nunique").astype(int)
     kept["n_years"] = kept.groupby("group_id")["year"].transform("nunique").astype(int)
     extra = [c for c in ("kind", "form", "indicator") if c in kept.columns]
-    members = kept[["group_id", "indicator_id", "report_id", "unit", "year", *extra, "note", "n_units", "n_years"]]
+    members = kept[
+        ["group_id", "indicator_id", "report_id", "unit", "year", *extra, "note", "n_units", "n_years"]
+    ]
     members = members.sort_values(["group_id", "unit", "year", "indicator_id"]).reset_index(drop=True)
     return NoteGroups(
         ids=[int(v) for v in members["indicator_id"]],

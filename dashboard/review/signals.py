@@ -15,7 +15,9 @@ from dashboard.review import notes, words
 STATUSES = ("待复核", "已复核", "有问题")
 
 
-def note_groups(run: QueryRunner, dataset: str | None, cfg: words.ReviewWords | None = None) -> notes.NoteGroups:
+def note_groups(
+    run: QueryRunner, dataset: str | None, cfg: words.ReviewWords | None = None
+) -> notes.NoteGroups:
     """The near-duplicate note groups over the whole dataset (not only the selection: a selected form's note
     may copy one from a unit or year outside it)."""
     cfg = cfg or words.load()

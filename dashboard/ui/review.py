@@ -52,6 +52,8 @@ def workbook(
     priority_rows: pd.DataFrame, signal_frame: pd.DataFrame, sel: Selection, weights: Mapping[str, float]
 ) -> bytes:
     """The XLSX the review team gets: the list, the triggering rows, the similar-note groups, the rules."""
-    ids = [int(i) for i in signal_frame.loc[signal_frame["signal"] == "similar_note", "indicator_id"].dropna()]
+    ids = [
+        int(i) for i in signal_frame.loc[signal_frame["signal"] == "similar_note", "indicator_id"].dropna()
+    ]
     r = rules().assign(weight=lambda d: d["signal"].map(weights).fillna(d["default_weight"]))
     return review_export.review_xlsx(priority_rows, signal_frame, groups_of(sel, ids), r)

@@ -21,7 +21,11 @@ def tables_sql() -> str:
     return resources.files("dashboard").joinpath("sql", "tables.sql").read_text(encoding="utf-8")
 
 
-VIEW_FILES = ("views.sql", "review_rules.sql", "review_signals.sql")  # in order: each builds on the ones before
+VIEW_FILES = (
+    "views.sql",
+    "review_rules.sql",
+    "review_signals.sql",
+)  # in order: each builds on the ones before
 
 
 @functools.cache

@@ -3,10 +3,12 @@
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $vague_words VARCHAR[] = NULL, $empty_notes VARCHAR[] = NULL,
 --   $similar_ids INTEGER[] = NULL, $similar_groups INTEGER[] = NULL, $weight_signals VARCHAR[] = NULL,
---   $weights DOUBLE[] = NULL, $signal VARCHAR = NULL, $min_score DOUBLE = NULL
+--   $weights DOUBLE[] = NULL, $signal VARCHAR = NULL, $min_score DOUBLE = NULL,
+--   $status VARCHAR = NULL [待复核|已复核|有问题]
 -- ignores: $level1 (the signals judge whole forms: a form-level rule needs all its indicators)
 -- columns: rank, report_id, dataset, unit_id, unit, year, kind, form, priority_score, n_signals, n_rows, signals,
---   reasons, first_indicator_id, stated_total, computed_total, path, source_line, source_ref
+--   reasons, first_indicator_id, stated_total, computed_total, form_key, review_status, reviewed_by,
+--   reviewed_at, review_comment, path, source_line, source_ref
 --
 -- priority_score = Σ over the signals that fired for the form (each counted once, however many rows fired it)
 -- of the signal's weight: review_rules.default_weight, unless $weight_signals / $weights (parallel lists)
@@ -15,7 +17,9 @@
 -- signals: the fired rules' codes in the same order. first_indicator_id: the first indicator that triggered the
 -- heaviest indicator signal (the drill-down highlights it). Forms where nothing fired have score 0 and
 -- reasons '未发现复核信号'. $signal keeps the forms where that rule fired, $min_score those scoring at least
--- that. rank: 1 = check first (ties share a rank).
+-- that. rank: 1 = check first (ties share a rank). review_status: the form's latest 复核 mark (the
+-- review_status view; 待复核 when none), with who set it and when; $status keeps the forms in that status.
+-- stated_total / computed_total are the form's reported and recomputed totals (form_facts).
 with signal_rows as (
     select *
     from review_signal_rows(
@@ -112,11 +116,20 @@ ranked as (
         p.first_indicator_id,
         f.stated_total,
         f.computed_total,
+        k.form_key,
+        coalesce(m.status, '待复核') as review_status,
+        m.reviewer as reviewed_by,
+        m.marked_at as reviewed_at,
+        m.comment as review_comment,
         f.path,
         f.source_line,
         f.source_ref
     from selected_forms($dataset, $year, $units, $kind) f
+    cross join lateral (
+        select review_form_key(f.dataset, f.unit, f.year, f.kind, f.project) as form_key
+    ) k
     left join per_form p on p.report_id = f.report_id
+    left join review_status m on m.form_key = k.form_key
 ),
 
 final as (
@@ -126,6 +139,7 @@ final as (
     from ranked
     where ($signal is null or list_contains(signals, $signal))
       and ($min_score is null or priority_score >= $min_score)
+      and ($status is null or review_status = $status)
 )
 
 select * from final

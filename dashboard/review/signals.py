@@ -11,7 +11,8 @@ import pandas as pd
 from dashboard.db import QueryRunner
 from dashboard.review import notes, words
 
-# The statuses a form's review can have (the 复核 column); the first is the default.
+# The statuses a form's review can have (the 复核 column; stored by dashboard/load/marks.py); the first is the
+# default.
 STATUSES = ("待复核", "已复核", "有问题")
 
 

@@ -67,3 +67,21 @@ create or replace macro review_rule_ratio(op_used, actual, target) as greatest(l
             when actual > 0 and target > 0 then least(actual / target, target / actual)
             else 0.0 end
     end, 1.0), 0.0);
+
+-- The name of a form that survives rebuilds (report ids do not): dataset|unit|year|kind|project.
+create or replace macro review_form_key(p_dataset, p_unit, p_year, p_kind, p_project) as
+    concat_ws('|', p_dataset, coalesce(p_unit, ''), coalesce(cast(p_year as varchar), ''), p_kind,
+              coalesce(p_project, ''));
+
+-- One row per form that has a 复核 status: the latest mark (review_marks), with who set it, when, and how many
+-- times the status was set.
+create or replace view review_status as
+select
+    form_key,
+    arg_max(status, marked_at) as status,
+    arg_max(reviewer, marked_at) as reviewer,
+    max(marked_at) as marked_at,
+    arg_max(comment, marked_at) as comment,
+    count(*) as n_marks
+from review_marks
+group by form_key;

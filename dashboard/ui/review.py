@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import load
 from dashboard.review import export as review_export
 from dashboard.review import notes
 from dashboard.review import signals as review
@@ -57,3 +58,20 @@ def workbook(
     ]
     r = rules().assign(weight=lambda d: d["signal"].map(weights).fillna(d["default_weight"]))
     return review_export.review_xlsx(priority_rows, signal_frame, groups_of(sel, ids), r)
+
+
+def set_status(row: Mapping[str, Any], status: str, reviewer: str, comment: str = "") -> str | None:
+    """Store a form's 复核 status through the write path (lock, copy, swap); None when stored, else the Chinese
+    reason it was not (a bad value, another writer busy, an outdated database)."""
+    mark = load.Mark(
+        form_key=str(row["form_key"]),
+        report_id=int(row["report_id"]),
+        status=status,
+        reviewer=reviewer,
+        comment=comment,
+    )
+    try:
+        load.mark(database().path, [mark], wait=10.0)
+    except (ValueError, load.DatabaseBusy, load.DatabaseUnreadable, load.SchemaOutdated) as e:
+        return str(e)
+    return None

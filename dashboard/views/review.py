@@ -35,7 +35,7 @@ with st.expander("信号与权重（可调整）", icon=":material/tune:"):
 weights = {s: 0.0 if pd.isna(w) else float(w) for s, w in zip(edited["signal"], edited["weight"])}
 
 signal_names = dict(zip(rules["signal"], rules["signal_label"]))
-c1, c2 = st.columns([3, 2])
+c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
     signal = ui.url_selectbox(
         "只看触发此信号的表",
@@ -46,9 +46,20 @@ with c1:
         url_format=lambda s: "" if s is None else str(s),
     )
 with c2:
+    status = ui.url_selectbox(
+        "复核状态",
+        [None, *ui.review.STATUSES],
+        key="review_status",
+        param="status",
+        format_func=lambda s: "全部状态" if s is None else s,
+        url_format=lambda s: "" if s is None else str(s),
+    )
+with c3:
     only_flagged = st.toggle("只列出有信号的表", value=True, key="review_flagged")
 
-rows = ui.review.priority(sel, weights, signal=signal, min_score=0.0001 if only_flagged else None)
+rows = ui.review.priority(
+    sel, weights, signal=signal, status=status, min_score=0.0001 if only_flagged else None
+)
 signal_frame = ui.review.signal_rows(sel)
 signal_frame = signal_frame[signal_frame["report_id"].isin(rows["report_id"])].reset_index(drop=True)
 
@@ -83,6 +94,7 @@ event = ui.table(
         "form": ("自评表", "text"),
         "priority_score": ("优先分", "score"),
         "reasons": ("复核理由", "long"),
+        "review_status": ("复核状态", "text"),
         "link": ("下钻", "link"),
     },
     f"复核清单_{sel.year}",
@@ -104,6 +116,33 @@ chosen = rows.loc[picked] if picked is not None else rows.iloc[0]
 report_id = int(chosen["report_id"])
 st.subheader(f"触发明细：{chosen['unit']} {chosen['year']}年｜{chosen['form']}")
 st.text(str(chosen["reasons"]))
+
+with st.form(key=f"review-mark-{report_id}", border=True):
+    st.markdown("**复核状态**")
+    if isinstance(chosen["reviewed_by"], str) and chosen["reviewed_by"]:
+        when = chosen["reviewed_at"]
+        st.text(
+            f"当前：{chosen['review_status']}（{chosen['reviewed_by']}，"
+            f"{when.strftime('%Y-%m-%d %H:%M') if hasattr(when, 'strftime') else when}）"
+            + (f"　备注：{chosen['review_comment']}" if chosen["review_comment"] else "")
+        )
+    f1, f2, f3 = st.columns([3, 2, 4])
+    new_status = f1.radio(
+        "状态",
+        ui.review.STATUSES,
+        index=ui.review.STATUSES.index(chosen["review_status"]),
+        horizontal=True,
+        key="review_mark_status",
+    )
+    reviewer = f2.text_input("复核人（财政局）", key="review_mark_who", placeholder="姓名")
+    comment = f3.text_input("备注", key="review_mark_comment", placeholder="可不填")
+    if st.form_submit_button("保存复核状态", icon=":material/save:"):
+        problem = ui.review.set_status(chosen, new_status, reviewer, comment)
+        if problem:
+            st.error(problem)
+        else:
+            st.toast(f"已保存：{chosen['form']} {new_status}")
+            st.rerun()
 mine = signal_frame[signal_frame["report_id"] == report_id].reset_index(drop=True)
 mine["source"] = [ui.source_text(p, ln) for p, ln in zip(mine["path"], mine["source_line"])]
 mine["link"] = [

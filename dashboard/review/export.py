@@ -64,9 +64,7 @@ def _width(text: str) -> int:
 
 
 def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, float) and pd.isna(value):
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):  # NaN, NaT, NA
         return ""
     if isinstance(value, list | tuple):
         return "、".join(map(str, value))

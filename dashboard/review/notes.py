@@ -117,7 +117,7 @@ def group_notes(
     for i, j, _ratio in similar_pairs(keys, min_ratio, lsh_threshold, shingle):
         uf.union(i, j)
     df["root"] = [uf.find(index[k]) for k in df["key"]]
-    spread = df.groupby("root").apply(lambda g: len(set(zip(g["unit"], g["year"]))), include_groups=False)
+    spread = df.drop_duplicates(["root", "unit", "year"]).groupby("root").size()  # unit-years per group
     kept = df[df["root"].map(spread) >= 2].copy()
     order = {root: n + 1 for n, root in enumerate(dict.fromkeys(kept["root"]))}
     kept["group_id"] = kept["root"].map(order).astype(int)

@@ -64,15 +64,14 @@ signal_frame = ui.review.signal_rows(sel)
 signal_frame = signal_frame[signal_frame["report_id"].isin(rows["report_id"])].reset_index(drop=True)
 
 m = st.columns(4)
-ui.metric(m[0], "待复核自评表", f"{int((rows['priority_score'] > 0).sum())}张")
-ui.metric(m[1], "涉及单位", f"{rows.loc[rows['priority_score'] > 0, 'unit'].nunique()}个")
+flagged = rows[rows["priority_score"] > 0]
+ui.metric(m[0], "待复核自评表", f"{len(flagged)}张")
+ui.metric(m[1], "涉及单位", f"{flagged['unit'].nunique()}个")
 ui.metric(m[2], "最高优先分", labels.fmt_number(rows["priority_score"].max()) if len(rows) else "—")
-top_signal = signal_frame.groupby("signal_label")["report_id"].nunique().sort_values(ascending=False)
-ui.metric(
-    m[3],
-    "最常见信号",
-    f"{top_signal.index[0]}（{int(top_signal.iloc[0])}张）" if len(top_signal) else "—",
-)
+ui.metric(m[3], "已复核", f"{int((rows['review_status'] != '待复核').sum())}张")
+common = signal_frame.groupby("signal_label")["report_id"].nunique().sort_values(ascending=False).head(3)
+if len(common):
+    st.caption("最常见的信号：" + "；".join(f"{name}（{int(n)}张表）" for name, n in common.items()))
 
 if rows.empty:
     st.info("所选范围内没有触发复核信号的自评表。")

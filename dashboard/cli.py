@@ -15,6 +15,7 @@ from dashboard.app_cli import register as register_app_command
 from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 from dashboard.report.cli import register as register_report_command
+from dashboard.review.cli import register as register_review_command
 
 app = typer.Typer(
     help="绩效看板 Jixiao：预算绩效自评表的导入、核查与分析。", no_args_is_help=True, add_completion=False
@@ -162,6 +163,7 @@ register_query_command(app)
 register_demo_command(app)
 register_app_command(app)
 register_report_command(app)
+register_review_command(app)
 
 if __name__ == "__main__":
     app()

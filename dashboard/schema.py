@@ -21,9 +21,17 @@ def tables_sql() -> str:
     return resources.files("dashboard").joinpath("sql", "tables.sql").read_text(encoding="utf-8")
 
 
+VIEW_FILES = (
+    "views.sql",
+    "review_rules.sql",
+    "review_signals.sql",
+)  # in order: each builds on the ones before
+
+
 @functools.cache
 def views_sql() -> str:
-    return resources.files("dashboard").joinpath("sql", "views.sql").read_text(encoding="utf-8")
+    sql = resources.files("dashboard").joinpath("sql")
+    return "\n".join(sql.joinpath(name).read_text(encoding="utf-8") for name in VIEW_FILES)
 
 
 def schema_version() -> str:

@@ -172,8 +172,46 @@ def check_selection_sources(con):
     )
 
 
+def check_review_signals(con):
+    # 复核信号 (issue 16): the rural form's full score on 87% < 100% (25 − 25 × 0.87 = 3.25 lenient), EDU's
+    # stated 85 over computed 79, TRANSPORT's 项目支出 350 over its projects' 120 + 120, the 接通率不高 notes (5
+    # characters) on the three forms that lost hotline points, 安全事故's target 0 without a unit
+    df = q(con, "review_signals", empty_notes=["无偏差"])
+    assert set(df["unit"]) == {EDU, TRANSPORT}
+    got = {(u, fm, s): f for u, fm, s, f in zip(df["unit"], df["form"], df["signal"], df["figure"])}
+    assert got[(TRANSPORT, "农村公路建设", "lenient_score")] == pytest.approx(3.25)
+    assert got[(TRANSPORT, "农村公路建设", "full_score_target_missed")] == 25
+    assert got[(EDU, "校园安全经费", "total_above_computed")] == 6
+    assert got[(TRANSPORT, "部门整体支出", "project_budget_short")] == 350 - 240
+    assert sorted(k[1] for k in got if k[2] == "short_note") == [
+        "校园安全经费",
+        "道路养护经费",
+        "部门整体支出",
+    ]
+    assert len(df) == 10
+
+
+def check_review_priority(con):
+    df = q(con, "review_priority", empty_notes=["无偏差"])
+    assert len(df) == 4 and set(df["unit"]) == {EDU, TRANSPORT}
+    first = df.iloc[0]
+    assert (first["unit"], first["form"], first["priority_score"]) == (TRANSPORT, "农村公路建设", 3 + 3 + 0.5)
+    assert (
+        df.set_index("form").loc["校园安全经费", "reasons"]
+        == "填报总分比核算总分高6分；1项扣分说明不足8个字；1项定量目标无计量单位"
+    )
+
+
 CHECKS = {name.removeprefix("check_"): f for name, f in dict(globals()).items() if name.startswith("check_")}
-NOT_SELECTIONS = {"filter_options", "source_files", "file_forms", "eval_forms", "eval_indicators"}
+NOT_SELECTIONS = {
+    "filter_options",
+    "source_files",
+    "file_forms",
+    "eval_forms",
+    "eval_indicators",
+    "review_note_pool",  # the whole dataset's notes, which a selected form's notes are compared with
+    "review_rules",  # the review rules, the same for every selection
+}
 
 
 def test_every_selection_query_has_a_two_unit_check():

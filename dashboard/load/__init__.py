@@ -6,6 +6,7 @@
     batch.py    files -> parsed Documents (worker processes for large loads) -> the store, batch by batch
     store.py    Documents -> rows of the tables (dashboard/sql/tables.sql), one transaction per batch
     uploads.py  files imported through the app, kept beside the database for rebuilds
+    marks.py    复核 statuses set on the 复核清单 page (through the same lock, copy and swap), logged for rebuilds
     result.py   LoadResult, the one result type of every write
 
 Parsing is dashboard/ingest/ (pure); reading is dashboard/db.py and dashboard/reader.py.
@@ -13,6 +14,7 @@ Parsing is dashboard/ingest/ (pure); reading is dashboard/db.py and dashboard/re
 
 from dashboard.load.batch import expand_paths
 from dashboard.load.files import DatabaseBusy, DatabaseUnreadable, StaleStage, lock_holder
+from dashboard.load.marks import Mark, mark
 from dashboard.load.result import FileResult, LoadResult
 from dashboard.load.store import SchemaOutdated
 from dashboard.load.uploads import Upload, upload_destination
@@ -23,6 +25,7 @@ __all__ = [
     "DatabaseUnreadable",
     "FileResult",
     "LoadResult",
+    "Mark",
     "SchemaOutdated",
     "StagedImport",
     "StaleStage",
@@ -32,6 +35,7 @@ __all__ = [
     "expand_paths",
     "ingest",
     "lock_holder",
+    "mark",
     "stage_uploads",
     "update",
     "upload_destination",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dashboard import schema
-from dashboard.load import files
+from dashboard.load import files, marks
 from dashboard.load.batch import expand_paths, load_documents, parsed
 from dashboard.load.files import DatabaseBusy, Staged, StaleStage
 from dashboard.load.result import FileResult, LoadResult
@@ -133,6 +133,8 @@ def _load(
                 )
                 results = [next(loaded) if is_new else _unchanged(p) for p, is_new in zip(paths, new)]
                 cross = store.refresh_cross_findings()
+                if fresh:  # a database built from scratch gets back the 复核 statuses set on the old one
+                    marks.restore(store.con, db)
             files.swap_in(staged)
         except BaseException:
             files.remove(staged.path)

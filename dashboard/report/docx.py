@@ -535,6 +535,7 @@ class _Writer:
         self.low_scoring()
         self._new_section()
         self.quality()
+        self.review()
         self.appendix()
 
     def cover(self) -> None:
@@ -601,6 +602,17 @@ class _Writer:
         self.heading("（二）核查发现", 2)
         self.figure(self.c.findings_chart)
         self.table(self.c.findings)
+
+    def review(self) -> None:
+        if self.c.review_forms is None or self.c.review_units is None:
+            return
+        self.section_heading("复核建议", page_break=True)
+        self.para(self.c.review_intro)
+        if self.c.review_forms.rows:
+            self.heading("（一）建议优先复核的自评表", 2)
+            self.table(self.c.review_forms)
+            self.heading("（二）各单位最常见的问题", 2)
+            self.table(self.c.review_units)
 
     def appendix(self) -> None:
         self.heading("附录一　各单位情况摘要", 1, page_break=True)

@@ -14,6 +14,7 @@ from dashboard.db import QueryRunner, connect, query_runner
 from dashboard.labels import SYNTHETIC_NOTE, as_int
 from dashboard.report import sentences, tables
 from dashboard.report.model import Chart, ReportContent, ReportError
+from dashboard.report.review import gather_review, review_intro, top_forms_table, weaknesses_table
 from dashboard.selection import Selection
 
 
@@ -71,6 +72,8 @@ def _gather(s: Selection, run: QueryRunner, today: dt.date, step: Callable[[str]
     totals = run("total_gap", s_year)
     findings = run("findings_summary", s_year)  # per unit, whatever the form kind
     sources = run("selection_sources", s_year)
+    step("复核建议")
+    review_top, review_rows = gather_review(s_year, run)
 
     is_synthetic = as_int(cur["n_synthetic_forms"]) > 0
     note = SYNTHETIC_NOTE if is_synthetic else None
@@ -136,4 +139,7 @@ def _gather(s: Selection, run: QueryRunner, today: dt.date, step: Callable[[str]
         findings=tables.findings_table(year, findings),
         unit_pages=unit_pages,
         definitions=sentences.definitions(),
+        review_intro=review_intro(year, review_top, as_int(cur["n_forms"])),
+        review_forms=top_forms_table(year, review_top),
+        review_units=weaknesses_table(year, review_rows),
     )

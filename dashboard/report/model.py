@@ -95,6 +95,10 @@ class ReportContent:
     unit_pages: list[UnitPage]
     definitions: list[str]
     title: str = "绩效分析报告"
+    # 复核建议 (issue 16): the forms to re-check first and the most common weaknesses per unit
+    review_intro: str = ""
+    review_forms: Table | None = None
+    review_units: Table | None = None
 
     @property
     def subtitle(self) -> str:

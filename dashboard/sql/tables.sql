@@ -153,3 +153,16 @@ create table if not exists meta (
     key   varchar,
     value varchar
 );
+
+-- 复核 status of a form (issue 16), set on the 复核清单 page: one row per change, never updated, so the latest
+-- row of a form_key is its status and the rows before it are its history. form_key names the form across
+-- rebuilds (report ids change): dataset|unit|year|kind|project (the review_form_key macro). Each row is also
+-- appended to a log beside the database (dashboard/load/marks.py), which a rebuilt database is filled from.
+create table if not exists review_marks (
+    form_key  varchar,
+    report_id integer,      -- the form's id when the mark was set (for tracing only)
+    status    varchar,      -- 待复核 | 已复核 | 有问题
+    reviewer  varchar,      -- who set it, as they gave their name
+    marked_at timestamp,
+    comment   varchar
+);

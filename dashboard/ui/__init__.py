@@ -6,11 +6,12 @@
     downloads.py  charts and tables with their PNG / SVG / PDF and CSV / XLSX downloads
     report.py     the one-click 绩效分析报告 button
     imports.py    the 数据导入 page's work: limits, parsing, the staged copy it previews
+    review.py     the 复核清单 page's work: note groups, review queries with weights, the team's workbook
 
 Pages import only this package, dashboard.charts and dashboard.labels (tests/test_architecture.py).
 """
 
-from dashboard.ui import imports
+from dashboard.ui import imports, review
 from dashboard.ui.data import (
     clear_caches,
     close_reader,
@@ -57,6 +58,7 @@ __all__ = [
     "page_link",
     "query",
     "report_button",
+    "review",
     "selected_points",
     "selected_row",
     "sidebar",

@@ -19,6 +19,7 @@ PAGES = {  # url_path -> the page file (relative to app.py), its title and icon
     "watchlist": ("views/watchlist.py", "低分预警", ":material/warning:"),
     "compare": ("views/compare.py", "年度对比", ":material/timeline:"),
     "quality": ("views/quality.py", "数据质量", ":material/fact_check:"),
+    "review": ("views/review.py", "复核清单", ":material/rule:"),
     "import": ("views/upload.py", "数据导入", ":material/upload_file:"),
 }
 

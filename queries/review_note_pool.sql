@@ -1,0 +1,17 @@
+-- One row per indicator with a deviation note, across every year and unit of the dataset: the notes a selected form's notes are compared with.
+-- label: 偏差说明比对池：数据集中全部带偏差说明的指标（雷同说明分组用）
+-- params: $dataset VARCHAR = NULL [real|demo]
+-- columns: indicator_id, report_id, unit_id, unit, year, kind, form, indicator, note
+--
+-- Not a selection: a note in the selected unit may copy one of a unit or year outside it, so the pool is the
+-- whole dataset (dashboard/review/notes.py groups it; review_signals.sql then keeps the selected forms).
+with final as (
+    select indicator_id, report_id, unit_id, unit, year, kind, form, indicator, note
+    from indicator_facts
+    where ($dataset is null or dataset = $dataset)
+      and note is not null
+      and trim(note) <> ''
+)
+
+select * from final
+order by unit, year, report_id, indicator_id

@@ -112,7 +112,7 @@ def _note_label(text: str) -> str | None:
 def detect_kind(title: str | None, tokens: list[Token]) -> str:
     key = normalize_key(title or "")
     head = [normalize_key(t.text) for t in tokens[:40]]
-    if "转移支付" in key or any(k.startswith(("转移支付", "中央主管部门")) for k in head):
+    if "转移支付" in key or any(k.startswith(("转移支付", "中央主管部门", "省级主管部门", "专项名称")) for k in head):
         return "transfer"
     if "整体支出" in key or "部门整体" in key:
         return "department"

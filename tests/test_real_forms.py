@@ -1,0 +1,111 @@
+"""Real published forms, scored against what a careful human reads off them (`jixiao eval`).
+
+`tests/fixtures/realforms/` (the team's first 13 excerpts) and `tests/fixtures/real/` (44 more) are saved exactly
+as published, from 16 provinces; `expected.json` beside them is the hand reading. These tests hold the parser to
+what it reads today, so a change that reads one form better and another worse shows up: the floors are the
+measured figures (rounded down), the issue's target of 90% overall is not reached yet (see the closing note of
+the real-forms issue: the rest are text layers of PDFs in reading order and OCR garbage).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.evaluate import evaluate
+from dashboard.ingest.readers.glued import split_figures, unglue
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIRST = FIXTURES / "realforms"
+MORE = FIXTURES / "real"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return evaluate([FIRST, MORE])
+
+
+def test_the_corpus_is_what_the_issue_asks(result):
+    files = {(s.folder, s.file) for s in result.files}
+    assert len(files) == 57
+    provinces = {p for s in result.files for p in s.provinces} - {"（未标注）"}
+    assert len(provinces) >= 15
+    families = {f for s in result.files for f in s.families}
+    assert {"transfer", "sichuan", "chongqing", "hebei", "criteria", "checklist", "fenzhi_first"} <= families
+
+
+def test_no_real_form_is_rejected_whole(result):
+    assert [(s.file, s.rejected) for s in result.files if s.rejected] == []
+
+
+def test_overall_field_accuracy_does_not_fall(result):
+    print(f"real forms: {result.correct}/{result.total} fields = {result.accuracy:.1%}")
+    assert result.accuracy >= 0.78
+
+
+def test_the_first_corpus_reads_almost_whole(result):
+    first = [s for s in result.files if Path(s.folder).name == "realforms"]
+    correct, total = sum(s.correct for s in first), sum(s.total for s in first)
+    assert correct / total >= 0.94
+    # the text forms (all but the two OCR dumps 08 and 12) are read field for field but for two rows
+    text = [s for s in first if not s.file.startswith(("08_", "12_"))]
+    assert sum(s.total - s.correct for s in text) <= 8
+
+
+@pytest.mark.parametrize(
+    ("figure", "following", "after", "cells"),
+    [
+        # 年度资金总额:202010100.00%10 -> 全年预算 20, 执行 20, 分值 10, 执行率 100.00% (20/20), then 得分 10
+        ("202010100.00%", None, "", ["20", "20", "10", "100.00%"]),
+        # three amounts 64.8 (their ratio is the rate), then 100%
+        ("64.864.864.8100%", None, "", ["64.8", "64.8", "64.8", "100%"]),
+        ("194.9194.9100%", None, "", ["194.9", "194.9", "100%"]),
+        # a weight before a percentage target: 20 then 100% (20100% is no rate)
+        ("20100%", None, "", ["20", "100%"]),
+        # a weight before a target its actual repeats: 10 then 20万元
+        ("1020万元", "20万元", "", ["10", "20万元"]),
+        # weight and score
+        ("1010", None, "", ["10", "10"]),
+        ("2018", None, "figure", ["20", "18"]),
+        # 总分 10098: the weights' 100, the score 98
+        ("10098", None, "total", ["100", "98"]),
+        # what is one figure stays one
+        ("2018", None, "", ["2018"]),
+        ("2022年", None, "figure", ["2022年"]),
+        ("86.5%", None, "", ["86.5%"]),
+        ("100.00%", None, "", ["100.00%"]),
+        ("1500万元", None, "", ["1500万元"]),
+    ],
+)
+def test_split_figures(figure, following, after, cells):
+    assert split_figures(figure, following, after) == cells
+
+
+def test_unglue_a_row_of_a_form_run_together():
+    # from real/19: the indicator rows of a 中江县 form copied with no separator at all
+    line = (
+        "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及拟采取的改进措施产出指标(70分)数量指标"
+        "安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米≥50厘米10质量指标项目(工程)验收合格率20100%100%20"
+        "成本指标项目计划总投资1020万元20万元10效益指标(20分)群众生产生活条件改善状况10显著提升显著提升10总分100100"
+    )
+    assert unglue(line).split() == [
+        "绩效指标", "一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分",
+        "未完成原因及拟采取的改进措施", "产出指标(70分)", "数量指标",
+        "安装坡面水标尺", "10", "≥266米", "≥266米", "10",
+        "水标尺宽度", "10", "≥50厘米", "≥50厘米", "10",
+        "质量指标", "项目(工程)验收合格率", "20", "100%", "100%", "20",
+        "成本指标", "项目计划总投资", "10", "20万元", "20万元", "10",
+        "效益指标(20分)", "群众生产生活条件改善状况", "10", "显著提升", "显著提升", "10",
+        "总分", "100", "100",
+    ]  # fmt: skip
+
+
+def test_a_note_that_names_columns_is_not_taken_for_a_glued_form():
+    from dashboard.ingest.readers.glued import is_glued
+
+    note = (
+        "注：1.部门（单位）整体支出绩效自评采取打分评价形式，满分为100分，各部门可根据指标的重要程度自主确定各项二、三级指标的"
+        "权重分值，原则上一级指标分值统一设置为：预算执行率10分、部门管理指标20分、履职效果指标50分。"
+    )
+    assert not is_glued(note)

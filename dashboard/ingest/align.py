@@ -382,6 +382,7 @@ class Aligner:
                 # A repeated number (2 | 2 | 2) is a spilled copy; a repeated text is more often target and actual.
                 drop[i] = min(drop[i], DUPLICATE_DROP if kinds[i].small else 1.5)
         emit_cache: dict[tuple[int, int, int], float] = {}
+        role_limit = [SPAN.get(r, (1, 0.0))[0] for r in roles]  # a longer span is INF: never try it
 
         def emit_pair(i: int) -> float:
             """Tokens i, i+1 as 分值 and 得分 together (INF where they are not such a pair)."""
@@ -441,6 +442,8 @@ class Aligner:
             emit_cache[key] = cost
             return cost
 
+        # The roles token i can take at all: a span starting at i costs at least its first cell's emission.
+        fits = [[q for q in range(m) if emit_span(i, i + 1, q) < INF] for i in range(n)]
         best = [[INF] * (m + 1) for _ in range(n + 1)]
         back: list[list[tuple[int, int, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
         best[0][m] = 0.0
@@ -479,11 +482,13 @@ class Aligner:
                             best[i + 2][pair_at + 1] = c
                             back[i + 2][pair_at + 1] = (i, r, "pair")
                 # Same row: place tokens[i:j] into a later role q.
-                for q in range(r + 1, m):
+                for q in fits[i]:
+                    if q <= r:
+                        continue
                     base = c0 + mid_prefix[q] - mid_prefix[r + 1] + cont_pen
                     if base >= INF:
                         continue
-                    for j in range(i + 1, max_span + 1):
+                    for j in range(i + 1, min(max_span, i + role_limit[q]) + 1):
                         e = emit_span(i, j, q)
                         if e == INF:
                             if j == i + 1 or kinds[j - 1].empty:
@@ -501,9 +506,9 @@ class Aligner:
                         best[i + 2][pair_at + 1] = c
                         back[i + 2][pair_at + 1] = (i, closing_r, "newpair")
             if closing < INF:
-                for q in range(m):
+                for q in fits[i]:
                     base = closing + NEW_ROW + new_pen + start_prefix[q]
-                    for j in range(i + 1, max_span + 1):
+                    for j in range(i + 1, min(max_span, i + role_limit[q]) + 1):
                         e = emit_span(i, j, q)
                         if e == INF:
                             if j == i + 1 or kinds[j - 1].empty:

@@ -8,6 +8,7 @@ the fingerprint, so changing a view or a macro never forces a re-ingest.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 from importlib import resources
@@ -29,3 +30,47 @@ def views_sql() -> str:
 def schema_version() -> str:
     """A fingerprint of tables.sql: a database built with other tables is rebuilt, never half-migrated."""
     return hashlib.sha256(tables_sql().encode("utf-8")).hexdigest()[:16]
+
+
+# -- derived tables ----------------------------------------------------------------------------------------------
+# The read-side views that the writer also stores as tables (derived_<view>), filled from the views' own
+# definitions in views.sql (`create table derived_x as select * from x`), so a column added to a view flows
+# through without another line anywhere. Readers use a stored table in place of its view only when the file's
+# `meta.derived_version` is this code's derived_version(); otherwise they compute the views as before (same rows,
+# slower). How each table is kept: 'report' = its rows are a function of one report's rows, which are never
+# updated once written, so a write only deletes the rows of reports that are gone and adds those of new reports;
+# 'full' = recomputed on every write (form_points counts the cross-form findings, which any write may change).
+# Order matters: a table may be filled from the tables before it. `order` is the sort order of a full rebuild,
+# so DuckDB's zone maps skip the row groups of other years and units.
+DERIVED_KEY = "derived_version"
+
+
+@dataclasses.dataclass(frozen=True)
+class Derived:
+    view: str
+    upkeep: str  # report | full
+    order: str
+
+    @property
+    def table(self) -> str:
+        return f"derived_{self.view}"
+
+
+DERIVED = (
+    Derived("form_facts", "report", "year, unit, report_id"),
+    Derived("indicator_facts", "report", "year, unit, report_id, seq"),
+    Derived("form_points", "full", "report_id"),
+)
+
+
+def derived_version() -> str:
+    """A fingerprint of the tables and the views the derived tables were computed with."""
+    text = tables_sql() + "\n" + views_sql() + "\n" + repr(DERIVED)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def use_derived_sql(catalog: str) -> str:
+    """Statements that point each derived view at its stored table in `catalog`."""
+    return "\n".join(
+        f"create or replace view {d.view} as select * from {catalog}.main.{d.table};" for d in DERIVED
+    )

@@ -1,0 +1,88 @@
+"""The derived tables (dashboard/schema.py DERIVED): the read-side views form_facts, indicator_facts and
+form_points stored as tables by the writer, so a reader's query reads stored columns instead of recomputing
+them (joins, grade bands, per-form sums over the indicators) on every call.
+
+The views' SQL stays the one definition: views.sql is run in a scratch in-memory catalog of the writer's own
+connection, whose search path finds the file's tables, and each table is `select * from` its view. Called by
+the Store after every write (dashboard/load/writer.py), before the staged copy is swapped in, so a file readers
+see always has them current; `meta.derived_version` records the definitions they were computed with, and a
+reader uses them only when that matches (dashboard/db.py)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from dashboard import schema
+
+SCRATCH = "jixiao_views"  # the in-memory catalog the views are created in
+
+
+def _catalog(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("select current_database()").fetchone()
+    assert row is not None
+    return row[0]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _create_views(con: duckdb.DuckDBPyConnection, db: str) -> None:
+    """views.sql in the scratch catalog (created on first use, replaced each time: the file may have changed)."""
+    attached = {r[0] for r in con.execute("select database_name from duckdb_databases()").fetchall()}
+    if SCRATCH not in attached:
+        con.execute(f"attach ':memory:' as {SCRATCH}")
+    con.execute(f"use {SCRATCH}")
+    try:
+        con.execute(f"set search_path = '{SCRATCH}.main,{db}.main'")
+        con.execute(schema.views_sql())
+    finally:
+        con.execute(f"use {_ident(db)}")
+
+
+def _stored_version(con: duckdb.DuckDBPyConnection, db: str) -> str | None:
+    row = con.execute(
+        f"select value from {_ident(db)}.main.meta where key = ?", [schema.DERIVED_KEY]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _tables(con: duckdb.DuckDBPyConnection, db: str) -> set[str]:
+    rows = con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'", [db]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> str:
+    """Bring the derived tables of the connection's database up to date, in one transaction of its own.
+    Returns 'incremental' (tables current: rows of deleted reports removed, rows of new reports added,
+    'full' tables recomputed) or 'rebuilt' (missing, or computed with other definitions)."""
+    db = _catalog(con)
+    _create_views(con, db)
+    target = f"{_ident(db)}.main"
+    incremental = _stored_version(con, db) == schema.derived_version() and {
+        d.table for d in schema.DERIVED
+    } <= _tables(con, db)
+    con.execute("begin")
+    try:
+        for d in schema.DERIVED:
+            table = f"{target}.{d.table}"
+            view = f"{SCRATCH}.main.{d.view}"
+            if incremental and d.upkeep == "report":
+                con.execute(
+                    f"delete from {table} where report_id not in (select report_id from {target}.reports)"
+                )
+                con.execute(
+                    f"insert into {table} select * from {view} "
+                    f"where report_id > (select coalesce(max(report_id), 0) from {table}) order by {d.order}"
+                )
+            else:
+                con.execute(f"create or replace table {table} as select * from {view} order by {d.order}")
+        con.execute(f"delete from {target}.meta where key = ?", [schema.DERIVED_KEY])
+        con.execute(f"insert into {target}.meta values (?, ?)", [schema.DERIVED_KEY, schema.derived_version()])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return "incremental" if incremental else "rebuilt"

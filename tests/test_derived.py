@@ -6,6 +6,7 @@ views (same rows) until the next write refreshes them."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from dashboard.load.store import Store
 from tests.conftest import SAMPLE
 from tests.query_corpus import EDU, corpus_files, project_form
 
-VIEWS = [d.view for d in schema.DERIVED]
+VIEWS = [d.view for d in schema.DERIVED] + [m.macro for m in schema.DERIVED_MACROS]
 
 
 def assert_tables_match_views(db: Path) -> None:
@@ -39,12 +40,38 @@ def assert_tables_match_views(db: Path) -> None:
             for a, b in ((d.view, f"store.main.{d.table}"), (f"store.main.{d.table}", d.view)):
                 extra = con.execute(f"select count(*) from (select * from {a} except all select * from {b})")
                 assert extra.fetchone()[0] == 0, f"{d.view}: rows of {a} missing from {b}"
+        rows = con.execute("select distinct year from reports where year is not null").fetchall()
+        years = [None, *(r[0] for r in rows)]
     finally:
         con.close()
+    stored, computed = connect(db), connect(db, derived=False)
+    try:
+        for m in schema.DERIVED_MACROS:
+            for combo in itertools.product(*(values for _, values in m.grid)):
+                for year in years:
+                    args = {**dict(zip((n for n, _ in m.grid), combo)), "p_year": year}
+                    call = f"select * from {m.macro}({', '.join('$' + p for p in m.params)})"
+                    a, b = stored.execute(call, args).df(), computed.execute(call, args).df()
+                    assert list(a.columns) == list(b.columns)
+                    keys = list(a.columns[:3])
+                    pd.testing.assert_frame_equal(
+                        a.sort_values(keys).reset_index(drop=True),
+                        b.sort_values(keys).reset_index(drop=True),
+                        obj=f"{m.macro}{args}",
+                    )
+    finally:
+        stored.close()
+        computed.close()
 
 
 def reads_derived(con) -> dict[str, bool]:
     sql = dict(con.execute("select view_name, sql from duckdb_views() where database_name = 'memory'").fetchall())
+    for m in schema.DERIVED_MACROS:
+        row = con.execute(
+            "select macro_definition from duckdb_functions() where database_name = 'memory' and function_name = ?",
+            [m.macro],
+        ).fetchone()
+        sql[m.macro] = row[0]
     return {v: f"derived_{v}" in sql[v] for v in VIEWS}
 
 

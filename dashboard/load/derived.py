@@ -54,35 +54,54 @@ def _tables(con: duckdb.DuckDBPyConnection, db: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> str:
-    """Bring the derived tables of the connection's database up to date, in one transaction of its own.
-    Returns 'incremental' (tables current: rows of deleted reports removed, rows of new reports added,
-    'full' tables recomputed) or 'rebuilt' (missing, or computed with other definitions)."""
-    db = _catalog(con)
-    _create_views(con, db)
-    target = f"{_ident(db)}.main"
-    incremental = _stored_version(con, db) == schema.derived_version() and {
-        d.table for d in schema.DERIVED
-    } <= _tables(con, db)
+def _transaction(con: duckdb.DuckDBPyConnection, statements) -> None:
     con.execute("begin")
     try:
-        for d in schema.DERIVED:
-            table = f"{target}.{d.table}"
-            view = f"{SCRATCH}.main.{d.view}"
-            if incremental and d.upkeep == "report":
-                con.execute(
-                    f"delete from {table} where report_id not in (select report_id from {target}.reports)"
-                )
-                con.execute(
-                    f"insert into {table} select * from {view} "
-                    f"where report_id > (select coalesce(max(report_id), 0) from {table}) order by {d.order}"
-                )
-            else:
-                con.execute(f"create or replace table {table} as select * from {view} order by {d.order}")
-        con.execute(f"delete from {target}.meta where key = ?", [schema.DERIVED_KEY])
-        con.execute(f"insert into {target}.meta values (?, ?)", [schema.DERIVED_KEY, schema.derived_version()])
+        for sql, params in statements:
+            con.execute(sql, params)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> str:
+    """Bring the derived tables of the connection's database up to date. Returns 'incremental' (tables current:
+    rows of deleted reports removed, rows of new reports added, the others recomputed) or 'rebuilt' (missing,
+    or computed with other definitions).
+
+    Two transactions: the view tables (the stamp removed), then the macro tables computed from those and the
+    stamp; a writer killed in between leaves no stamp, so readers compute the views and the next write rebuilds."""
+    db = _catalog(con)
+    _create_views(con, db)
+    target = f"{_ident(db)}.main"
+    stored = {d.table for d in schema.DERIVED} | {m.table for m in schema.DERIVED_MACROS}
+    incremental = _stored_version(con, db) == schema.derived_version() and stored <= _tables(con, db)
+    first: list[tuple[str, list]] = [(f"delete from {target}.meta where key = ?", [schema.DERIVED_KEY])]
+    for d in schema.DERIVED:
+        table, view = f"{target}.{d.table}", f"{SCRATCH}.main.{d.view}"
+        if incremental and d.upkeep == "report":
+            first.append((f"delete from {table} where report_id not in (select report_id from {target}.reports)", []))
+            first.append(
+                (
+                    f"insert into {table} select * from {view} "
+                    f"where report_id > (select coalesce(max(report_id), 0) from {table}) order by {d.order}",
+                    [],
+                )
+            )
+        else:
+            first.append((f"create or replace table {table} as select * from {view} order by {d.order}", []))
+    _transaction(con, first)
+    # The macros read the stored view tables from now on (faster, and the same rows).
+    con.execute(f"use {SCRATCH}")  # the views and macro calls below live in the scratch catalog
+    try:
+        con.execute(schema.derived_views_sql(_ident(db)))
+        second = [
+            (f"create or replace table {target}.{m.table} as select * from ({m.fill_sql()}) order by {m.order}", [])
+            for m in schema.DERIVED_MACROS
+        ]
+        second.append((f"insert into {target}.meta values (?, ?)", [schema.DERIVED_KEY, schema.derived_version()]))
+        _transaction(con, second)
+    finally:
+        con.execute(f"use {_ident(db)}")
     return "incremental" if incremental else "rebuilt"

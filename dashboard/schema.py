@@ -59,6 +59,7 @@ class Derived:
 DERIVED = (
     Derived("form_facts", "report", "year, unit, report_id"),
     Derived("indicator_facts", "report", "year, unit, report_id, seq"),
+    Derived("hotline_indicators", "report", "report_id, indicator_id"),
     Derived("form_points", "full", "report_id"),
 )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -323,7 +324,7 @@ class Store:
 
     def _row(self, table: str, record: Any, **named: Any) -> dict[str, Any]:
         """One row of `table`: each column from the record's field of that name, unless `named` gives it."""
-        fields = {f.name for f in dataclasses.fields(record)} if dataclasses.is_dataclass(record) else set()
+        fields = _field_names(type(record))
         return {
             col: named[col] if col in named else (getattr(record, col) if col in fields else None)
             for col in self.columns[table]
@@ -470,6 +471,11 @@ class Store:
             self.con.execute("rollback")
             raise
         return n
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else frozenset()
 
 
 def _add(table: dict[str, list], row: dict[str, Any]) -> None:

@@ -73,7 +73,9 @@ class DerivedMacro:
     macro: str
     params: tuple[str, ...]  # the macro's parameters, in order
     grid: tuple[tuple[str, tuple[str | None, ...]], ...]  # (parameter, its values) for the stored ones
-    rest: str  # the filter the other parameters apply to the macro's rows (its own rule, copied from views.sql)
+    rest: (
+        str  # the filter the other parameters apply to the macro's rows (its own rule, copied from views.sql)
+    )
     order: str
 
     @property
@@ -125,7 +127,9 @@ def derived_version() -> str:
 
 def derived_views_sql(catalog: str) -> str:
     """Statements that point each derived view at its stored table in `catalog`."""
-    return "\n".join(f"create or replace view {d.view} as select * from {catalog}.main.{d.table};" for d in DERIVED)
+    return "\n".join(
+        f"create or replace view {d.view} as select * from {catalog}.main.{d.table};" for d in DERIVED
+    )
 
 
 def use_derived_sql(catalog: str) -> str:

@@ -32,7 +32,9 @@ def assert_tables_match_views(db: Path) -> None:
     try:
         for d in schema.DERIVED:
             view_cols = [c[0] for c in con.execute(f"select * from {d.view} limit 0").description]
-            table_cols = [c[0] for c in con.execute(f"select * from store.main.{d.table} limit 0").description]
+            table_cols = [
+                c[0] for c in con.execute(f"select * from store.main.{d.table} limit 0").description
+            ]
             assert table_cols == view_cols, d.view
             n_view = con.execute(f"select count(*) from {d.view}").fetchone()[0]
             n_table = con.execute(f"select count(*) from store.main.{d.table}").fetchone()[0]
@@ -65,7 +67,9 @@ def assert_tables_match_views(db: Path) -> None:
 
 
 def reads_derived(con) -> dict[str, bool]:
-    sql = dict(con.execute("select view_name, sql from duckdb_views() where database_name = 'memory'").fetchall())
+    sql = dict(
+        con.execute("select view_name, sql from duckdb_views() where database_name = 'memory'").fetchall()
+    )
     for m in schema.DERIVED_MACROS:
         row = con.execute(
             "select macro_definition from duckdb_functions() where database_name = 'memory' and function_name = ?",

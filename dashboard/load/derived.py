@@ -81,7 +81,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
     for d in schema.DERIVED:
         table, view = f"{target}.{d.table}", f"{SCRATCH}.main.{d.view}"
         if incremental and d.upkeep == "report":
-            first.append((f"delete from {table} where report_id not in (select report_id from {target}.reports)", []))
+            first.append(
+                (f"delete from {table} where report_id not in (select report_id from {target}.reports)", [])
+            )
             first.append(
                 (
                     f"insert into {table} select * from {view} "
@@ -97,10 +99,15 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
     try:
         con.execute(schema.derived_views_sql(_ident(db)))
         second = [
-            (f"create or replace table {target}.{m.table} as select * from ({m.fill_sql()}) order by {m.order}", [])
+            (
+                f"create or replace table {target}.{m.table} as select * from ({m.fill_sql()}) order by {m.order}",
+                [],
+            )
             for m in schema.DERIVED_MACROS
         ]
-        second.append((f"insert into {target}.meta values (?, ?)", [schema.DERIVED_KEY, schema.derived_version()]))
+        second.append(
+            (f"insert into {target}.meta values (?, ?)", [schema.DERIVED_KEY, schema.derived_version()])
+        )
         _transaction(con, second)
     finally:
         con.execute(f"use {_ident(db)}")

@@ -120,7 +120,9 @@ class DbState:
     schema_version: str | None
     ok_shas: frozenset[str]  # files stored (status ok or superseded)
     tried_shas: frozenset[str]  # every file tried, failed ones included
-    derived_version: str | None = None  # the definitions its derived tables were computed with (load/derived.py)
+    derived_version: str | None = (
+        None  # the definitions its derived tables were computed with (load/derived.py)
+    )
 
     @property
     def is_current(self) -> bool:

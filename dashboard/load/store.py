@@ -475,7 +475,9 @@ class Store:
 
 @functools.cache
 def _field_names(cls: type) -> frozenset[str]:
-    return frozenset(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else frozenset()
+    return (
+        frozenset(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else frozenset()
+    )
 
 
 def _add(table: dict[str, list], row: dict[str, Any]) -> None:

@@ -80,7 +80,7 @@ def province_db(copies: int = COPIES) -> Path:
 
 
 # -- bare DuckDB, on the base tables ------------------------------------------------------------------------
-BARE_RANKING_SHARE = f"""
+BARE_RANKING_SHARE = """
 with forms as (
     select report_id, unit_id, unit, year, execution_weight - execution_score as x_lost,
            case when execution_score is not null then coalesce(execution_weight, 0) else 0 end as x_weight
@@ -172,7 +172,9 @@ def pd_ranking_share(reports: pd.DataFrame, indicators: pd.DataFrame, year: int)
     ind = indicators[indicators.report_id.isin(forms.report_id)]
     both = ind.weight.notna() & ind.score.notna()
     per_form = (
-        pd.DataFrame({"report_id": ind.report_id, "lost": ind.weight - ind.score, "scored": ind.weight.where(both)})
+        pd.DataFrame(
+            {"report_id": ind.report_id, "lost": ind.weight - ind.score, "scored": ind.weight.where(both)}
+        )
         .groupby("report_id")
         .sum(min_count=1)
     )
@@ -181,7 +183,9 @@ def pd_ranking_share(reports: pd.DataFrame, indicators: pd.DataFrame, year: int)
         lost=f.lost.fillna(0) + (f.execution_weight - f.execution_score).fillna(0),
         scored=f.scored.fillna(0) + f.execution_weight.fillna(0).where(f.execution_score.notna(), 0),
     )
-    units = f.groupby(["unit_id", "year"]).agg(unit=("unit", "first"), lost=("lost", "sum"), scored=("scored", "sum"))
+    units = f.groupby(["unit_id", "year"]).agg(
+        unit=("unit", "first"), lost=("lost", "sum"), scored=("scored", "sum")
+    )
     units["share"] = units.lost / units.scored * 100
     units["rank"] = units.groupby(level="year").share.rank(method="min")
     units = units.reset_index()
@@ -238,4 +242,3 @@ def pd_drilldown(reports: pd.DataFrame, indicators: pd.DataFrame, unit: str) -> 
     for depth in range(1, len(levels) + 1):
         parts.append(i.groupby(levels[:depth], dropna=False).agg(**agg).reset_index())
     return pd.concat(parts, ignore_index=True)
-

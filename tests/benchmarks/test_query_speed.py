@@ -54,7 +54,11 @@ def db():
     con.close()
     yield path
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "query_speed.json").write_text(json.dumps(RESULTS, indent=2, ensure_ascii=False), encoding="utf-8")
+    path = OUT / "query_speed.json"
+    saved = (
+        json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    )  # a partial run keeps the rest
+    path.write_text(json.dumps({**saved, **RESULTS}, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def cases(con) -> list[tuple[str, dict]]:
@@ -188,19 +192,56 @@ print(opened, peak_kb())
 """
 
 
-def test_reader_memory(db):
-    """Peak RSS of a fresh process that opens the tier as the app does and runs every page query once (the
-    page-sized cases: a year, a unit, a limit)."""
-    con = connect(db)
-    page_cases = [c for c in cases(con) if c[1] and c[0] not in ("eval_forms", "eval_indicators")]
-    con.close()
+def _peak_rss(db, run_cases) -> tuple[int, int]:
     proc = subprocess.run(
-        [sys.executable, "-c", RSS_SCRIPT.format(cases=page_cases), str(db)],
+        [sys.executable, "-c", RSS_SCRIPT.format(cases=run_cases), str(db)],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
     )
     opened_kb, peak_kb = map(int, proc.stdout.split())
-    RESULTS["reader_rss_mb"] = {"after_open": round(opened_kb / 1024), "peak": round(peak_kb / 1024)}
-    print(f"reader RSS: {opened_kb / 1024:.0f} MB after open, {peak_kb / 1024:.0f} MB peak")
+    return round(opened_kb / 1024), round(peak_kb / 1024)
+
+
+# What the pages ask (dashboard/views/): a year's figures, one unit's tree, the top of a list, a rule's findings.
+PAGE_CASES = [
+    ("filter_options", {}),
+    ("filter_options", {"year": 2022}),
+    ("overview_kpis", {"year": 2022}),
+    ("grade_distribution", {"year": 2022}),
+    ("department_ranking", {"year": 2022}),
+    ("department_ranking", {"year": 2022, "metric": "points_lost_share"}),
+    ("year_over_year", {"year": 2022}),
+    ("execution_rates", {"year": 2022}),
+    ("score_distribution", {"year": 2022}),
+    ("low_scoring_indicators", {"year": 2022, "limit": 200}),
+    ("findings_summary", {"year": 2022}),
+    ("findings_by_rule", {"year": 2022}),
+    ("findings_list", {"year": 2022, "rule": "total_mismatch"}),
+    ("score_check", {"year": 2022, "level": "unit"}),
+    ("total_gap", {"year": 2022}),
+    ("selection_summary", {"year": 2022}),
+]
+
+
+def test_reader_memory(db):
+    """Peak RSS (VmHWM) of a fresh process that opens the tier as the app does and runs the page requests once;
+    and of one that runs every query with a narrowing parameter, the unbounded lists of a whole year included."""
+    con = connect(db)
+    unit = con.execute("select unit from reports order by report_id desc limit 1").fetchone()[0]
+    every = [
+        (name, params)
+        for name, params in cases(con)
+        if params
+        and name not in ("eval_forms", "eval_indicators")  # the evaluation's, not a page's
+        and not (
+            name == "drilldown" and "units" not in params and "max_depth" not in params
+        )  # pages: one unit
+    ]
+    con.close()
+    pages = [*PAGE_CASES, ("drilldown", {"units": [unit]}), ("drilldown", {"units": [unit], "year": 2022})]
+    opened, peak_pages = _peak_rss(db, pages)
+    _, peak_every = _peak_rss(db, every)
+    RESULTS["reader_rss_mb"] = {"after_open": opened, "peak": peak_pages, "peak_every_query": peak_every}
+    print(f"reader RSS: {opened} MB after open, {peak_pages} MB peak (pages), {peak_every} MB (every query)")

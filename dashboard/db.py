@@ -210,7 +210,7 @@ def connect(db_path: str | Path | None = None, *, derived: bool = True) -> duckd
 
 def _derived_current(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(f"select value from {STORE}.main.meta where key = ?", [schema.DERIVED_KEY]).fetchone()
-    return bool(row) and row[0] == schema.derived_version()
+    return row is not None and row[0] == schema.derived_version()
 
 
 def _check_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -98,7 +98,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
     con.execute(f"use {SCRATCH}")  # the views and macro calls below live in the scratch catalog
     try:
         con.execute(schema.derived_views_sql(_ident(db)))
-        second = [
+        second: list[tuple[str, list]] = [
             (
                 f"create or replace table {target}.{m.table} as select * from ({m.fill_sql()}) order by {m.order}",
                 [],

@@ -324,7 +324,7 @@ class Store:
 
     def _row(self, table: str, record: Any, **named: Any) -> dict[str, Any]:
         """One row of `table`: each column from the record's field of that name, unless `named` gives it."""
-        fields = _field_names(type(record))
+        fields = _field_names(record.__class__)
         return {
             col: named[col] if col in named else (getattr(record, col) if col in fields else None)
             for col in self.columns[table]
@@ -474,7 +474,7 @@ class Store:
 
 
 @functools.cache
-def _field_names(cls: type) -> frozenset[str]:
+def _field_names(cls: Any) -> frozenset[str]:
     return (
         frozenset(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else frozenset()
     )

@@ -54,6 +54,12 @@ def _tables(con: duckdb.DuckDBPyConnection, db: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
+    row = con.execute(sql, params or []).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def _transaction(con: duckdb.DuckDBPyConnection, statements) -> None:
     con.execute("begin")
     try:
@@ -81,16 +87,26 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
     for d in schema.DERIVED:
         table, view = f"{target}.{d.table}", f"{SCRATCH}.main.{d.view}"
         if incremental and d.upkeep == "report":
-            first.append(
-                (f"delete from {table} where report_id not in (select report_id from {target}.reports)", [])
+            # Only what changed is written: a write that adds a few forms leaves the big tables' rows alone.
+            gone = _scalar(
+                con,
+                f"select count(*) from {table} where report_id not in (select report_id from {target}.reports)",
             )
-            first.append(
-                (
-                    f"insert into {table} select * from {view} "
-                    f"where report_id > (select coalesce(max(report_id), 0) from {table}) order by {d.order}",
-                    [],
+            newest = _scalar(con, f"select coalesce(max(report_id), 0) from {table}")
+            if gone:
+                first.append(
+                    (
+                        f"delete from {table} where report_id not in (select report_id from {target}.reports)",
+                        [],
+                    )
                 )
-            )
+            if _scalar(con, f"select count(*) from {target}.reports where report_id > ?", [newest]):
+                first.append(
+                    (
+                        f"insert into {table} select * from {view} where report_id > ? order by {d.order}",
+                        [newest],
+                    )
+                )
         else:
             first.append((f"create or replace table {table} as select * from {view} order by {d.order}", []))
     _transaction(con, first)

@@ -181,9 +181,12 @@ def list_queries(queries_dir: Path = paths.QUERIES_DIR) -> list[str]:
     return sorted(p.stem for p in queries_dir.glob("*.sql"))
 
 
-def connect(db_path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect(db_path: str | Path | None = None, *, derived: bool = True) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the database with the read-side views (see the module docstring). Raises
-    QueryError when the file is missing, cannot be opened or was built with other tables."""
+    QueryError when the file is missing, cannot be opened or was built with other tables.
+
+    The views the writer also stores as tables (dashboard/schema.py DERIVED) read those tables when the file's
+    are current (computed with these definitions); `derived=False` always computes the views (tests compare)."""
     path = Path(db_path) if db_path else paths.default_db()
     if not path.exists():
         raise QueryError(f"数据库文件不存在：{path}（请先运行 jixiao app 或 jixiao ingest）")
@@ -194,6 +197,8 @@ def connect(db_path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         _check_tables(con, path)
         con.execute(SEARCH_PATH)
         con.execute(schema.views_sql())
+        if derived and _derived_current(con):
+            con.execute(schema.use_derived_sql(STORE))
     except duckdb.Error as e:
         con.close()
         raise QueryError(f"无法打开数据库 {path}：{e}") from e
@@ -201,6 +206,11 @@ def connect(db_path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def _derived_current(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(f"select value from {STORE}.main.meta where key = ?", [schema.DERIVED_KEY]).fetchone()
+    return row is not None and row[0] == schema.derived_version()
 
 
 def _check_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -40,17 +40,6 @@ keyword_matches as (
          end
 ),
 
--- Hotline terms are Chinese or digits, so they are matched without lower-casing the (long) notes.
-hotline_items as (
-    select distinct i.indicator_id
-    from indicators_in_scope i
-    join keyword_synonyms s
-      on s.topic = 'hotline'
-     and (position(s.term in coalesce(i.level3, '')) > 0
-          or position(s.term in coalesce(i.target_text, '')) > 0
-          or position(s.term in coalesce(i.note, '')) > 0)
-),
-
 final as (
     select
         i.indicator_id,
@@ -84,7 +73,7 @@ final as (
         i.source_line,
         i.source_ref
     from indicators_in_scope i
-    left join hotline_items h on h.indicator_id = i.indicator_id
+    left join hotline_indicators h on h.indicator_id = i.indicator_id
     where $keyword is null
        or i.indicator_id in (select indicator_id from keyword_matches)
 )

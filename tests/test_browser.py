@@ -8,6 +8,7 @@ test-artifacts/browser/. Run alone with `pytest -m browser`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -184,6 +185,12 @@ def timings(server):
     t = Timings(server)
     yield t
     print("\n[browser] server time per interaction (demo corpus):\n" + t.report())
+    out = Path(__file__).resolve().parents[1] / "test-artifacts" / "benchmarks"  # for BENCHMARKS.md
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [{"interaction": w, "server_ms": s, "longest_run_ms": m, "browser_ms": c} for w, s, m, c in t.rows]
+    (out / "browser_timings.json").write_text(
+        json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:

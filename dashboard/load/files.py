@@ -120,10 +120,17 @@ class DbState:
     schema_version: str | None
     ok_shas: frozenset[str]  # files stored (status ok or superseded)
     tried_shas: frozenset[str]  # every file tried, failed ones included
+    derived_version: str | None = (
+        None  # the definitions its derived tables were computed with (load/derived.py)
+    )
 
     @property
     def is_current(self) -> bool:
         return self.schema_version == schema.schema_version()
+
+    @property
+    def is_derived_current(self) -> bool:
+        return self.derived_version == schema.derived_version()
 
 
 def read_state(db: Path) -> DbState | None:
@@ -136,6 +143,7 @@ def read_state(db: Path) -> DbState | None:
         try:
             row = con.execute("select value from meta where key = ?", [schema.SCHEMA_VERSION_KEY]).fetchone()
             rows = con.execute("select sha256, status from sources").fetchall()
+            derived = con.execute("select value from meta where key = ?", [schema.DERIVED_KEY]).fetchone()
         except duckdb.CatalogException:
             return DbState(None, frozenset(), frozenset())
     finally:
@@ -144,6 +152,7 @@ def read_state(db: Path) -> DbState | None:
         row[0] if row else None,
         frozenset(s for s, status in rows if status != "failed"),
         frozenset(s for s, _ in rows),
+        derived[0] if derived else None,
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from dashboard import schema
 from dashboard.ingest.model import Document, Report
 from dashboard.ingest.units import UnitRegistry
 from dashboard.ingest.validate import CROSS_RULES, RULES, cross_rules_params, cross_rules_sql, target_met
+from dashboard.load import derived
 from dashboard.load.result import FileResult
 
 # The tables a batch writes, in the order they are inserted.
@@ -122,6 +124,13 @@ class Store:
 
     def _load_state(self) -> None:
         q = self.con.execute
+        # Report ids are never reused, not even of reports deleted since the derived tables were last refreshed
+        # (a writer killed before its refresh): the derived tables add the rows of reports above their highest id.
+        derived_max = [
+            self._scalar(f"select coalesce(max(report_id), 0) from {d.table}")
+            for d in schema.DERIVED
+            if d.upkeep == "report" and d.table in self._table_names()
+        ]
         self.next_id = {
             kind: self._scalar(f"select coalesce(max({kind}_id), 0) + 1 from {table}")
             for kind, table in (
@@ -131,6 +140,7 @@ class Store:
                 ("finding", "findings"),
             )
         }
+        self.next_id["report"] = max([self.next_id["report"], *(m + 1 for m in derived_max)])
         self.ok_shas = {r[0] for r in q("select sha256 from sources where status <> 'failed'").fetchall()}
         self.units = UnitRegistry.from_rows(q("select unit_id, name, aliases from units").fetchall())
         # What is stored already, so a batch of new files skips the deletes that would scan every table:
@@ -141,6 +151,16 @@ class Store:
                 "select kind, year, unit_id, coalesce(project, ''), coalesce(is_synthetic, false) from reports"
             ).fetchall()
         )
+
+    def _table_names(self) -> set[str]:
+        rows = self.con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def refresh_derived(self) -> str:
+        """Bring the derived tables (dashboard/load/derived.py) up to date; call it after the last write."""
+        return derived.refresh(self.con)
 
     def known_shas(self) -> set[str]:
         """The content hashes of the files stored (not failed): loading one of them again adds nothing."""
@@ -304,7 +324,7 @@ class Store:
 
     def _row(self, table: str, record: Any, **named: Any) -> dict[str, Any]:
         """One row of `table`: each column from the record's field of that name, unless `named` gives it."""
-        fields = {f.name for f in dataclasses.fields(record)} if dataclasses.is_dataclass(record) else set()
+        fields = _field_names(record.__class__)
         return {
             col: named[col] if col in named else (getattr(record, col) if col in fields else None)
             for col in self.columns[table]
@@ -451,6 +471,13 @@ class Store:
             self.con.execute("rollback")
             raise
         return n
+
+
+@functools.cache
+def _field_names(cls: Any) -> frozenset[str]:
+    return (
+        frozenset(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else frozenset()
+    )
 
 
 def _add(table: dict[str, list], row: dict[str, Any]) -> None:

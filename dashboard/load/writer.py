@@ -115,7 +115,14 @@ def _load(
             known = set(state.ok_shas if retry_failed else state.tried_shas)
         hashes = _hashes(paths) if known else {}
         clean = not files.wal_of(db).exists()  # else a crashed program's log: fold it into a clean copy
-        if staged is None and not fresh and clean and all(hashes.get(p) in known for p in paths):
+        derived_current = state is not None and state.is_derived_current  # else: refresh them, below
+        if (
+            staged is None
+            and not fresh
+            and clean
+            and derived_current
+            and all(hashes.get(p) in known for p in paths)
+        ):
             return LoadResult(db, "unchanged", files=[_unchanged(p) for p in paths])
         staged = staged or files.stage(db, files.LOAD, fresh=fresh)
         try:
@@ -135,6 +142,7 @@ def _load(
                 cross = store.refresh_cross_findings()
                 if fresh:  # a database built from scratch gets back the 复核 statuses set on the old one
                     marks.restore(store.con, db)
+                store.refresh_derived()
             files.swap_in(staged)
         except BaseException:
             files.remove(staged.path)
@@ -187,6 +195,7 @@ def stage_uploads(
                 store.set_meta(schema.BASE_GENERATION_KEY, staged.base)
                 results = store.load([u.doc for u in ok])
                 cross = store.refresh_cross_findings()
+                store.refresh_derived()
         except BaseException:
             files.remove(staged.path)
             raise

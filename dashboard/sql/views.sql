@@ -403,3 +403,15 @@ select lower(s.term) as term
 from keyword_synonyms s
 join keyword_synonyms m on m.topic = s.topic
 where position(lower(m.term) in lower(cast(p_keyword as varchar))) > 0;
+
+-- One row per indicator whose name (level3), target or note contains a hotline term (keyword_synonyms topic
+-- 'hotline'; the terms are Chinese or digits, so matched without lower-casing the long notes).
+-- low_scoring_indicators lists these first on ties. The writer stores it (dashboard/schema.py DERIVED).
+create or replace view hotline_indicators as
+select distinct i.report_id, i.indicator_id
+from indicators i
+join keyword_synonyms s
+  on s.topic = 'hotline'
+ and (position(s.term in coalesce(i.level3, '')) > 0
+      or position(s.term in coalesce(i.target_text, '')) > 0
+      or position(s.term in coalesce(i.note, '')) > 0);

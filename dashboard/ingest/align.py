@@ -462,6 +462,16 @@ class Aligner:
             first_filled = row_start[i] and not kinds[i].empty
             cont_pen = ROW_CONTINUES_ON_NEW_LINE if (reliable and first_filled) else 0.0
             max_span = min(n, i + MAX_SPAN)
+            # Every finite span tokens[i:j] in role q, computed once for all the open rows r.
+            spans_here: list[tuple[int, int, float]] = []
+            for q in fits[i]:
+                for j in range(i + 1, min(max_span, i + role_limit[q]) + 1):
+                    e = emit_span(i, j, q)
+                    if e == INF:
+                        if j == i + 1 or kinds[j - 1].empty:
+                            continue  # a span may reach past an empty cell
+                        break
+                    spans_here.append((q, j, e))
             for r in range(m + 1):
                 c0 = row[r]
                 if c0 == INF:
@@ -482,22 +492,13 @@ class Aligner:
                             best[i + 2][pair_at + 1] = c
                             back[i + 2][pair_at + 1] = (i, r, "pair")
                 # Same row: place tokens[i:j] into a later role q.
-                for q in fits[i]:
+                for q, j, e in spans_here:
                     if q <= r:
                         continue
-                    base = c0 + mid_prefix[q] - mid_prefix[r + 1] + cont_pen
-                    if base >= INF:
-                        continue
-                    for j in range(i + 1, min(max_span, i + role_limit[q]) + 1):
-                        e = emit_span(i, j, q)
-                        if e == INF:
-                            if j == i + 1 or kinds[j - 1].empty:
-                                continue  # a span may reach past an empty cell
-                            break
-                        c = base + e
-                        if c < best[j][q]:
-                            best[j][q] = c
-                            back[j][q] = (i, r, "same")
+                    c = c0 + mid_prefix[q] - mid_prefix[r + 1] + cont_pen + e
+                    if c < best[j][q]:
+                        best[j][q] = c
+                        back[j][q] = (i, r, "same")
             if closing < INF and pair_at is not None:
                 e = emit_pair(i)
                 if e < INF:
@@ -506,18 +507,11 @@ class Aligner:
                         best[i + 2][pair_at + 1] = c
                         back[i + 2][pair_at + 1] = (i, closing_r, "newpair")
             if closing < INF:
-                for q in fits[i]:
-                    base = closing + NEW_ROW + new_pen + start_prefix[q]
-                    for j in range(i + 1, min(max_span, i + role_limit[q]) + 1):
-                        e = emit_span(i, j, q)
-                        if e == INF:
-                            if j == i + 1 or kinds[j - 1].empty:
-                                continue  # a span may reach past an empty cell
-                            break
-                        c = base + e
-                        if c < best[j][q]:
-                            best[j][q] = c
-                            back[j][q] = (i, closing_r, "new")
+                for q, j, e in spans_here:
+                    c = closing + NEW_ROW + new_pen + start_prefix[q] + e
+                    if c < best[j][q]:
+                        best[j][q] = c
+                        back[j][q] = (i, closing_r, "new")
         # Finish: close the last row.
         final_r = min(range(m + 1), key=lambda r: best[n][r] + close(r))
         return self._rows(tokens, back, best, n, final_r, close)

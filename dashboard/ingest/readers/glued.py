@@ -125,6 +125,7 @@ def unglue(line: str) -> str:
     if last < len(line):
         cuts.append((last, len(line)))
     pieces: list[str] = []
+    core = "是否核心指标" in simplified  # Chongqing: each row ends in 是/否, glued to the next row's name
     for start, end in cuts:
         segment = line[start:end].strip()
         if not segment:
@@ -133,7 +134,7 @@ def unglue(line: str) -> str:
             pieces.append(segment)
         else:
             after_total = bool(pieces) and pieces[-1] in TOTAL_LABELS
-            pieces.extend(_split_segment(segment, after_total))
+            pieces.extend(_split_segment(segment, after_total, core))
     return " ".join(p for p in _join_note_header(pieces) if p)
 
 
@@ -159,7 +160,7 @@ def _join_note_header(pieces: list[str]) -> list[str]:
     return out
 
 
-def _split_segment(text: str, after_total: bool = False) -> list[str]:
+def _split_segment(text: str, after_total: bool = False, core: bool = False) -> list[str]:
     """Text and figures apart; glued figures apart by arithmetic; a doubled text in two."""
     out: list[str] = []
     pos = 0
@@ -181,15 +182,17 @@ def _split_segment(text: str, after_total: bool = False) -> list[str]:
                                                                               start > pos):
             continue  # digits that begin a word: 12345热线, 3个乡镇
         if start > pos:
-            out.extend(_halves(text[pos:start]))
+            out.extend(_halves(text[pos:start], core and previous_figure))
         nxt = _FIGURE.search(text, end)
         context = "total" if (after_total and not out) else ("figure" if previous_figure else "")
+        if core and previous_figure and last_figure.endswith("%"):
+            context = "pct"
         out.extend(split_figures(figure, nxt.group() if nxt else None, context))
         pos = end
         previous_figure = True
         last_figure = figure
     if pos < len(text):
-        out.extend(_halves(text[pos:]))
+        out.extend(_halves(text[pos:], core and previous_figure))
     return out
 
 
@@ -222,10 +225,12 @@ def _ends_figure(figure: str, after: str, previous_figure: bool, after_text: boo
 _SCORED_HEAD = re.compile(rf"^([{_CJK}]{{2,10}}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])(?=[{_CJK}])")
 
 
-def _halves(text: str) -> list[str]:
+def _halves(text: str, core_first: bool = False) -> list[str]:
     text = text.strip(" :：")
     if not text:
         return []
+    if core_first and text[0] in "是否" and not text.startswith("是否") and len(text) > 2:
+        return [text[0], *_halves(text[1:])]  # 否“三公经费”变动率: the row's 是否核心指标, then the next name
     head = _SCORED_HEAD.match(text)
     if head:  # 项目决策(10分)项目目标完整性: a level label with its points, then the indicator's name
         return [head.group(1), *_halves(text[head.end() :])]
@@ -247,6 +252,8 @@ def split_figures(figure: str, following: str | None = None, after: str = "") ->
     if not m or m.group("op"):
         return [figure]
     digits, suffix = m.group("digits"), m.group("pct") + m.group("unit")
+    if after == "pct" and len(digits) == 2 and digits[0] == digits[1] and digits[0] != "0":
+        return [digits[0], digits[1]]  # 100% 22: weight 2 and score 2 after the 得分系数
     if digits in ("00", "000"):
         return ["0"] * len(digits)  # 00: target 0 and actual 0, weight 0 and score 0
     year = _YEAR.match(digits) and (after != "figure" or suffix)

@@ -109,17 +109,20 @@ def convert(src: Path, fmt: str, outdir: Path) -> Path:
     return outdir / f"{src.stem}.{fmt.split(':')[0]}"
 
 
+class _GbkInfo(zipfile.ZipInfo):
+    def _encodeFilenameFlags(self):  # zipfile would write UTF-8 and set the flag
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
 def write_gbk_zip(members: dict[str, bytes], path: Path) -> Path:
     """A zip as Chinese Windows writes it: member names in GBK, without the UTF-8 flag."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
-            info = zipfile.ZipInfo(name)
+            info = _GbkInfo(name)
             info.compress_type = zipfile.ZIP_DEFLATED
-            # zipfile encodes non-ASCII names as UTF-8 and sets the flag; give it GBK bytes decoded as cp437
-            # (what it writes back verbatim) and no flag.
-            info.filename = name.encode("gbk").decode("cp437")
-            info.flag_bits &= ~0x800
             z.writestr(info, data)
+    with zipfile.ZipFile(path) as z:  # as Python reads it back: cp437 mojibake, no flag
+        assert all(not i.flag_bits & 0x800 for i in z.infolist())
     return path
 
 

@@ -8,6 +8,7 @@ not read here: the batch loop expands them into their members (`archive.zip!/pat
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
@@ -50,6 +51,18 @@ ARCHIVES = (".zip",)
 ACCEPTED = tuple(sorted([*READERS, *ARCHIVES]))
 
 
+_last_rows: ContextVar[list[Row] | None] = ContextVar("last_rows", default=None)
+
+
+def last_rows() -> list[Row] | None:
+    """The rows the last reader returned in this context (the checks that need cell confidences read them)."""
+    return _last_rows.get()
+
+
+def forget_rows() -> None:
+    _last_rows.set(None)
+
+
 def reader_for(path: str | Path) -> Reader:
     suffix = Path(path).suffix.lower()
     if suffix in ARCHIVES:
@@ -57,4 +70,11 @@ def reader_for(path: str | Path) -> Reader:
     if suffix not in READERS:
         supported = "、".join(s.lstrip(".") for s in ACCEPTED)
         raise IngestError(path, f"不支持的文件类型“{suffix or '无扩展名'}”（支持：{supported}）")
-    return READERS[suffix]
+    reader = READERS[suffix]
+
+    def read(path: str | Path, data: bytes) -> list[Row]:
+        rows = reader(path, data)
+        _last_rows.set(rows)
+        return rows
+
+    return read

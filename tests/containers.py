@@ -87,8 +87,9 @@ def write_html(grid: Grid, chrome: bool = False, encoding: str = "utf-8", merges
     return page.encode(encoding)
 
 
-def convert(src: Path, fmt: str, outdir: Path) -> Path:
-    """LibreOffice headless conversion (own profile), e.g. fmt `doc` or `xls` or `pdf`."""
+def convert(src: Path, fmt: str, outdir: Path, infilter: str | None = None) -> Path:
+    """LibreOffice headless conversion (own profile), e.g. fmt `doc:MS Word 97` or `xls`; `infilter` forces
+    the import filter (`HTML (StarWriter)` reads a web page as a Word document, tables and spans kept)."""
     with tempfile.TemporaryDirectory(prefix="jixiao-test-lo-") as profile:
         subprocess.run(
             [
@@ -96,6 +97,7 @@ def convert(src: Path, fmt: str, outdir: Path) -> Path:
                 f"-env:UserInstallation={Path(profile).as_uri()}",
                 "--headless",
                 "--norestore",
+                *([f"--infilter={infilter}"] if infilter else []),
                 "--convert-to",
                 fmt,
                 "--outdir",

@@ -257,7 +257,7 @@ def fix_ocr(text: str) -> str:
     text = re.sub(r"(?<=\d)[Oo](?=[\d.%])|(?<=[\d.])[Oo](?=\d|$)", "0", text)
     text = re.sub(r"(?<=\d)[lI|](?=\d)", "1", text)
     text = re.sub(r"(?<=\d) (?=[\d.%])|(?<=\d\.) (?=\d)", "", text)
-    return text
+    return re.sub(r"^其中(?=[\u4e00-\u9fff])", "其中：", text)  # the colon of 其中： is the first thing lost
 
 
 _VOCABULARY: dict[int, dict[str, set[str]]] | None = None

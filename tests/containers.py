@@ -141,7 +141,9 @@ def scan_pages(grid: Grid, tmp: Path, dpi: int, angle: float, seed: int = 7, fon
     pages = []
     for k in range(len(doc)):
         image = doc[k].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        image = image.rotate(angle * (1 if k % 2 == 0 else -1), resample=Image.BICUBIC, expand=True, fillcolor=255)
+        image = image.rotate(
+            angle * (1 if k % 2 == 0 else -1), resample=Image.BICUBIC, expand=True, fillcolor=255
+        )
         a = np.asarray(image).astype(np.int16)
         a = a + rng.normal(0, 12, a.shape).astype(np.int16)  # sensor noise
         specks = rng.random(a.shape) < 0.0008  # dust

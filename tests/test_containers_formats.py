@@ -31,7 +31,12 @@ SOURCES = {
 def source(request, tmp_path_factory):
     name = request.param
     text = SOURCES[name]
-    return name, grid_from_text(text), records(parse_bytes(f"{name}.txt", text.encode())), tmp_path_factory.mktemp(name)
+    return (
+        name,
+        grid_from_text(text),
+        records(parse_bytes(f"{name}.txt", text.encode())),
+        tmp_path_factory.mktemp(name),
+    )
 
 
 # -- saved web pages ------------------------------------------------------------------------------------------
@@ -170,7 +175,10 @@ def test_zip_expands_to_members_named_inside_the_archive(batch_zip):
     want = records(parse_bytes("s.txt", SOURCES["sichuan"].encode()))
     for member in ("2023年/四川网页.html", "2023年/四川表格.xlsx", "嵌套.zip!/内层/四川项目表.txt"):
         assert records(parse_source(f"{z}!/{member}")) == want
-    assert parse_source(f"{z}!/损坏的.docx").error == "损坏的.docx: 文件已损坏或不是 Word 文档（无法按 .docx 打开）"
+    assert (
+        parse_source(f"{z}!/损坏的.docx").error
+        == "损坏的.docx: 文件已损坏或不是 Word 文档（无法按 .docx 打开）"
+    )
 
 
 def test_jixiao_ingest_of_a_zip_stores_each_member(batch_zip, tmp_path):
@@ -185,7 +193,9 @@ def test_jixiao_ingest_of_a_zip_stores_each_member(batch_zip, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         paths = {p for (p,) in con.execute("select path from sources where status <> 'failed'").fetchall()}
     assert f"{batch_zip}!/2022年/武威市政务服务中心.txt" in paths
-    again = ingest([batch_zip], db, workers=1)  # members unchanged: nothing parsed again, the broken one retried
+    again = ingest(
+        [batch_zip], db, workers=1
+    )  # members unchanged: nothing parsed again, the broken one retried
     assert again.unchanged == 4 and len(again.failed) == 1
 
 

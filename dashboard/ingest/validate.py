@@ -232,9 +232,9 @@ def ocr_findings(r: Report, rows: list[Row]) -> list[Finding]:
     weakest: list[tuple[float, Row, int]] = []
     for line, ref, indicator in lines:
         row = by_line.get(line) if line is not None else None
-        if row is None or line in seen:
+        if row is None or row.line in seen:
             continue
-        seen.add(line)
+        seen.add(row.line)
         for k, (text, conf) in enumerate(zip(row.cells, row.confidence or [])):
             if conf is None or not any(ch.isdigit() for ch in text):
                 continue
@@ -248,7 +248,9 @@ def ocr_findings(r: Report, rows: list[Row]) -> list[Finding]:
     contradicted = [f for f in r.findings if f.rule in ARITHMETIC_RULES]
     if contradicted:
         weakest.sort(key=lambda item: item[0])
-        suspects = "、".join(f"“{row.cells[k]}”（{conf:.0%}，{_where(row, k)}）" for conf, row, k in weakest[:3])
+        suspects = "、".join(
+            f"“{row.cells[k]}”（{conf:.0%}，{_where(row, k)}）" for conf, row, k in weakest[:3]
+        )
         for f in contradicted:
             out.append(
                 finding(

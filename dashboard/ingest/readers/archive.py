@@ -60,9 +60,7 @@ def split_member(name: str) -> tuple[str, str | None]:
     return name[: at + 4], name[at + 4 + len(SEP) :]
 
 
-def members(
-    archive: str | Path, data: bytes, accepted: tuple[str, ...], depth: int = 0
-) -> list[Member]:
+def members(archive: str | Path, data: bytes, accepted: tuple[str, ...], depth: int = 0) -> list[Member]:
     """The archive's members with an accepted suffix, in archive order (folders and other files skipped,
     nested archives expanded once). Raises IngestError when the archive itself cannot be read."""
     archive = str(archive)
@@ -75,7 +73,9 @@ def members(
     with z:
         infos = [i for i in z.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
-            raise IngestError(archive, f"压缩包内有 {len(infos)} 个文件，超过上限 {MAX_MEMBERS} 个，请分开打包")
+            raise IngestError(
+                archive, f"压缩包内有 {len(infos)} 个文件，超过上限 {MAX_MEMBERS} 个，请分开打包"
+            )
         for info in infos:
             inner = member_name(info)
             path = PurePosixPath(inner.replace("\\", "/"))
@@ -95,7 +95,9 @@ def members(
             if size_mb > MAX_MEMBER_MB or (
                 info.compress_size and info.file_size / info.compress_size > MAX_RATIO and size_mb > 1
             ):
-                out.append(Member(name, None, f"压缩包内的文件解压后 {size_mb:.0f} MB，超过上限 {MAX_MEMBER_MB} MB"))
+                out.append(
+                    Member(name, None, f"压缩包内的文件解压后 {size_mb:.0f} MB，超过上限 {MAX_MEMBER_MB} MB")
+                )
                 continue
             total += info.file_size
             if total > MAX_TOTAL_MB * 1024 * 1024:

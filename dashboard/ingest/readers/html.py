@@ -85,9 +85,7 @@ def _cell_text(el) -> str:
             if node.tail:
                 parts.append(node.tail)
             return
-        if tag == "br":
-            parts.append("\n")
-        elif tag in {"p", "div", "li"} and parts and not parts[-1].endswith("\n"):
+        if tag == "br" or tag in {"p", "div", "li"} and parts and not parts[-1].endswith("\n"):
             parts.append("\n")
         if node.text and tag:
             parts.append(node.text)
@@ -151,7 +149,9 @@ def table_matrix(table) -> tuple[list[list[str]], list[Merge]]:
 
 
 def _is_chrome(text: str) -> bool:
-    return bool(_CHROME.match(text)) or bool(re.fullmatch(r"[【\[]?\s*[大中小]\s*[】\]]?(\s*[【\[]?\s*[大中小]\s*[】\]]?)+", text))
+    return bool(_CHROME.match(text)) or bool(
+        re.fullmatch(r"[【\[]?\s*[大中小]\s*[】\]]?(\s*[【\[]?\s*[大中小]\s*[】\]]?)+", text)
+    )
 
 
 def page_rows(html: str) -> list[Row]:
@@ -229,7 +229,9 @@ def _closest_table(node):
 
 
 def read_html(path: str | Path, data: bytes) -> list[Row]:
-    if Path(path).suffix.lower() in {".mhtml", ".mht"} or data.lstrip()[:12].lower().startswith(b"mime-version"):
+    if Path(path).suffix.lower() in {".mhtml", ".mht"} or data.lstrip()[:12].lower().startswith(
+        b"mime-version"
+    ):
         html = _mhtml_html(data, path)
     else:
         html = decode_html(data, path)

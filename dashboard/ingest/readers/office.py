@@ -45,7 +45,10 @@ def convert(path: str | Path, data: bytes, target: str) -> bytes:
     name = Path(path).name
     soffice = soffice_path()
     if not soffice:
-        raise IngestError(path, "读取旧版 Office/WPS 文件需要 LibreOffice（请安装 libreoffice-writer-nogui 与 libreoffice-calc-nogui）")
+        raise IngestError(
+            path,
+            "读取旧版 Office/WPS 文件需要 LibreOffice（请安装 libreoffice-writer-nogui 与 libreoffice-calc-nogui）",
+        )
     if not data.strip(b"\x00 \r\n\t"):
         raise IngestError(path, "文件为空")
     with _lock, tempfile.TemporaryDirectory(prefix="jixiao-convert-") as tmp:
@@ -84,10 +87,8 @@ def read_legacy(path: str | Path, data: bytes) -> list[Row]:
 
     suffix = Path(path).suffix.lower()
     target = TARGETS[suffix]
-    if data[:4] == b"PK\x03\x04":  # a .docx/.xlsx (WPS saves them too) under the old name: read it as it is
-        converted = data
-    else:
-        converted = convert(path, data, target)
+    # A .docx/.xlsx (WPS saves them too) under the old name is read as it is.
+    converted = data if data[:4] == b"PK\x03\x04" else convert(path, data, target)
     try:
         return (read_docx if target == "docx" else read_xlsx)(path, converted)
     except IngestError as e:

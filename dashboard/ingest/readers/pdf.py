@@ -83,9 +83,7 @@ def _segments(page, height: float) -> list[Segment]:
         x0, y0, x1, y1 = obj.get_bounds()
         w, h = x1 - x0, y1 - y0
         top, bottom = height - y1, height - y0
-        if h <= 2.5 and w > 3:
-            out.append(Segment(x0, top, x1, bottom))
-        elif w <= 2.5 and h > 3:
+        if h <= 2.5 and w > 3 or w <= 2.5 and h > 3:
             out.append(Segment(x0, top, x1, bottom))
         elif w > 3 and h > 3 and raw.FPDFPath_CountSegments(obj) in (4, 5):  # a cell drawn as a rectangle
             out.extend(

@@ -24,7 +24,7 @@ from dashboard.ingest.readers.ruling import Segment, find_tables
 from dashboard.ingest.values import clean_cell
 
 LANG = "chi_sim"
-MIN_DPI_WIDTH = 1600  # pixels across the page below which the image is enlarged before reading (≈150 dpi A4)
+MIN_DPI_WIDTH = 1200  # pixels across the page below which it is enlarged 2× before reading (a 100-dpi A4)
 GAP = 24  # white pixels between crops in the strip
 _lock = threading.Lock()
 
@@ -43,12 +43,16 @@ def _gray(image):
 
 
 def _ink(gray, blur: bool = True):
-    """Ink as 255 on 0: Otsu's threshold, after a light median blur (the scanner's specks go) for text; without
-    it for ruling lines, which a 150-dpi scan draws one pixel thin and a median would erase."""
+    """Ink as 255 on 0. For text: Otsu's threshold after a light median blur (the scanner's specks go). For
+    ruling lines, which a 150-dpi scan draws one pixel thin and a median would erase: no blur, and a threshold
+    no lighter than mid-grey, so sensor noise on the paper never reads as ink."""
     import cv2
 
-    source = cv2.medianBlur(gray, 3) if blur else gray
-    _, binary = cv2.threshold(source, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if blur:
+        _, binary = cv2.threshold(cv2.medianBlur(gray, 3), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        return binary
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, binary = cv2.threshold(gray, min(otsu, 170), 255, cv2.THRESH_BINARY_INV)
     return binary
 
 
@@ -85,8 +89,12 @@ def ruling_segments(binary) -> tuple[list[Segment], object]:
     import cv2
 
     h, w = binary.shape
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 45, 20), 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 70, 20))))
+    horizontal = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 45, 20), 1))
+    )
+    vertical = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 50, 20)))
+    )
     # Close the small gaps noise leaves in a line.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
@@ -97,7 +105,7 @@ def ruling_segments(binary) -> tuple[list[Segment], object]:
             x, y, bw, bh, _ = stats[k]
             if is_h and bw >= w // 30:
                 segments.append(Segment(x, y + bh / 2, x + bw, y + bh / 2))
-            elif not is_h and bh >= h // 60:
+            elif not is_h and bh >= h // 50 + 8:  # longer than a character's stroke (1, l, 丨)
                 segments.append(Segment(x + bw / 2, y, x + bw / 2, y + bh))
     return segments, cv2.bitwise_or(horizontal, vertical)
 
@@ -116,7 +124,11 @@ def _text_lines(binary, tables, min_height: int) -> list[tuple[int, int, int, in
     boxes = []
     for k in range(1, n):
         x, y, bw, bh, area = stats[k]
-        if bh >= min_height and bw >= min_height and np.count_nonzero(rest[y : y + bh, x : x + bw]) > min_height:
+        if (
+            bh >= min_height
+            and bw >= min_height
+            and np.count_nonzero(rest[y : y + bh, x : x + bw]) > min_height
+        ):
             boxes.append((int(x), int(y), int(x + bw), int(y + bh)))
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
@@ -206,7 +218,7 @@ def glyph(ink, box, char_height: float) -> str | None:
     gaps = np.nonzero(~upper.any(axis=1))[0]
     if len(gaps):
         upper = upper[: int(gaps.min())] if gaps.min() > h * 0.3 else upper
-    if upper.shape[0] < h * 0.3:
+    if upper.shape[0] < h * 0.3 or (upper.mean(axis=1) > 0.6).any():  # a character's strokes, not an angle
         return None
     q = max(1, w // 4)
 
@@ -215,9 +227,9 @@ def glyph(ink, box, char_height: float) -> str | None:
         return int(rows.max() - rows.min()) if len(rows) else 0
 
     left, right = spread(upper[:, :q]), spread(upper[:, -q:])
-    if left > right * 2 + 2:
+    if left > right * 1.6 + 1:
         return "≥"
-    if right > left * 2 + 2:
+    if right > left * 1.6 + 1:
         return "≤"
     return None
 
@@ -251,20 +263,48 @@ def _join(words: list[str]) -> str:
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．，：；（）", "0123456789%.,:;()")
 
 
+# Characters the recognizer puts for others and that no form uses: 串 for 率, 倡 for 偏.
+_CONFUSED = str.maketrans({"串": "率", "倡": "偏"})
+_FIGURE_LOOKALIKE = re.compile(r"[0-9SsOolI|.%]+")
+
+
 def fix_ocr(text: str) -> str:
-    """What OCR gets wrong in a typed form: full-width digits, 0 read as O in a number, stray spaces in figures."""
-    text = text.translate(_FULLWIDTH)
+    """What OCR gets wrong in a typed form: full-width digits, letters for digits in a figure (S 5, O 0, l 1),
+    stray spaces in figures, characters no form uses."""
+    text = text.translate(_FULLWIDTH).translate(_CONFUSED)
+    text = re.sub(r"^[Ss](?=\d{4})", "5", text)  # a project code's leading 5
+    if _FIGURE_LOOKALIKE.fullmatch(text) and (len(text) == 1 or any(ch.isdigit() for ch in text)):
+        text = text.translate(str.maketrans("SsOolI|", "5500111"))
     text = re.sub(r"(?<=\d)[Oo](?=[\d.%])|(?<=[\d.])[Oo](?=\d|$)", "0", text)
     text = re.sub(r"(?<=\d)[lI|](?=\d)", "1", text)
     text = re.sub(r"(?<=\d) (?=[\d.%])|(?<=\d\.) (?=\d)", "", text)
     return re.sub(r"^其中(?=[\u4e00-\u9fff])", "其中：", text)  # the colon of 其中： is the first thing lost
 
 
-_VOCABULARY: dict[int, dict[str, set[str]]] | None = None
+_SHORT_WORDS = {
+    "无",
+    "优",
+    "良",
+    "中",
+    "差",
+    "有",
+    "是",
+    "否",
+    "高",
+    "低",
+    "好",
+    "及时",
+    "完成",
+    "达标",
+    "健全",
+}
+_VOCABULARY: tuple[set[str], dict[int, dict[str, set[str]]]] | None = None
 
 
-def _vocabulary() -> dict[int, dict[str, set[str]]]:
-    """The form vocabulary (level names, header words, 无偏差 …) by length, keyed by each one-character hole."""
+def _vocabulary() -> tuple[set[str], dict[int, dict[str, set[str]]]]:
+    """Every word of the form vocabulary, and the values every form repeats (level names, 无偏差, 优 …) of three
+    characters or more by length, keyed by each one-character hole. A header word is never a target: a header
+    read as another header would move a column."""
     global _VOCABULARY
     if _VOCABULARY is None:
         from dashboard.ingest import vocab
@@ -272,32 +312,36 @@ def _vocabulary() -> dict[int, dict[str, set[str]]]:
         words: set[str] = set()
         for names in vocab.LEVEL1.values():
             words.update(names)
-        words.update(vocab.LEVEL2_PARENT)
+        words.update(vocab.LEVEL2_PARENT, vocab.NO_DEVIATION, vocab.QUALITATIVE_VALUES)
+        targets = set(words)
         for table in (vocab.INDICATOR_HEADER, vocab.BUDGET_HEADER):
             for names in table.values():
                 words.update(names)
-        words.update(vocab.NO_DEVIATION, vocab.QUALITATIVE_VALUES, vocab.TOTAL_LABELS, vocab.SECTION_LABELS)
-        words.update(vocab.BUDGET_TOTAL_LINES)
+        words.update(vocab.SECTION_LABELS, vocab.TOTAL_LABELS, vocab.BUDGET_TOTAL_LINES)
         holes: dict[int, dict[str, set[str]]] = {}
-        for w in words:
+        for w in targets:
             if len(w) >= 3:
                 for k in range(len(w)):
                     holes.setdefault(len(w), {}).setdefault(w[:k] + "?" + w[k + 1 :], set()).add(w)
-        _VOCABULARY = holes
+        _VOCABULARY = words, holes
     return _VOCABULARY
 
 
 def snap_to_vocabulary(text: str) -> str:
-    """A short cell one character away from exactly one form word (无倡差 -> 无偏差, 部力管理 -> 部门管理) is
-    that word: OCR's likeliest slip on the words every form repeats. Anything else is kept as read."""
-    if not 3 <= len(text) <= 12 or any(ch.isdigit() for ch in text):
+    """A short cell one character away from exactly one form value (无倡差 -> 无偏差, 部力管理 -> 部门管理) is
+    that value: OCR's likeliest slip on the words every form repeats. Anything else is kept as read."""
+    if not 2 <= len(text) <= 12 or any(ch.isdigit() for ch in text):
         return text
-    holes = _vocabulary().get(len(text), {})
-    if any(text in found for found in holes.values()):
+    words, holes = _vocabulary()
+    if text in words:
         return text
-    found = set()
-    for k in range(len(text)):
-        found |= holes.get(text[:k] + "?" + text[k + 1 :], set())
+    found: set[str] = set()
+    if len(text) >= 3:  # one character misread
+        for k in range(len(text)):
+            found |= holes.get(len(text), {}).get(text[:k] + "?" + text[k + 1 :], set())
+    if not found:  # one character lost (无差 -> 无偏差)
+        for k in range(len(text) + 1):
+            found |= holes.get(len(text) + 1, {}).get(text[:k] + "?" + text[k:], set())
     return found.pop() if len(found) == 1 else text
 
 
@@ -346,7 +390,10 @@ def read_rapidocr(clean, crops: list[Crop]) -> Read:
     out = {}
     for c in crops:
         x0, y0, x1, y1 = c.box
-        piece = cv2.cvtColor(clean[y0:y1, x0:x1], cv2.COLOR_GRAY2BGR)
+        piece = clean[y0:y1, x0:x1]
+        if piece.shape[0] < 40:  # a 150-dpi line: enlarged, the recognizer keeps its dots and slashes
+            piece = cv2.resize(piece, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        piece = cv2.cvtColor(piece, cv2.COLOR_GRAY2BGR)
         result, _ = _rapid(piece, use_det=False, use_cls=False, use_rec=True)
         if result and result[0][0].strip():
             out[c.key] = (result[0][0].strip(), float(result[0][1]))
@@ -405,7 +452,13 @@ def ocr_rows(image, page: int = 1, first_line: int = 1) -> list[Row]:
         texts, confs = [], []
         for key in keys:
             text, conf = read_lines.get(key, ("", 0.0))
-            mark = glyph(ink, by_key[key].box, char_height) if len(text) <= 2 and not text.isdigit() else None
+            # ≥ ≤ = are read as 2, M, 二 …: a short reading that is no word, or a lone digit read unsure.
+            odd = (
+                len(text) <= 2
+                and text not in _SHORT_WORDS
+                and (not text.isdigit() or (len(text) == 1 and conf < 0.6))
+            )
+            mark = glyph(ink, by_key[key].box, char_height) if odd else None
             if mark:
                 text, conf = mark, max(conf, 0.9)
             if text:
@@ -441,7 +494,7 @@ def ocr_rows(image, page: int = 1, first_line: int = 1) -> list[Row]:
         items.append((box[1], [text], [conf], [box]))
     items.sort(key=lambda item: item[0])
     rows = []
-    for top, cells, confs, where in items:
+    for _top, cells, confs, where in items:
         if any(c.strip() for c in cells):
             line = first_line + len(rows)
             rows.append(Row(cells, line, f"第{page}页", confidence=confs, boxes=where, page=page))
@@ -483,6 +536,8 @@ def check_engine(path: str | Path) -> None:
     try:
         languages = pytesseract.get_languages(config="")
     except (pytesseract.TesseractNotFoundError, OSError) as e:
-        raise IngestError(path, "识别扫描件需要 Tesseract（请安装 tesseract-ocr 与 tesseract-ocr-chi-sim）") from e
+        raise IngestError(
+            path, "识别扫描件需要 Tesseract（请安装 tesseract-ocr 与 tesseract-ocr-chi-sim）"
+        ) from e
     if LANG not in languages:
         raise IngestError(path, "识别扫描件需要 Tesseract 的简体中文数据（请安装 tesseract-ocr-chi-sim）")

@@ -174,7 +174,7 @@ def read_pdf(path: str | Path, data: bytes) -> list[Row]:
             line += len(page_rows)
             rows.extend(page_rows)
     if not rows:
-        raise IngestError(path, "PDF 没有文字，也没有能识别的扫描页面")
+        raise IngestError(path, "PDF 没有文字层，按扫描件识别也没有读出文字")
     return rows
 
 

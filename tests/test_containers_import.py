@@ -10,6 +10,7 @@ import pytest
 from app_support import app_db, app_env, open_page  # noqa: F401
 from formtext import project_form
 
+from dashboard.ingest.sources import parse_source
 from dashboard.load import expand_paths
 from tests.containers import write_gbk_zip, write_html
 from tests.formats import grid_from_text
@@ -42,5 +43,7 @@ def test_zip_and_web_page_upload(own_db, tmp_path):
     assert not at.exception
     kept = own_db.parent / "uploads" / "批量.zip!" / "2023年" / "教育局.txt"
     assert kept.read_bytes() == edu
-    # A rebuild finds the kept member under the same path the database stores.
+    # A rebuild finds the kept member under the same path the database stores, and reads it.
     assert kept in expand_paths([own_db.parent / "uploads"])
+    doc = parse_source(kept)
+    assert doc.error is None and doc.path == str(kept) and [r.unit for r in doc.reports] == ["武威市教育局"]

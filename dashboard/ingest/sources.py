@@ -44,7 +44,7 @@ def read_source(path: str | Path) -> bytes:
     """The bytes of a file or of an archive member (OSError when it cannot be read, IngestError when the
     archive cannot)."""
     archive, inner = split_member(str(path))
-    if inner is None:
+    if inner is None or Path(path).is_file():  # a member the import page kept as a file under uploads/x.zip!/
         return Path(path).read_bytes()
     for m in members(archive, Path(archive).read_bytes(), readers.ACCEPTED):
         if m.name == str(path):
@@ -56,7 +56,9 @@ def read_source(path: str | Path) -> bytes:
 
 def parse_source(path: str | Path) -> Document:
     """A file or archive member parsed; a read failure is the Document's error."""
-    if is_archive(path) and split_member(str(path))[1] is None:  # an archive that gave no member to read
+    if (
+        is_archive(path) and split_member(str(path))[1] is None and not Path(path).is_dir()
+    ):  # an archive that gave no member to read
         found = archive_members(path)
         errors = [m.error for m in found if m.error and m.name == str(path)]
         return failed(path, errors[0] if errors else "压缩包中没有可导入的文件（支持的类型见 README）")

@@ -87,12 +87,12 @@ def test_limits_and_unreadable_files_have_chinese_messages(own_db):
     upload(
         at,
         ("huge.txt", big, "text/plain"),
-        ("photo.png", b"\x89PNG", "image/png"),
+        ("setup.exe", b"MZ\x90", "application/octet-stream"),
         ("empty.txt", b"", "text/plain"),
         ("notes.txt", "随便写的几行字\n".encode(), "text/plain"),
     )
     errors = " ".join(e.value for e in at.error)
-    assert "超过上限 10 MB" in errors and "不支持的文件类型“.png”" in errors and "文件是空的" in errors
+    assert "超过上限 10 MB" in errors and "不支持的文件类型“.exe”" in errors and "文件是空的" in errors
     preview = at.dataframe[0].value
     assert list(preview["status"]) == ["解析失败"] and "未识别到绩效自评表" in preview["error"].iloc[0]
     assert next(b for b in at.button if b.label.startswith("确认导入")).disabled

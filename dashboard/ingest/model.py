@@ -12,6 +12,11 @@ class Row:
     cells: list[str]
     line: int
     ref: str = ""  # where the row sits, e.g. "第74行" or "Sheet1 第12行"
+    # Scans only (None elsewhere): each cell's OCR confidence (0-1; None for a cell no text was read from) and
+    # its box on the page image (x0, y0, x1, y1 in pixels of the deskewed page) with the page's number.
+    confidence: list[float | None] | None = None
+    boxes: list[tuple[int, int, int, int] | None] | None = None
+    page: int | None = None
 
     def nonempty(self) -> list[tuple[int, str]]:
         return [(i, c) for i, c in enumerate(self.cells) if c and not c.isspace()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from importlib import resources
 
-from dashboard.ingest.model import Finding, Indicator, Report
+from dashboard.ingest.model import Finding, Indicator, Report, Row
 from dashboard.ingest.vocab import is_no_deviation
 
 TOLERANCE = 0.01  # points
@@ -38,6 +38,7 @@ RULES: dict[str, tuple[str, str]] = {
     "project_name_from_title": ("info", "项目名称取自标题行"),
     "project_budget_mismatch": ("warning", "部门整体表的项目支出与各项目表全年预算数之和不一致"),
     "copied_note": ("warning", "偏差说明与其他单位的表格完全相同（疑似照抄）"),
+    "ocr_uncertain": ("warning", "扫描件识别的数值置信度低或与表内运算不一致，请对照原件核对"),
 }
 
 EXECUTION_CLASS = "预算执行"
@@ -203,6 +204,62 @@ def _indicator_rules(indicators: list[Indicator]) -> list[Finding]:
                 )
             )
         seen.setdefault(key, []).append(ind)
+    return out
+
+
+# -- scans ----------------------------------------------------------------------------------------------------------
+OCR_MIN_CONFIDENCE = 0.8  # a figure read with less is never taken silently
+ARITHMETIC_RULES = ("total_mismatch", "weights_not_100", "score_out_of_range", "execution_rate_mismatch")
+
+
+def _where(row: Row, k: int) -> str:
+    box = row.boxes[k] if row.boxes and k < len(row.boxes) else None
+    at = f"，图像位置 ({box[0]},{box[1]})–({box[2]},{box[3]}) 像素" if box else ""
+    return f"第{row.page}页{at}"
+
+
+def ocr_findings(r: Report, rows: list[Row]) -> list[Finding]:
+    """`ocr_uncertain` for a form read from a scan: each figure of its budget and indicator rows OCR read with
+    low confidence, and the form's own arithmetic contradicted (a misread digit is the likely cause)."""
+    by_line = {row.line: row for row in rows if row.confidence is not None}
+    if not by_line:
+        return []
+    out: list[Finding] = []
+    lines = [(b.source_line, b.source_ref, None) for b in r.budget_lines] + [
+        (i.source_line, i.source_ref, i) for i in r.indicators
+    ]
+    seen: set[int] = set()
+    weakest: list[tuple[float, Row, int]] = []
+    for line, ref, indicator in lines:
+        row = by_line.get(line) if line is not None else None
+        if row is None or row.line in seen:
+            continue
+        seen.add(row.line)
+        for k, (text, conf) in enumerate(zip(row.cells, row.confidence or [])):
+            if conf is None or not any(ch.isdigit() for ch in text):
+                continue
+            weakest.append((conf, row, k))
+            if conf < OCR_MIN_CONFIDENCE:
+                message = f"“{text}”识别置信度 {conf:.0%}（{_where(row, k)}），请对照原件核对"
+                f = finding("ocr_uncertain", message, indicator, line=line, ref=ref)
+                out.append(f)
+    if not seen:
+        return []
+    contradicted = [f for f in r.findings if f.rule in ARITHMETIC_RULES]
+    if contradicted:
+        weakest.sort(key=lambda item: item[0])
+        suspects = "、".join(
+            f"“{row.cells[k]}”（{conf:.0%}，{_where(row, k)}）" for conf, row, k in weakest[:3]
+        )
+        for f in contradicted:
+            out.append(
+                finding(
+                    "ocr_uncertain",
+                    f"本表由扫描件识别，{f.message}，可能是识别错误；置信度最低的数值：{suspects}",
+                    line=f.source_line,
+                    ref=f.source_ref,
+                )
+            )
     return out
 
 

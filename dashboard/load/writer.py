@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dashboard import schema
 from dashboard.load import files, marks
-from dashboard.load.batch import expand_paths, load_documents, parsed
+from dashboard.load.batch import expand_paths, load_documents, parsed, source_bytes
 from dashboard.load.files import DatabaseBusy, Staged, StaleStage
 from dashboard.load.result import FileResult, LoadResult
 from dashboard.load.store import SchemaOutdated, Store
@@ -156,7 +156,7 @@ def _hashes(paths: list[Path]) -> dict[Path, str]:
     out = {}
     for p in paths:
         with contextlib.suppress(OSError):  # unreadable: parsed (and reported as failed) like any new file
-            out[p] = hashlib.sha256(p.read_bytes()).hexdigest()
+            out[p] = hashlib.sha256(source_bytes(p)).hexdigest()
     return out
 
 

@@ -10,15 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import load, paths
-from dashboard.ingest.parse import parse_bytes
-from dashboard.ingest.readers import READERS
+from dashboard.ingest.readers import ACCEPTED
+from dashboard.ingest.readers.archive import SEP
+from dashboard.ingest.readers.pdf import set_ocr_progress
+from dashboard.ingest.sources import archive_members, failed, is_archive, parse_source_bytes
 from dashboard.load import DatabaseBusy, LoadResult, StagedImport, StaleStage, Upload, upload_destination
 from dashboard.selection import Selection
 from dashboard.ui.data import close_reader, database
 
 MAX_FILE_MB = 10
 MAX_FILES = 50
-TYPES = sorted(s.lstrip(".") for s in READERS)
+TYPES = [s.lstrip(".") for s in ACCEPTED]
 STATUS = {
     "ok": "可导入",
     "replaced": "可导入（替换同名文件的旧版本）",
@@ -58,7 +60,7 @@ def check_limits(uploaded: list) -> tuple[list, list[str]]:
         suffix = Path(file.name).suffix.lower()
         if i >= MAX_FILES:
             refused.append(f"“{file.name}”：一次最多上传 {MAX_FILES} 个文件，其余文件未处理，请分批上传。")
-        elif suffix not in READERS:
+        elif suffix not in ACCEPTED:
             refused.append(
                 f"“{file.name}”：不支持的文件类型“{suffix or '无扩展名'}”（支持：{'、'.join(TYPES)}）。"
             )
@@ -73,21 +75,50 @@ def check_limits(uploaded: list) -> tuple[list, list[str]]:
     return kept, refused
 
 
-def parse_all(uploaded: list, on_file: Any = None) -> list[Upload]:
-    """Each uploaded file parsed once per session (cached by file id); `on_file(i, name)` reports progress."""
+def parse_all(uploaded: list, on_file: Any = None, on_page: Any = None) -> list[Upload]:
+    """Each uploaded file parsed once per session (cached by file id); an archive gives one Upload per member
+    (`x.zip!/a/b.docx`, kept in the uploads folder under `x.zip!/a/b.docx`). `on_file(i, name)` reports each
+    file done, `on_page(name, page, pages)` each scanned page before OCR reads it."""
     cache = st.session_state.setdefault("import_parsed", {})
     folder = uploads_folder()
-    out = []
+    out: list[Upload] = []
     for i, file in enumerate(uploaded):
         key = (file.file_id, file.name, file.size)
         if key not in cache:
             data = file.getvalue()
             dest = upload_destination(file.name, folder)
-            cache[key] = Upload(file.name, data, parse_bytes(dest, data), dest)
-        out.append(cache[key])
+            if is_archive(file.name):
+                cache[key] = _archive_uploads(file.name, data, dest, on_page)
+            else:
+                cache[key] = [_parsed(file.name, data, dest, on_page)]
+        out.extend(cache[key])
         if on_file:
             on_file(i, file.name)
     return out
+
+
+def _parsed(name: str, data: bytes, dest: Path, on_page: Any) -> Upload:
+    set_ocr_progress((lambda page, pages: on_page(name, page, pages)) if on_page else None)
+    try:
+        return Upload(name, data, parse_source_bytes(dest, data), dest)
+    finally:
+        set_ocr_progress(None)
+
+
+def _archive_uploads(name: str, data: bytes, dest: Path, on_page: Any) -> list[Upload]:
+    """One Upload per member; a member that cannot be taken out (or a broken archive) is a failed Upload."""
+    uploads = []
+    for m in archive_members(dest, data):
+        inner = m.name[len(str(dest)) :].removeprefix(SEP) if m.name != str(dest) else ""
+        shown = f"{name}{SEP}{inner}" if inner else name
+        member_dest = Path(m.name)
+        if m.data is None:
+            uploads.append(Upload(shown, b"", failed(member_dest, m.error or "无法读取"), member_dest))
+        else:
+            uploads.append(_parsed(shown, m.data, member_dest, on_page))
+    if not uploads:
+        uploads.append(Upload(name, data, failed(dest, "压缩包中没有可导入的文件"), dest))
+    return uploads
 
 
 def drop_staged() -> None:

@@ -204,11 +204,14 @@ def preview_and_commit(files: list) -> None:
     kept, refused = imp.check_limits(files)
     for message in refused:
         st.error(message, icon=":material/block:")
-    bar = st.progress(0.0, text="正在解析…") if len(kept) > 1 else None
+    bar = st.progress(0.0, text="正在解析…") if kept else None
     uploads = imp.parse_all(
         kept,
         on_file=lambda i, name: (
             bar and bar.progress((i + 1) / len(kept), text=f"正在解析 {i + 1}/{len(kept)}：{name}")
+        ),
+        on_page=lambda name, page, pages: (
+            bar and bar.progress(min(page / pages, 1.0), text=f"正在识别扫描件 {name}：第 {page}/{pages} 页")
         ),
     )
     if bar:

@@ -22,12 +22,21 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# The partition key as written: DuckDB writes a missing year as year=NULL, Spark as __HIVE_DEFAULT_PARTITION__.
+PARTITION_YEAR = "nullif(nullif(year, 'NULL'), '__HIVE_DEFAULT_PARTITION__')"
+
+
 def table_sql(root: Path, table: str, years: list[int] | None = None) -> str:
     """`select <the contract's columns, typed> from read_parquet(...)`, the years' partitions only."""
-    cols = ", ".join(f"cast({c} as {t}) as {c}" for c, t in contract.tables()[table])
+    cols = ", ".join(
+        f"cast({PARTITION_YEAR} as integer) as year" if c == "year" else f"cast({c} as {t}) as {c}"
+        for c, t in contract.tables()[table]
+    )
     if contract.partitioned(table):
-        source = f"read_parquet({_literal(str(root / table / '*' / '*.parquet'))}, hive_partitioning = true)"
-        where = "" if years is None else f" where year in ({', '.join(str(int(y)) for y in years) or 'null'})"
+        path = _literal(str(root / table / "*" / "*.parquet"))
+        source = f"read_parquet({path}, hive_partitioning = true, hive_types_autocast = false)"
+        listed = ", ".join(f"'{int(y)}'" for y in years) if years is not None else ""
+        where = "" if years is None else f" where year in ({listed or 'null'})"
         return f"select {cols} from {source}{where}"
     return f"select {cols} from read_parquet({_literal(str(root / table / '*.parquet'))})"
 

@@ -69,7 +69,7 @@ SPARK_TYPES = {
     "DOUBLE": "double",
     "VARCHAR": "string",
     "BOOLEAN": "boolean",
-    "TIMESTAMP": "timestamp",
+    "TIMESTAMP": "timestamp_ntz",  # DuckDB TIMESTAMP has no time zone
     "VARCHAR[]": "array<string>",
 }
 

@@ -8,6 +8,7 @@ query's text is translated once per process.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,16 +31,6 @@ def create_views(spark: Any) -> None:
         spark.sql(f"create or replace temporary view {name} as {select}")
 
 
-def check_functions(spark: Any, name: str, sql_text: str) -> None:
-    """A function sqlglot passed through by name must exist in Spark; else say which one."""
-    import sqlglot
-
-    tree = sqlglot.parse_one(sql_text, read="spark")
-    missing = sorted(f for f in translate.anonymous_functions(tree) if not spark.catalog.functionExists(f))
-    if missing:
-        raise translate.TranslationError(f"查询 {name} 使用了 Spark 没有的函数：{'、'.join(missing)}")
-
-
 def _arg(value: Any) -> Any:
     """A bound value as Spark takes it: a literal, a list as an array() of literals (the query casts both to
     the declared type, so NULL and [] are typed)."""
@@ -58,16 +49,25 @@ def run_query_spark(spark: Any, name: str, params: Mapping[str, Any] | None = No
         text = spark_sql(name)
     except translate.TranslationError as e:
         raise db.QueryError(str(e)) from None
-    args = {k: _arg(v) for k, v in bound.items()}
+    return execute(spark, name, text, {k: _arg(v) for k, v in bound.items()})
+
+
+_ROUTINE = re.compile(r"UNRESOLVED_ROUTINE\].*?routine `?([\w.]+)`?", re.S)
+
+
+def execute(spark: Any, name: str, text: str, args: Mapping[str, Any]) -> pd.DataFrame:
+    """Run translated Spark SQL with bound arguments; a function Spark does not have is named."""
     try:
-        return spark.sql(text, args=args).toArrow().to_pandas()
+        return spark.sql(text, args=dict(args)).toArrow().to_pandas()
     except Exception as e:
-        if "UNRESOLVED_ROUTINE" in str(e):
-            try:
-                check_functions(spark, name, text)
-            except translate.TranslationError as missing:
-                raise db.QueryError(str(missing)) from None
-        raise db.QueryError(f"查询 {name} 在 Spark 上执行失败：{str(e).splitlines()[0]}") from e
+        message = str(e)
+        missing = _ROUTINE.search(message)
+        if missing:
+            raise db.QueryError(
+                f"查询 {name} 无法在 Spark 上运行：Spark 没有函数 {missing.group(1).lower()}（DuckDB 专有写法）"
+            ) from None
+        first = next((line for line in message.splitlines() if line.strip()), message)
+        raise db.QueryError(f"查询 {name} 在 Spark 上执行失败：{first}") from e
 
 
 def open_parquet(root: str | Path, master: str | None = None) -> Any:

@@ -136,9 +136,13 @@ def _spark_idioms(tree: exp.Expression) -> exp.Expression:
     - `from generate_series(a, b) as t (c)` → `from (select explode(sequence(a, b)) as c) as t`;
     - `string_agg(distinct x, sep order by x)` → the sorted distinct values joined (Spark's LISTAGG DISTINCT …
       WITHIN GROUP fails inside its planner), NULL for a group without values, as in DuckDB;
-    - `limit $n` → `limit coalesce($n, 2147483647)` (a NULL limit means all rows in DuckDB)."""
+    - `limit $n` → `limit coalesce($n, 2147483647)` (a NULL limit means all rows in DuckDB);
+    - a number with a decimal point (`100.0`) → a DOUBLE: DuckDB's decimal arithmetic gives doubles, Spark's
+      would stay DECIMAL (other digits, another type)."""
 
     def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Literal) and node.is_number and "." in node.this and not isinstance(node.parent, exp.Cast):
+            return exp.Cast(this=node.copy(), to=exp.DataType.build("double"))
         if isinstance(node, exp.Table) and isinstance(node.this, exp.GenerateSeries):
             series = node.this
             alias = node.args.get("alias")

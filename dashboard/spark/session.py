@@ -40,7 +40,8 @@ def get_session(master: str | None = None, shuffle_partitions: int | None = None
     except Exception as e:  # Java missing or failing to start: pyspark raises a plain RuntimeError
         raise SparkUnavailable(f"无法启动 Spark（需要 Java 17：apt-get install openjdk-17-jre-headless）：{e}") from e
     spark.sparkContext.setLogLevel("ERROR")
-    logging.getLogger("DataFrameQueryContextLogger").setLevel(logging.CRITICAL)  # errors reach us as exceptions
+    for name in ("DataFrameQueryContextLogger", "SQLQueryContextLogger"):  # errors reach us as exceptions
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     return spark
 
 

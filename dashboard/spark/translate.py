@@ -137,10 +137,20 @@ def _spark_idioms(tree: exp.Expression) -> exp.Expression:
     - `string_agg(distinct x, sep order by x)` → the sorted distinct values joined (Spark's LISTAGG DISTINCT …
       WITHIN GROUP fails inside its planner), NULL for a group without values, as in DuckDB;
     - `limit $n` → `limit coalesce($n, 2147483647)` (a NULL limit means all rows in DuckDB);
+    - `count(distinct x) over (…)` → `size(collect_set(x) over (…))` (Spark has no distinct window functions);
     - a number with a decimal point (`100.0`) → a DOUBLE: DuckDB's decimal arithmetic gives doubles, Spark's
       would stay DECIMAL (other digits, another type)."""
 
     def swap(node: exp.Expression) -> exp.Expression:
+        if (
+            isinstance(node, exp.Window)
+            and isinstance(node.this, exp.Count)
+            and isinstance(node.this.this, exp.Distinct)
+            and len(node.this.this.expressions) == 1
+        ):
+            window = node.copy()
+            window.set("this", exp.func("collect_set", node.this.this.expressions[0].copy()))
+            return exp.func("size", window)
         if isinstance(node, exp.Literal) and node.is_number and "." in node.this and not isinstance(node.parent, exp.Cast):
             return exp.Cast(this=node.copy(), to=exp.DataType.build("double"))
         if isinstance(node, exp.Table) and isinstance(node.this, exp.GenerateSeries):

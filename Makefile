@@ -14,13 +14,15 @@ $(STAMP): pyproject.toml
 
 # Debian packages: Chromium (kaleido chart export, browser tests), Noto CJK fonts (Chinese glyphs in exports),
 # poppler-utils (pdftoppm for report previews), LibreOffice Writer without GUI (the report's .docx -> PDF;
-# ≈1 min to install). Installed once per machine.
+# ≈1 min to install), Java 17 (Apache Spark: the tests run the queries and the ingest on Spark local[2]).
+# Installed once per machine.
 $(SYSTEM):
 	@mkdir -p $(VENV)
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-	    && command -v pdftoppm >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1; then :; else \
+	    && command -v pdftoppm >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 \
+	    && command -v java >/dev/null 2>&1; then :; else \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils \
-	    libreoffice-writer-nogui; fi
+	    libreoffice-writer-nogui openjdk-17-jre-headless; fi
 	touch $(SYSTEM)
 
 system-deps: $(SYSTEM)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,9 @@ _ROUTINE = re.compile(r"UNRESOLVED_ROUTINE\].*?routine `?([\w.]+)`?", re.S)
 def execute(spark: Any, name: str, text: str, args: Mapping[str, Any]) -> pd.DataFrame:
     """Run translated Spark SQL with bound arguments; a function Spark does not have is named."""
     try:
-        return spark.sql(text, args=dict(args)).toArrow().to_pandas()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+            return spark.sql(text, args=dict(args)).toArrow().to_pandas()
     except Exception as e:
         message = str(e)
         missing = _ROUTINE.search(message)

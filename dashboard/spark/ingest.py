@@ -303,19 +303,15 @@ def _write(spark: Any, final: Path, export: Any) -> dict[str, int]:
                     f"select {', '.join('t.' + c for c, _ in cols)}, r.year from (select {typed} from {table}) t"
                     " left join reports r on r.report_id = t.report_id"
                 )
-            df = df.cache()
-            written[table] = df.count()
-            if written[table]:
-                df.repartition("year").write.mode("overwrite").partitionBy("year").parquet(str(target))
-            else:
-                (target / "year=NULL").mkdir(parents=True)
-                arrow_types = _arrow_schema_of(cols)
-                pq.write_table(pa.Table.from_pylist([], schema=arrow_types), target / "year=NULL" / "data_0.parquet")
-            df.unpersist()
+            df.repartition("year").write.mode("overwrite").partitionBy("year").parquet(str(target))
         else:
             df = spark.sql(f"select {typed} from {table}")
-            written[table] = df.count()
             df.coalesce(1).write.mode("overwrite").parquet(str(target))
+        written[table] = sum(pq.ParquetFile(p).metadata.num_rows for p in target.rglob("*.parquet"))
+        if written[table] == 0 and contract.partitioned(table):  # keep an empty table readable, as the export
+            shutil.rmtree(target, ignore_errors=True)
+            (target / "year=NULL").mkdir(parents=True)
+            pq.write_table(pa.Table.from_pylist([], schema=_arrow_schema_of(cols)), target / "year=NULL" / "data_0.parquet")
     (final / export.SCHEMA_FILE).write_text(json.dumps(export.schema_document(), ensure_ascii=False, indent=2), "utf-8")
     return written
 

@@ -43,7 +43,9 @@ def ingest(
     batch_size: int | None = typer.Option(None, "--batch-size", min=1, help="每批写入的文件数（默认 200）"),
     engine: str = EngineOption,
     out: Path | None = typer.Option(
-        None, "--out", help="--engine spark 时的输出目录（按年度分区的 Parquet，与 jixiao export parquet 相同）"
+        None,
+        "--out",
+        help="--engine spark 时的输出目录（按年度分区的 Parquet，与 jixiao export parquet 相同）",
     ),
     master: str | None = MasterOption,
 ) -> None:

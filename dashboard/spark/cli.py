@@ -52,12 +52,16 @@ def export_parquet_command(
     console.print(f"共 {result.files} 个 Parquet 文件；表结构见 schema.json。")
 
 
-def run_query_on(name: str, params: dict[str, Any], engine: Engine, parquet: Path | None, master: str | None) -> Any:
+def run_query_on(
+    name: str, params: dict[str, Any], engine: Engine, parquet: Path | None, master: str | None
+) -> Any:
     """`jixiao query` on Parquet: DuckDB's read_parquet (engine duckdb) or Spark SQL. Raises QueryError."""
     from dashboard.db import QueryError, run_query_with
 
     if parquet is None:
-        raise QueryError("--engine spark 需要 --parquet 目录（由 jixiao export parquet 或 jixiao ingest --engine spark 生成）")
+        raise QueryError(
+            "--engine spark 需要 --parquet 目录（由 jixiao export parquet 或 jixiao ingest --engine spark 生成）"
+        )
     if not parquet.is_dir():
         raise QueryError(f"Parquet 目录不存在：{parquet}")
     if engine is Engine.spark:

@@ -86,10 +86,14 @@ def export_parquet(out: str | Path, db_path: str | Path | None = None) -> Export
                 if rows[table] == 0:  # keep an empty table readable: one empty file with its columns
                     (target / "year=NULL").mkdir(parents=True, exist_ok=True)
                     empty = f"select * exclude (year) from ({sql}) limit 0"
-                    con.execute(f"copy ({empty}) to {_quote(target / 'year=NULL' / 'data_0.parquet')} (format parquet)")
+                    con.execute(
+                        f"copy ({empty}) to {_quote(target / 'year=NULL' / 'data_0.parquet')} (format parquet)"
+                    )
             else:
                 target.mkdir()
-                con.execute(f"copy ({sql}) to {_quote(target / 'data_0.parquet')} (format parquet, compression zstd)")
+                con.execute(
+                    f"copy ({sql}) to {_quote(target / 'data_0.parquet')} (format parquet, compression zstd)"
+                )
     except Exception:
         shutil.rmtree(staging, ignore_errors=True)
         raise

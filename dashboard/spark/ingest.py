@@ -79,7 +79,9 @@ def parse_partition(staging: str) -> Any:
         tables: dict[str, list[dict]] = {t: [] for t in rows.TABLES}
         summary: list[dict] = []
         for batch in batches:
-            for file_index, path in zip(batch.column("file_index").to_pylist(), batch.column("path").to_pylist()):
+            for file_index, path in zip(
+                batch.column("file_index").to_pylist(), batch.column("path").to_pylist()
+            ):
                 try:
                     doc = parse_file(path)
                     produced = rows.document_rows(doc, file_index, now)
@@ -106,10 +108,18 @@ def parse_partition(staging: str) -> Any:
                 arrow = pa.Table.from_pylist(found, schema=_arrow_schema(table))
                 pq.write_table(arrow, target / f"part-{part}.parquet")
         if summary:
-            yield pa.RecordBatch.from_pylist(summary, schema=pa.schema([
-                ("file_index", pa.int32()), ("path", pa.string()), ("status", pa.string()),
-                ("error", pa.string()), ("n_reports", pa.int32()),
-            ]))
+            yield pa.RecordBatch.from_pylist(
+                summary,
+                schema=pa.schema(
+                    [
+                        ("file_index", pa.int32()),
+                        ("path", pa.string()),
+                        ("status", pa.string()),
+                        ("error", pa.string()),
+                        ("n_reports", pa.int32()),
+                    ]
+                ),
+            )
 
     return run
 
@@ -153,9 +163,15 @@ def ingest_spark(
         spark.createDataFrame(summary, SUMMARY_SCHEMA).createOrReplaceTempView("summary")
         _build(spark, UnitRegistry, RULES, translate, cross_rules_params, cross_rules_sql)
         written = _write(spark, final, export)
-        statuses = {r[0]: r[1] for r in spark.sql("select status, count(*) from sources group by status").collect()}
-        failed = [(r[0], r[1]) for r in spark.sql(
-            "select path, error from sources where status = 'failed' order by source_id").collect()]
+        statuses = {
+            r[0]: r[1] for r in spark.sql("select status, count(*) from sources group by status").collect()
+        }
+        failed = [
+            (r[0], r[1])
+            for r in spark.sql(
+                "select path, error from sources where status = 'failed' order by source_id"
+            ).collect()
+        ]
         result = SparkIngestResult(
             out,
             files=len(files),
@@ -196,7 +212,9 @@ select report_id from (
 """
 
 
-def _build(spark: Any, UnitRegistry: Any, RULES: Any, translate: Any, cross_params: Any, cross_sql: Any) -> None:
+def _build(
+    spark: Any, UnitRegistry: Any, RULES: Any, translate: Any, cross_params: Any, cross_sql: Any
+) -> None:
     sql = spark.sql
     sql(_KEPT_SOURCES).createOrReplaceTempView("kept_sources")
     sql(_SOURCE_IDS).cache().createOrReplaceTempView("numbered_sources")
@@ -208,7 +226,9 @@ def _build(spark: Any, UnitRegistry: Any, RULES: Any, translate: Any, cross_para
     ).collect()
     registry = UnitRegistry()
     resolved = [(raw, *registry.resolve(raw)) for (raw,) in names]
-    spark.createDataFrame(resolved, "unit_raw string, unit_id int, unit string").createOrReplaceTempView("unit_names")
+    spark.createDataFrame(resolved, "unit_raw string, unit_id int, unit string").createOrReplaceTempView(
+        "unit_names"
+    )
     spark.createDataFrame(
         [(i, registry.names[i], registry.aliases[i]) for i in sorted(registry.names)],
         "unit_id int, name string, aliases array<string>",
@@ -227,12 +247,12 @@ def _build(spark: Any, UnitRegistry: Any, RULES: Any, translate: Any, cross_para
         "  select 1 from kept_reports k where k.source_id = s.source_id) then 'superseded' else s.status end"
         " as final_status from numbered_sources s"
     ).createOrReplaceTempView("final_sources")
-    cols = ", ".join(
-        "final_status as status" if c == "status" else c for c in contract.columns("sources")
-    )
+    cols = ", ".join("final_status as status" if c == "status" else c for c in contract.columns("sources"))
     sql(f"select {cols} from final_sources").createOrReplaceTempView("sources")
     sql("select * from kept_reports").createOrReplaceTempView("reports_keyed")
-    sql(f"select {', '.join(contract.columns('reports'))} from kept_reports").createOrReplaceTempView("reports")
+    sql(f"select {', '.join(contract.columns('reports'))} from kept_reports").createOrReplaceTempView(
+        "reports"
+    )
     for table in ("budget_lines", "goals", "report_notes", "level1_norms"):
         cols = ", ".join("k.report_id" if c == "report_id" else f"t.{c}" for c in contract.columns(table))
         sql(
@@ -254,7 +274,9 @@ def _build(spark: Any, UnitRegistry: Any, RULES: Any, translate: Any, cross_para
         " join reports_keyed k on k.file_index = t.file_index and k.r_seq = t.r_seq"
     ).cache().createOrReplaceTempView("indicators")
     finding_cols = ", ".join(
-        {"report_id": "k.report_id", "indicator_id": "i.indicator_id", "finding_id": "f.finding_id"}.get(c, f"t.{c}")
+        {"report_id": "k.report_id", "indicator_id": "i.indicator_id", "finding_id": "f.finding_id"}.get(
+            c, f"t.{c}"
+        )
         for c in contract.columns("findings")
     )
     sql(
@@ -277,9 +299,12 @@ def _build(spark: Any, UnitRegistry: Any, RULES: Any, translate: Any, cross_para
     cross = sql(select, args=params)
     cross = cross.toDF(*contract.columns("findings"))
     cross.cache().createOrReplaceTempView("cross_findings")
-    sql("select * from form_findings union all select * from cross_findings").createOrReplaceTempView("findings")
+    sql("select * from form_findings union all select * from cross_findings").createOrReplaceTempView(
+        "findings"
+    )
     spark.createDataFrame(
-        [(rule, sev, desc) for rule, (sev, desc) in RULES.items()], "rule string, severity string, description string"
+        [(rule, sev, desc) for rule, (sev, desc) in RULES.items()],
+        "rule string, severity string, description string",
     ).createOrReplaceTempView("rules")
     spark.createDataFrame(
         [(schema.SCHEMA_VERSION_KEY, schema.schema_version())], "key string, value string"
@@ -311,8 +336,13 @@ def _write(spark: Any, final: Path, export: Any) -> dict[str, int]:
         if written[table] == 0 and contract.partitioned(table):  # keep an empty table readable, as the export
             shutil.rmtree(target, ignore_errors=True)
             (target / "year=NULL").mkdir(parents=True)
-            pq.write_table(pa.Table.from_pylist([], schema=_arrow_schema_of(cols)), target / "year=NULL" / "data_0.parquet")
-    (final / export.SCHEMA_FILE).write_text(json.dumps(export.schema_document(), ensure_ascii=False, indent=2), "utf-8")
+            pq.write_table(
+                pa.Table.from_pylist([], schema=_arrow_schema_of(cols)),
+                target / "year=NULL" / "data_0.parquet",
+            )
+    (final / export.SCHEMA_FILE).write_text(
+        json.dumps(export.schema_document(), ensure_ascii=False, indent=2), "utf-8"
+    )
     return written
 
 
@@ -320,7 +350,12 @@ def _arrow_schema_of(cols: Iterable[tuple[str, str]]) -> Any:
     import pyarrow as pa
 
     types = {
-        "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "VARCHAR": pa.string(),
-        "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "VARCHAR[]": pa.list_(pa.string()),
+        "INTEGER": pa.int32(),
+        "BIGINT": pa.int64(),
+        "DOUBLE": pa.float64(),
+        "VARCHAR": pa.string(),
+        "BOOLEAN": pa.bool_(),
+        "TIMESTAMP": pa.timestamp("us"),
+        "VARCHAR[]": pa.list_(pa.string()),
     }
     return pa.schema([(c, types[t]) for c, t in cols])

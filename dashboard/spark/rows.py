@@ -110,8 +110,8 @@ def _report_rows(out: dict[str, list], r: Report, file_index: int, r_seq: int, s
         k_by_seq[i.seq] = k
         out["indicators"].append(_row("indicators", i, **key, i_seq=k, target_met=target_met(i)))
     for n, f in enumerate(r.findings):
-        k = k_by_seq.get(f.indicator_seq) if f.indicator_seq else None
-        out["findings"].append(_row("findings", f, **key, f_seq=n, indicator_i_seq=k))
+        found = k_by_seq.get(f.indicator_seq) if f.indicator_seq else None
+        out["findings"].append(_row("findings", f, **key, f_seq=n, indicator_i_seq=found))
     for note in r.notes:
         out["report_notes"].append(_row("report_notes", note, **key))
     for level1, weight in r.level1_norms.items():

@@ -38,7 +38,9 @@ def get_session(master: str | None = None, shuffle_partitions: int | None = None
     try:
         spark = builder.getOrCreate()
     except Exception as e:  # Java missing or failing to start: pyspark raises a plain RuntimeError
-        raise SparkUnavailable(f"无法启动 Spark（需要 Java 17：apt-get install openjdk-17-jre-headless）：{e}") from e
+        raise SparkUnavailable(
+            f"无法启动 Spark（需要 Java 17：apt-get install openjdk-17-jre-headless）：{e}"
+        ) from e
     spark.sparkContext.setLogLevel("ERROR")
     for name in ("DataFrameQueryContextLogger", "SQLQueryContextLogger"):  # errors reach us as exceptions
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -55,7 +57,9 @@ def register_parquet(spark: Any, root: str | Path) -> None:
     for table, cols in contract.tables().items():
         df = spark.read.option("basePath", str(root / table)).parquet(str(root / table))
         exprs = [
-            f"{_YEAR} as year" if c == "year" and contract.partitioned(table) else f"cast({c} as {contract.spark_type(t)}) as {c}"
+            f"{_YEAR} as year"
+            if c == "year" and contract.partitioned(table)
+            else f"cast({c} as {contract.spark_type(t)}) as {c}"
             for c, t in cols
         ]
         df.selectExpr(*exprs).createOrReplaceTempView(table)

@@ -46,7 +46,7 @@ class ReadSide:
 
 def _parse(sql: str, what: str) -> list[exp.Expression]:
     try:
-        return [s for s in sqlglot.parse(sql, read=READ) if s is not None]
+        return [s for s in sqlglot.parse(sql, read=READ) if isinstance(s, exp.Expression)]
     except ParseError as e:
         raise TranslationError(f"{what} 无法解析为 DuckDB SQL：{e}") from None
 
@@ -97,7 +97,10 @@ def inline_macros(tree: exp.Expression, macros: dict[str, Macro], what: str) -> 
                 changed = True
                 body = _substitute(macro.body, macro.params, list(node.this.expressions))
                 alias = node.args.get("alias")
-                return exp.Subquery(this=body, alias=alias.copy() if alias else exp.TableAlias(this=exp.to_identifier(macro.name)))
+                return exp.Subquery(
+                    this=body,
+                    alias=alias.copy() if alias else exp.TableAlias(this=exp.to_identifier(macro.name)),
+                )
             if isinstance(node, exp.Anonymous) and node.name.lower() in macros:
                 macro = macros[node.name.lower()]
                 changed = True
@@ -150,8 +153,13 @@ def _spark_idioms(tree: exp.Expression) -> exp.Expression:
         ):
             window = node.copy()
             window.set("this", exp.func("collect_set", node.this.this.expressions[0].copy()))
-            return exp.func("size", window)
-        if isinstance(node, exp.Literal) and node.is_number and "." in node.this and not isinstance(node.parent, exp.Cast):
+            return exp.Anonymous(this="size", expressions=[window])
+        if (
+            isinstance(node, exp.Literal)
+            and node.is_number
+            and "." in node.this
+            and not isinstance(node.parent, exp.Cast)
+        ):
             return exp.Cast(this=node.copy(), to=exp.DataType.build("double"))
         if isinstance(node, exp.Table) and isinstance(node.this, exp.GenerateSeries):
             series = node.this
@@ -160,11 +168,15 @@ def _spark_idioms(tree: exp.Expression) -> exp.Expression:
             name = columns[0].name if columns else "generate_series"
             select = exp.select(
                 exp.alias_(
-                    exp.Explode(this=exp.func("sequence", series.args["start"].copy(), series.args["end"].copy())),
+                    exp.Explode(
+                        this=exp.func("sequence", series.args["start"].copy(), series.args["end"].copy())
+                    ),
                     name,
                 )
             )
-            return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(alias.name if alias else name)))
+            return exp.Subquery(
+                this=select, alias=exp.TableAlias(this=exp.to_identifier(alias.name if alias else name))
+            )
         if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order):
             order = node.this
             inner = order.this
@@ -181,9 +193,15 @@ def _spark_idioms(tree: exp.Expression) -> exp.Expression:
                 joined = exp.func("array_join", exp.func("array_sort", values), node.args["separator"].copy())
                 empty = exp.EQ(this=exp.func("size", values.copy()), expression=exp.Literal.number(0))
                 return exp.Case(ifs=[exp.If(this=empty, true=exp.Null())], default=joined)
-        if isinstance(node, exp.Limit) and node.expression is not None and node.expression.find(exp.Placeholder):
+        if (
+            isinstance(node, exp.Limit)
+            and node.expression is not None
+            and node.expression.find(exp.Placeholder)
+        ):
             return exp.Limit(
-                expression=exp.Coalesce(this=node.expression.copy(), expressions=[exp.Literal.number(NO_LIMIT)])
+                expression=exp.Coalesce(
+                    this=node.expression.copy(), expressions=[exp.Literal.number(NO_LIMIT)]
+                )
             )
         return node
 

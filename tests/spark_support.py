@@ -64,8 +64,10 @@ def rows(df: pd.DataFrame) -> list[tuple]:
 
     def key(row: tuple) -> tuple:
         return tuple(
-            (0, "") if v is None
-            else (1, round(float(v), 6)) if isinstance(v, int | float) and not isinstance(v, bool)
+            (0, "")
+            if v is None
+            else (1, round(float(v), 6))
+            if isinstance(v, int | float) and not isinstance(v, bool)
             else (2, str(v))
             for v in row
         )
@@ -80,6 +82,8 @@ def assert_same_rows(left: pd.DataFrame, right: pd.DataFrame, what: str) -> None
     for i, (x, y) in enumerate(zip(a, b)):
         for col, u, v in zip(left.columns, x, y):
             if isinstance(u, int | float) and isinstance(v, int | float) and not isinstance(u, bool):
-                assert math.isclose(u, v, rel_tol=TOLERANCE, abs_tol=TOLERANCE), f"{what} row {i} {col}: {u} vs {v}"
+                assert math.isclose(u, v, rel_tol=TOLERANCE, abs_tol=TOLERANCE), (
+                    f"{what} row {i} {col}: {u} vs {v}"
+                )
             else:
                 assert u == v, f"{what} row {i} {col}: {u!r} vs {v!r}"

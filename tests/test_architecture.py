@@ -1,7 +1,7 @@
 """The layout enforces itself (ARCHITECTURE.md draws it):
 
 - dashboard/ingest/ is pure parsing: no database, no writer, no reader, no streamlit;
-- only the read modules (db.py, reader.py) and the write package (load/) import duckdb, and only load/ opens the
+- only the read modules (db.py, reader.py, spark/slice.py) and the write package (load/) import duckdb, and only load/ opens the
   store;
 - only the app (app.py, ui/, views/) imports streamlit;
 - pages (views/) import only the UI package, the chart builders and the labels, and hold no SQL;

@@ -73,9 +73,12 @@ def test_spark_ingest_gives_the_same_tables_as_duckdb_ingest(corpus, tmp_path):
         cross = ours.execute(
             "select rule, count(*) from findings where rule in ('copied_note', 'project_budget_mismatch') group by 1"
         ).fetchall()
-        assert cross == theirs.execute(
-            "select rule, count(*) from findings where rule in ('copied_note', 'project_budget_mismatch') group by 1"
-        ).fetchall()
+        assert (
+            cross
+            == theirs.execute(
+                "select rule, count(*) from findings where rule in ('copied_note', 'project_budget_mismatch') group by 1"
+            ).fetchall()
+        )
         assert cross
         # And the dashboard's queries read the Spark output through DuckDB as they read the database.
         assert_same_rows(
@@ -106,10 +109,13 @@ def test_a_file_that_fails_in_a_spark_task_is_recorded(corpus, tmp_path):
     export_parquet(tmp_path / "duck", database)
     ours, theirs = connect_parquet(tmp_path / "spark"), connect_parquet(tmp_path / "duck")
     try:
-        failed = ours.execute("select path, n_reports from sources where status = 'failed' order by path").fetchall()
+        failed = ours.execute(
+            "select path, n_reports from sources where status = 'failed' order by path"
+        ).fetchall()
         assert [(Path(p).name, n) for p, n in failed] == [("c_broken.xlsx", 0), ("d_not_a_form.txt", 0)]
-        assert ours.execute("select count(*) from reports r join sources s using (source_id) "
-                            "where s.status = 'failed'").fetchone() == (0,)
+        assert ours.execute(
+            "select count(*) from reports r join sources s using (source_id) where s.status = 'failed'"
+        ).fetchone() == (0,)
         for table in contract.tables():
             if table != "meta":
                 assert_same_rows(keyed_rows(ours, table), keyed_rows(theirs, table), table)

@@ -52,7 +52,9 @@ def realistic(name: str, con) -> list[dict]:
     not know fails the test, so a new query gets realistic values here."""
     query = db.load_query(name)
     units = [r[0] for r in con.execute("select name from units order by unit_id limit 2").fetchall()]
-    level1 = con.execute("select level1 from indicators group by 1 order by count(*) desc limit 1").fetchone()[0]
+    level1 = con.execute(
+        "select level1 from indicators group by 1 order by count(*) desc limit 1"
+    ).fetchone()[0]
     indicator = con.execute(
         "select level3 from indicators where level3 is not null group by 1 order by count(*) desc, 1 limit 1"
     ).fetchone()[0]
@@ -61,7 +63,11 @@ def realistic(name: str, con) -> list[dict]:
     required = {p.name: known[p.name] for p in query.params if p.required}
     selection = {"dataset": "demo", "year": 2023, "units": units, "kind": None, "level1": level1}
     chosen = {k: v for k, v in selection.items() if k in query.param_names}
-    return [required, {**required, **chosen}, {**required, **{k: v for k, v in chosen.items() if k != "units"}}]
+    return [
+        required,
+        {**required, **chosen},
+        {**required, **{k: v for k, v in chosen.items() if k != "units"}},
+    ]
 
 
 @pytest.mark.parametrize("name", db.list_queries())
@@ -74,7 +80,11 @@ def test_query_gives_the_same_rows_on_spark_as_on_duckdb(name, duck, spark):
 
 def test_the_parity_covers_rows(duck):
     """The comparison is not vacuous: the selections above give rows for most queries."""
-    empty = [n for n in db.list_queries() if all(db.run_query_with(n, p, con=duck).empty for p in realistic(n, duck))]
+    empty = [
+        n
+        for n in db.list_queries()
+        if all(db.run_query_with(n, p, con=duck).empty for p in realistic(n, duck))
+    ]
     assert len(empty) <= 2, empty
 
 
@@ -100,7 +110,9 @@ def test_export_is_idempotent_and_reads_back_the_same_tables(corpus, tmp_path):
             assert_same_rows(b, a, table)
         sliced = connect_parquet(out, years=[2023])
         assert sliced.execute("select distinct year from reports").fetchall() == [(2023,)]
-        n_2023 = duck.execute("select count(*) from store.main.indicators join store.main.reports using (report_id) where year = 2023").fetchone()
+        n_2023 = duck.execute(
+            "select count(*) from store.main.indicators join store.main.reports using (report_id) where year = 2023"
+        ).fetchone()
         assert sliced.execute("select count(*) from indicators").fetchone() == n_2023
         sliced.close()
     finally:

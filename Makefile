@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 # Debian packages: Chromium (kaleido chart export, browser tests), Noto CJK fonts (Chinese glyphs in exports),
 # poppler-utils (pdftoppm for report previews), LibreOffice Writer and Calc without GUI (the report's .docx -> PDF;
 # reading .doc/.wps and .et forms; ≈1 min to install), Tesseract with its Simplified Chinese data (the second OCR
-# engine for scans, JIXIAO_OCR=tesseract), libgl1/libglib2.0-0 (OpenCV, used to find a scan's ruling lines).
+# engine for scans, JIXIAO_OCR=tesseract), libgl1/libglib2.0-0 (OpenCV, used to find a scan's ruling lines),
+# Java 17 (Apache Spark: the tests run the queries and the ingest on Spark local[2]).
 # Installed once per machine.
 $(SYSTEM):
 	@mkdir -p $(VENV)
@@ -23,9 +24,10 @@ $(SYSTEM):
 	    && command -v pdftoppm >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 \
 	    && dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 \
 	    && test -f /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata \
-	    && dpkg -s libgl1 libglib2.0-0 >/dev/null 2>&1; then :; else \
+	    && dpkg -s libgl1 libglib2.0-0 >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then :; else \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils \
-	    libreoffice-writer-nogui libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0; fi
+	    libreoffice-writer-nogui libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0 \
+	    openjdk-17-jre-headless; fi
 	touch $(SYSTEM)
 
 system-deps: $(SYSTEM)

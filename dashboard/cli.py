@@ -16,6 +16,8 @@ from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 from dashboard.report.cli import register as register_report_command
 from dashboard.review.cli import register as register_review_command
+from dashboard.spark.cli import EngineOption, MasterOption
+from dashboard.spark.cli import register as register_export_command
 
 app = typer.Typer(
     help="绩效看板 Jixiao：预算绩效自评表的导入、核查与分析。", no_args_is_help=True, add_completion=False
@@ -40,8 +42,20 @@ def ingest(
         False, "--rebuild", help="不沿用现有数据库，从头导入（完成后替换现有数据库）"
     ),
     batch_size: int | None = typer.Option(None, "--batch-size", min=1, help="每批写入的文件数（默认 200）"),
+    engine: str = EngineOption,
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="--engine spark 时的输出目录（按年度分区的 Parquet，与 jixiao export parquet 相同）",
+    ),
+    master: str | None = MasterOption,
 ) -> None:
     """导入自评表：解析、核查并写入数据库（写入副本，完成后整体替换，看板运行时也可导入）。"""
+    if engine == "spark":
+        from dashboard.spark.cli import ingest_spark_command
+
+        ingest_spark_command(list(inputs or []), out, master, console)
+        return
     from dashboard import load
 
     targets = list(inputs) if inputs else [paths.RAW_DIR]
@@ -164,6 +178,7 @@ register_demo_command(app)
 register_app_command(app)
 register_report_command(app)
 register_review_command(app)
+register_export_command(app)
 
 if __name__ == "__main__":
     app()

@@ -103,6 +103,11 @@ def query(
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="最多输出的行数"),
     show_list: bool = typer.Option(False, "--list", "-l", help="列出全部查询、参数及说明"),
+    engine: str = typer.Option("duckdb", "--engine", help="执行引擎：duckdb（默认）或 spark（需 --parquet）"),
+    parquet: Path | None = typer.Option(
+        None, "--parquet", help="读取 Parquet 目录（jixiao export parquet 的输出）而不是数据库文件"
+    ),
+    master: str | None = typer.Option(None, "--master", help="Spark 集群地址（默认 local[*]）"),
 ) -> None:
     """运行 queries/ 中的 SQL 查询（jixiao query --list 查看全部）。"""
     from dashboard.db import QueryError, run_query_with
@@ -116,7 +121,14 @@ def query(
         errors.print("[red]错误[/red]：请给出查询名称，或用 jixiao query --list 查看全部查询")
         raise typer.Exit(code=2)
     try:
-        df = run_query_with(name, parse_params(param or []), db_path=db or paths.default_db())
+        if engine not in ("duckdb", "spark"):
+            raise QueryError(f"未知的引擎 {engine!r}（可选：duckdb、spark）")
+        if engine == "spark" or parquet is not None:
+            from dashboard.spark.cli import Engine, run_query_on
+
+            df = run_query_on(name, parse_params(param or []), Engine(engine), parquet, master)
+        else:
+            df = run_query_with(name, parse_params(param or []), db_path=db or paths.default_db())
     except QueryError as e:
         errors.print(f"[red]错误[/red]：{escape(str(e))}")
         raise typer.Exit(code=1) from None

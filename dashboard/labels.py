@@ -247,6 +247,37 @@ def fmt_cut(x: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip("，,；; ") + "…"
 
 
+# -- findings: business problems for leaders, parser notes for the analyst ------------------------------------------
+# Rules that describe how a file was read, not how a unit performed: shown on 数据质量's 解析说明 tab only.
+PARSER_RULES = frozenset(
+    {
+        "extra_cells",
+        "glued_label",
+        "project_name_from_title",
+        "missing_budget_cell",
+        "unparsed_row",
+        "truncated",
+    }
+)
+RULE_ADVICE = {
+    "total_mismatch": "填报总分与各项得分之和不符：请单位核对总分或各项得分，以核算得分复核等级。",
+    "weights_not_100": "各项分值合计不是100分：请单位按填报说明调整分值，总分才可在百分制下比较。",
+    "level1_weight_off_norm": "一级指标分值与填报说明规定的权重不符：请单位按规定权重重新分配分值。",
+    "unexplained_deduction": "扣了分却没有写偏差原因：请单位补充偏差原因及改进措施。",
+    "duplicate_indicator": "同一指标填了两次：请单位删除重复行后重新报送。",
+    "score_out_of_range": "得分超过分值或为负数：请单位更正得分。",
+    "full_score_target_missed": "实际值未达到目标却得满分：请单位说明理由或按实际完成情况扣分。",
+    "execution_rate_mismatch": "填报的执行率与执行数 ÷ 全年预算数不符：请单位核对预算执行数据。",
+    "unnamed_indicator": "指标没有名称：请单位补全三级指标名称。",
+    "project_budget_mismatch": "部门整体表的项目支出与各项目表预算合计不符：请核对部门与项目的预算口径。",
+    "copied_note": "偏差说明与其他单位完全相同：请单位据实填写本单位的偏差原因。",
+    "full_score_with_note": "得满分却写了偏差说明：请单位确认是否应扣分。",
+    "missing_total": "表中没有合计行：请单位补填总分。",
+    "missing_score": "指标缺少得分：请单位补填得分。",
+    "missing_metadata": "缺少年度或单位名称，无法参与排名：请补全表头信息。",
+}
+
+
 # -- tables as shown and as exported -------------------------------------------------------------------------------
 # Column kinds of a page table: (decimals shown, unit put in the export header, Excel number format).
 COLUMN_KINDS: dict[str, tuple[int | None, str, str | None]] = {

@@ -11,6 +11,7 @@ Pages import only this package, dashboard.charts and dashboard.labels (tests/tes
 """
 
 from dashboard.ui import imports
+from dashboard.ui.chrome import FAVICON, chinese_chrome
 from dashboard.ui.data import (
     clear_caches,
     close_reader,
@@ -38,6 +39,8 @@ from dashboard.ui.widgets import (
 )
 
 __all__ = [
+    "FAVICON",
+    "chinese_chrome",
     "PAGES",
     "PLOTLY_CONFIG",
     "chart",

@@ -15,6 +15,10 @@ import streamlit as st
 from dashboard import export, labels
 
 PLOTLY_CONFIG: dict[str, Any] = {
+    # No mode bar: its tooltips are English (Streamlit registers no plotly.js locale); every chart has its own
+    # Chinese PNG / SVG / PDF downloads below it, and hovering and clicking still work.
+    "displayModeBar": False,
+    "locale": "zh-CN",
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "jixiao-chart"},
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],

@@ -187,7 +187,7 @@ def fmt_signed(x: Any, unit: str = "", digits: int = 2, ascii_minus: bool = Fals
     if is_missing(x):
         return "—"
     v = float(x)
-    if abs(v) < 10 ** -(digits + 1):
+    if abs(v) < 10 ** -(digits + 1) or fmt_number(abs(v), digits) == "0":  # −0.0017 shows as 0, not −0
         return f"0{unit}"
     sign = "+" if v > 0 else ("-" if ascii_minus else "−")
     return f"{sign}{fmt_number(abs(v), digits)}{unit}"
@@ -292,7 +292,7 @@ MISSING = "—"
 def header_with_unit(label: str, kind: str) -> str:
     """'自评得分' + score -> '自评得分（分）' (the unit once, not when the label already names it)."""
     unit = COLUMN_KINDS.get(kind, (None, "", None))[1]
-    if not unit or label.endswith(f"（{unit}）") or label.endswith(unit):
+    if not unit or f"（{unit}" in label:
         return label
     return f"{label}（{unit}）"
 

@@ -25,6 +25,7 @@ CSS = """
     content: "拖放文件到此处，或点击右侧按钮选择文件"; font-size: 0.95rem;
 }
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] > * { display: none; }
 [data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
     content: "选择文件"; font-size: 0.9rem;
 }

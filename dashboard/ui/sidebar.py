@@ -16,6 +16,9 @@ from dashboard.selection import page_link as _page_link
 from dashboard.ui.data import load_options
 
 
+ALL_DATASETS = "all"  # the sidebar's option for real and demo data together (Selection.dataset None)
+
+
 def sidebar() -> tuple[Selection, Options]:
     sel, options = render_sidebar(load_options)
     st.session_state["_selection"] = (sel, options)
@@ -38,18 +41,20 @@ def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> 
 
     # Real data first when there is any: the default view is the real forms (their latest year); demo data and
     # both together are an explicit choice (and demo alone the default when no real form exists).
+    # Both together is the option ALL_DATASETS, not None: a bound widget cannot put None in the URL.
     datasets: list[str | None] = [d for d in ("real", "demo") if d in all_options.datasets]
     if len(datasets) > 1:
-        datasets.append(None)
-        _keep_valid(state, "dataset", datasets, None)
-        dataset = sb.selectbox(
+        datasets.append(ALL_DATASETS)
+        _keep_valid(state, "dataset", datasets, datasets[0])
+        chosen = sb.selectbox(
             "数据集",
             datasets,
             key="dataset",
             bind="query-params",
-            format_func=dataset_label,
+            format_func=lambda d: dataset_label(None if d == ALL_DATASETS else d),
             help="真实数据：导入的真实自评表；示例数据：为演示生成的虚构自评表",
         )
+        dataset = None if chosen == ALL_DATASETS else chosen
     else:
         dataset = datasets[0] if datasets else None
 

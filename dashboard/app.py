@@ -13,9 +13,8 @@ import streamlit as st
 from dashboard import ui
 
 started = time.perf_counter()
-st.set_page_config(
-    page_title="绩效看板", page_icon=":material/monitoring:", layout="wide", initial_sidebar_state="expanded"
-)
+st.set_page_config(page_title="绩效看板", page_icon=ui.FAVICON, layout="wide", initial_sidebar_state="auto")
+ui.chinese_chrome()
 
 page = st.navigation(
     [

@@ -61,16 +61,29 @@ STATUS_ORDER = ("lost_points", "target_missed", "ok", "no_score")
 
 GRADE_ORDER = ("优", "良", "中", "差")
 
+# The score decision: the score a form reports (填报总分, 自评得分) is the official one and leads everywhere;
+# 核算得分 = Σ得分 / Σ分值 × 100 (budget item included) stands beside it; Σ得分 (the raw sum) is for auditors.
+SCORE_LABEL = "自评得分"
+RECOMPUTED_LABEL = "核算得分"
+RAW_SUM_LABEL = "得分合计（Σ得分）"
+SCORE_GAP_LABEL = "差异（自评−核算）"
+RECOMPUTED_GRADE_LABEL = "核算后等级"
+SCORE_GAP_FLAG = 0.5  # points: a reported score and its 核算得分 further apart than this are flagged
+SCORE_NOTE = (
+    "自评得分为自评表填报的总分（正式得分）；核算得分 = 各项得分之和 ÷ 各项分值之和 × 100（含预算执行率），"
+    "两者相差超过0.5分时标注“⚑”。未填报总分的表按核算得分计，并注明。"
+)
+
 METRICS = {
-    "computed_total": "重新计算总分",
-    "stated_total": "填报总分",
+    "total": SCORE_LABEL,
+    "recomputed_score": RECOMPUTED_LABEL,
     "execution_rate": "预算执行率",
     "points_lost_share": "扣分占比",
     "findings": "核查发现数",
 }
 METRIC_UNITS = {
-    "computed_total": "分",
-    "stated_total": "分",
+    "total": "分",
+    "recomputed_score": "分",
     "execution_rate": "%",
     "points_lost_share": "%",
     "findings": "条",
@@ -78,10 +91,31 @@ METRIC_UNITS = {
 
 MEASURES = {
     "score_pct": ("指标得分率", "%"),
-    "total": ("自评总分", "分"),
-    "stated_total": ("填报总分", "分"),
-    "computed_total": ("重新计算总分", "分"),
+    "total": (SCORE_LABEL, "分"),
+    "recomputed_score": (RECOMPUTED_LABEL, "分"),
 }
+BASIS_LABELS = {"stated": "填报", "recomputed": "按核算得分（未填报总分）", "computed": "核算"}
+SCORE_BASIS_LABELS = {"department": "部门整体自评表", "projects_mean": "项目自评表平均"}
+
+# One graded scale for every colour of units and indicators: the grade bands of grade_scale (views.sql) applied to
+# a unit's score and to an indicator's 得分率 (score ÷ weight × 100).
+GRADE_BANDS = {"优": "90分及以上", "良": "80–90分", "中": "60–80分", "差": "60分以下"}
+GRADE_MIN = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", float("-inf")))
+NO_GRADE = "无得分"
+
+
+def grade_of(x: Any) -> str:
+    """The grade of a score on the 100-point scale (half-open bands, as grade_scale): 89.5 -> '良'."""
+    if is_missing(x):
+        return NO_GRADE
+    return next(g for g, low in GRADE_MIN if float(x) >= low)
+
+
+def first_year_text(x: Any) -> str:
+    """A previous-year figure: the value, or 首年 when the unit was not there the year before."""
+    return "首年" if is_missing(x) else fmt_number(x)
+
+
 GROUPS = {"level1": "一级指标", "unit": "单位", "year": "年度", "kind": "表格类型", "all": "全部"}
 
 
@@ -153,7 +187,7 @@ def fmt_signed(x: Any, unit: str = "", digits: int = 2, ascii_minus: bool = Fals
     if is_missing(x):
         return "—"
     v = float(x)
-    if abs(v) < 10 ** -(digits + 1):
+    if abs(v) < 10 ** -(digits + 1) or fmt_number(abs(v), digits) == "0":  # −0.0017 shows as 0, not −0
         return f"0{unit}"
     sign = "+" if v > 0 else ("-" if ascii_minus else "−")
     return f"{sign}{fmt_number(abs(v), digits)}{unit}"
@@ -211,3 +245,88 @@ def fmt_cut(x: Any, limit: int) -> str:
     """fmt_text cut after `limit` characters with an ellipsis."""
     text = fmt_text(x)
     return text if len(text) <= limit else text[: limit - 1].rstrip("，,；; ") + "…"
+
+
+# -- findings: business problems for leaders, parser notes for the analyst ------------------------------------------
+# Rules that describe how a file was read, not how a unit performed: shown on 数据质量's 解析说明 tab only.
+PARSER_RULES = frozenset(
+    {
+        "extra_cells",
+        "glued_label",
+        "project_name_from_title",
+        "missing_budget_cell",
+        "unparsed_row",
+        "truncated",
+    }
+)
+RULE_ADVICE = {
+    "total_mismatch": "填报总分与各项得分之和不符：请单位核对总分或各项得分，以核算得分复核等级。",
+    "weights_not_100": "各项分值合计不是100分：请单位按填报说明调整分值，总分才可在百分制下比较。",
+    "level1_weight_off_norm": "一级指标分值与填报说明规定的权重不符：请单位按规定权重重新分配分值。",
+    "unexplained_deduction": "扣了分却没有写偏差原因：请单位补充偏差原因及改进措施。",
+    "duplicate_indicator": "同一指标填了两次：请单位删除重复行后重新报送。",
+    "score_out_of_range": "得分超过分值或为负数：请单位更正得分。",
+    "full_score_target_missed": "实际值未达到目标却得满分：请单位说明理由或按实际完成情况扣分。",
+    "execution_rate_mismatch": "填报的执行率与执行数 ÷ 全年预算数不符：请单位核对预算执行数据。",
+    "unnamed_indicator": "指标没有名称：请单位补全三级指标名称。",
+    "project_budget_mismatch": "部门整体表的项目支出与各项目表预算合计不符：请核对部门与项目的预算口径。",
+    "copied_note": "偏差说明与其他单位完全相同：请单位据实填写本单位的偏差原因。",
+    "full_score_with_note": "得满分却写了偏差说明：请单位确认是否应扣分。",
+    "missing_total": "表中没有合计行：请单位补填总分。",
+    "missing_score": "指标缺少得分：请单位补填得分。",
+    "missing_metadata": "缺少年度或单位名称，无法参与排名：请补全表头信息。",
+}
+
+
+# -- tables as shown and as exported -------------------------------------------------------------------------------
+# Column kinds of a page table: (decimals shown, unit put in the export header, Excel number format).
+COLUMN_KINDS: dict[str, tuple[int | None, str, str | None]] = {
+    "score": (2, "分", "0.00"),
+    "pct": (1, "%", '0.0"%"'),
+    "wan": (2, "万元", "#,##0.00"),
+    "int": (0, "", "0"),
+}
+MISSING = "—"
+
+
+def header_with_unit(label: str, kind: str) -> str:
+    """'自评得分' + score -> '自评得分（分）' (the unit once, not when the label already names it)."""
+    unit = COLUMN_KINDS.get(kind, (None, "", None))[1]
+    if not unit or f"（{unit}" in label:
+        return label
+    return f"{label}（{unit}）"
+
+
+def shown_values(values: pd.Series, kind: str) -> pd.Series:
+    """A column as the table shows it: numbers rounded to the decimals shown (so an export holds what the screen
+    shows: 1.44, not 1.4399999999999995), text collapsed to one line, '—' for missing text."""
+    if kind in COLUMN_KINDS:
+        digits = COLUMN_KINDS[kind][0]
+        numbers = pd.to_numeric(values, errors="coerce")
+        if kind == "int":
+            return numbers.round(0).astype("Int64")
+        return numbers.round(digits)
+    if kind in ("text", "long", "name"):
+        return values.map(fmt_text).astype(object)
+    return values
+
+
+def export_frame(df: pd.DataFrame, spec: dict[str, tuple[str, str]]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The rows of a table as exported: the columns shown (links left out), rounded as shown, headers with their
+    units (分, %, 万元), '—' where the screen shows '—'; and the Excel number format of each header."""
+    cols = [c for c in spec if c in df.columns and spec[c][1] != "link"]
+    out = pd.DataFrame(index=df.index)
+    formats: dict[str, str] = {}
+    for c in cols:
+        label, kind = spec[c]
+        header = header_with_unit(label, kind)
+        values = shown_values(df[c], kind)
+        if kind == "bool":
+            values = values.map(lambda v: MISSING if is_missing(v) else ("是" if v else "否"))
+        elif kind in COLUMN_KINDS and values.isna().any():
+            values = values.astype(object).where(values.notna(), MISSING)
+        out[header] = values
+        fmt = COLUMN_KINDS.get(kind, (None, "", None))[2]
+        if fmt:
+            formats[header] = fmt
+    return out.reset_index(drop=True), formats

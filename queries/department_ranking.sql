@@ -2,32 +2,33 @@
 -- label: 单位排名：按所选指标排序，含并列名次、上年名次及名次变化
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project],
---   $metric VARCHAR = 'computed_total' [computed_total|stated_total|execution_rate|points_lost_share|findings]
+--   $metric VARCHAR = 'total' [total|recomputed_score|execution_rate|points_lost_share|findings]
 -- ignores: $level1 (a unit's figures cover all its indicators)
 -- columns: year, rank, unit_id, unit, dataset, metric, metric_value, is_higher_better, n_ranked, is_tied,
 --   prev_year, prev_rank, prev_metric_value, rank_change, score_basis, dept_report_id, dept_total,
 --   dept_stated_total, dept_computed_total, n_projects, projects_mean_total, projects_mean_stated_total,
---   unit_total, unit_stated_total, grade, n_forms_weight_off, execution_rate_pct, points_lost, weight_scored,
+--   unit_total, unit_stated_total, unit_recomputed_score, unit_computed_total, score_gap, is_score_gap_flagged,
+--   grade, recomputed_grade, n_score_forms, n_forms_weight_off, execution_rate_pct, points_lost, weight_scored,
 --   points_lost_share_pct, n_findings, n_error_findings
 --
 -- $year NULL = the latest year with forms in the selection (chosen_year). Units are ranked among all units;
 -- $units keeps the rows of those units (their ranks stay the ranks among all). A unit's figures for a year come
--- from its forms (the unit_years macro, shared with year_over_year):
---   unit_total (metric computed_total) = the department form's total (computed, else stated) when the unit has a
---     department form that year, else the mean of its project forms' totals (each computed, else stated);
---     score_basis says which: 'department' | 'projects_mean'. The department form and the project means are
---     also returned on their own (dept_total, projects_mean_total). $kind = 'project' ranks by projects only.
---   unit_stated_total (stated_total) = the same rule on stated totals only.
+-- from its score forms (the unit_years macro, shared with year_over_year): the department form when the unit has
+-- one that year, else all its project forms (score_basis 'department' | 'projects_mean'); every figure of a row
+-- (score, points lost, findings) comes from those same forms. $kind = 'project' ranks by projects only.
+--   total (the default) = unit_total, the score the forms report (填报总分, the official one), else 核算得分 for a
+--     form that reports none; the mean over project forms.
+--   recomputed_score = unit_recomputed_score, 核算得分 = Σ得分 / Σ分值 × 100 (budget item included); the raw
+--     sum unit_computed_total is kept for auditors; score_gap = reported − 核算得分, flagged beyond 0.5.
 --   execution_rate_pct = the department form's rate (computed, else stated), else Σ executed / Σ full-year of
 --     the project forms.
---   points_lost_share_pct = Σ (weight − score) / Σ weight × 100 over all the unit's forms that year, budget
---     execution lines included, counting items that have both a weight and a score.
---   findings = the number of validation findings on the unit's forms that year.
---   grade = unit_total on the grade_scale view (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差; unrounded, so 89.5 is 良).
---   n_forms_weight_off = the unit's forms whose weights do not add up to 100: their totals (which may exceed
---   100) are not on the 100-point scale, so a high computed_total rank may be an artefact;
---   points_lost_share is the weight-normalised view.
--- rank 1 is the best: the highest value for computed_total, stated_total and execution_rate, the lowest for
+--   points_lost_share_pct = Σ (weight − score) / Σ weight × 100 over the score forms, budget execution lines
+--     included, counting items that have both a weight and a score.
+--   findings = the number of validation findings on the score forms.
+--   grade = unit_total on the grade_scale view (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差; unrounded, so 89.5 is 良);
+--   recomputed_grade (核算后等级) = unit_recomputed_score on the same scale.
+--   n_forms_weight_off = the score forms whose weights do not add up to 100.
+-- rank 1 is the best: the highest value for total, recomputed_score and execution_rate, the lowest for
 -- points_lost_share and findings. Ties share a rank and the next rank is skipped (standard competition
 -- ranking, "1224"), so a rank is 1 + the number of units strictly better. Units without a value get no rank
 -- and come last. prev_rank is the unit's rank in year − 1 under the same metric and filters;
@@ -46,13 +47,13 @@ metric_values as (
     select
         f.*,
         case $metric
-            when 'computed_total' then f.unit_total
-            when 'stated_total' then f.unit_stated_total
+            when 'total' then f.unit_total
+            when 'recomputed_score' then f.unit_recomputed_score
             when 'execution_rate' then f.execution_rate_pct
             when 'points_lost_share' then f.points_lost_share_pct
             when 'findings' then cast(f.n_findings as double)
         end as metric_value,
-        $metric in ('computed_total', 'stated_total', 'execution_rate') as is_higher_better
+        $metric in ('total', 'recomputed_score', 'execution_rate') as is_higher_better
     from unit_figures f
 ),
 
@@ -102,7 +103,13 @@ final as (
         r.projects_mean_stated_total,
         r.unit_total,
         r.unit_stated_total,
+        r.unit_recomputed_score,
+        r.unit_computed_total,
+        r.score_gap,
+        r.is_score_gap_flagged,
         g.grade,
+        gr.grade as recomputed_grade,
+        r.n_score_forms,
         r.n_forms_weight_off,
         r.execution_rate_pct,
         r.points_lost,
@@ -116,6 +123,9 @@ final as (
     left join grade_scale g
         on (g.min_total is null or r.unit_total >= g.min_total)
        and (g.max_total is null or r.unit_total < g.max_total)
+    left join grade_scale gr
+        on (gr.min_total is null or r.unit_recomputed_score >= gr.min_total)
+       and (gr.max_total is null or r.unit_recomputed_score < gr.max_total)
 )
 
 select * from final

@@ -2,7 +2,7 @@
 -- label: 文件中的自评表：指定文件导入的每张自评表及其总分、等级、扣分与核查发现（数据导入页的预览）
 -- params: $paths VARCHAR[], $dataset VARCHAR = NULL [real|demo]
 -- columns: report_id, path, file_name, dataset, unit, year, kind, kind_label, form, n_indicators, weight_total,
---   stated_total, computed_total, total_gap, grade, stated_grade, computed_grade, execution_rate_pct,
+--   stated_total, computed_total, recomputed_score, score_gap, total_gap, grade, stated_grade, computed_grade, execution_rate_pct,
 --   n_lost_points, points_lost, n_findings, n_error_findings
 --
 -- $paths are source paths as stored (sources.path). Totals and grades are form_facts'; points lost, items that
@@ -38,6 +38,8 @@ final as (
         f.weight_total,
         f.stated_total,
         f.computed_total,
+        f.recomputed_score,
+        f.score_gap,
         f.total_gap,
         f.grade,
         f.stated_grade,

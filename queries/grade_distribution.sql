@@ -1,11 +1,12 @@
 -- One row per year × basis (stated | computed) × grade: how many forms fall in each grade, all four grades always listed.
--- label: 等级分布：各年度优/良/中/差的表格数量（填报与重新计算）
+-- label: 等级分布：各年度优/良/中/差的表格数量（填报与核算）
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project]
 -- ignores: $level1 (a grade belongs to a whole form)
 -- columns: year, basis, grade, grade_rank, n_forms, n_graded, share_pct
 --
--- basis 'stated' grades stated_total, 'computed' grades computed_total (grade_scale view: ≥ 90 优, ≥ 80 良,
+-- basis 'stated' grades stated_total (the reported score), 'computed' grades 核算得分 = Σ得分 / Σ分值 × 100
+-- (form_facts.computed_grade, the 核算后等级; grade_scale view: ≥ 90 优, ≥ 80 良,
 -- ≥ 60 中, else 差, unrounded). n_graded = forms of that year with that total (Σ n_forms over the four grades);
 -- share_pct = n_forms / n_graded × 100. Forms without a year are left out.
 with forms as (

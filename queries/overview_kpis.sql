@@ -9,13 +9,16 @@
 -- NULL when it has no forms, delta NULL then). $units (NULL = all) narrows every figure to those units.
 -- Figures, over the forms of the year (the year_stats macro, shared with selection_summary):
 --   n_units, n_forms, n_department_forms, n_project_forms;
---   mean_total = mean form total (computed, else stated), mean_stated_total;
+--   mean_total = mean headline score (the reported total 填报总分, else 核算得分 for a form without one),
+--   mean_stated_total, mean_recomputed_score = mean 核算得分 (Σ得分 / Σ分值 × 100),
+--   n_score_gap_flagged = forms whose reported score and 核算得分 differ by more than 0.5,
+--   n_forms_without_stated = forms scored by 核算得分 for want of a reported total;
 --   mean_execution_rate_pct = mean form execution rate (computed, else stated);
 --   n_indicators, n_lost_points (indicators with weight − score > 0), points_lost = Σ (weight − score),
 --   n_target_missed (numeric actual misses its target);
 --   n_findings, n_error_findings;
 --   n_grade_excellent / n_grade_good / n_grade_fair / n_grade_poor = forms graded 优 / 良 / 中 / 差 on the total
---   used (grade_scale view), n_grade_changed = forms whose grade differs between stated and computed totals.
+--   used (grade_scale view), n_grade_changed = forms whose 核算后等级 differs from the reported grade.
 -- All values are DOUBLE so one column holds them; is_higher_better tells how to colour the delta.
 with chosen as (
     select chosen_year($dataset, $year, $units, $kind) as year
@@ -33,8 +36,11 @@ kpis as (
         ('n_forms', '自评表数', '张', true, 2),
         ('n_department_forms', '部门整体自评表', '张', true, 3),
         ('n_project_forms', '项目自评表', '张', true, 4),
-        ('mean_total', '平均得分（重新计算）', '分', true, 5),
-        ('mean_stated_total', '平均得分（填报）', '分', true, 6),
+        ('mean_total', '平均自评得分', '分', true, 5),
+        ('mean_stated_total', '平均填报总分', '分', true, 6),
+        ('mean_recomputed_score', '平均核算得分', '分', true, 19),
+        ('n_score_gap_flagged', '核算差异超0.5分', '张', false, 20),
+        ('n_forms_without_stated', '未填报总分（按核算得分）', '张', false, 21),
         ('mean_execution_rate_pct', '平均预算执行率', '%', true, 7),
         ('n_indicators', '指标数', '个', true, 8),
         ('n_lost_points', '扣分指标', '个', false, 9),
@@ -46,7 +52,7 @@ kpis as (
         ('n_grade_good', '良（80–89分）', '张', true, 15),
         ('n_grade_fair', '中（60–79分）', '张', false, 16),
         ('n_grade_poor', '差（0–59分）', '张', false, 17),
-        ('n_grade_changed', '重算后等级变化', '张', false, 18)
+        ('n_grade_changed', '核算后等级变化', '张', false, 18)
     ) as t (kpi, label, value_unit, is_higher_better, sort_key)
 ),
 
@@ -66,6 +72,9 @@ values_by_kpi as (
             when 'n_project_forms' then cur.n_project_forms
             when 'mean_total' then cur.mean_total
             when 'mean_stated_total' then cur.mean_stated_total
+            when 'mean_recomputed_score' then cur.mean_recomputed_score
+            when 'n_score_gap_flagged' then cur.n_score_gap_flagged
+            when 'n_forms_without_stated' then cur.n_forms_without_stated
             when 'mean_execution_rate_pct' then cur.mean_execution_rate_pct
             when 'n_indicators' then cur.n_indicators
             when 'n_lost_points' then cur.n_lost_points
@@ -86,6 +95,9 @@ values_by_kpi as (
             when 'n_project_forms' then prev.n_project_forms
             when 'mean_total' then prev.mean_total
             when 'mean_stated_total' then prev.mean_stated_total
+            when 'mean_recomputed_score' then prev.mean_recomputed_score
+            when 'n_score_gap_flagged' then prev.n_score_gap_flagged
+            when 'n_forms_without_stated' then prev.n_forms_without_stated
             when 'mean_execution_rate_pct' then prev.mean_execution_rate_pct
             when 'n_indicators' then prev.n_indicators
             when 'n_lost_points' then prev.n_lost_points

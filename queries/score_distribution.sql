@@ -2,19 +2,22 @@
 -- label: 得分分布：按一级指标、单位、年度或类型分组的直方图与分位数（指标得分率或总分）
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $level1 VARCHAR = NULL,
---   $measure VARCHAR = 'score_pct' [score_pct|total|stated_total|computed_total],
+--   $measure VARCHAR = 'score_pct' [score_pct|total|stated_total|recomputed_score|computed_total],
 --   $group_by VARCHAR = 'level1' [level1|unit|year|kind|all], $bins INTEGER = 10
 -- columns: measure, group_by, group_value, bin_index, bin_lower, bin_upper, bin_label, n_in_bin, n_in_group,
---   min_value, p25_value, median_value, p75_value, max_value, mean_value
+--   min_value, p25_value, median_value, p75_value, max_value, mean_value, n_below_full, below_full_share_pct,
+--   p10_value
 --
 -- measure: score_pct = an indicator's score / weight × 100 (indicators with a weight > 0 and a score);
--- total = a form's total, computed where it exists else stated (form_facts.total_used); stated_total and
--- computed_total as written / as recomputed. Totals belong to forms, not to a level-1 class: with
+-- total = a form's headline score, reported where it exists else 核算得分 (form_facts.total_used); stated_total
+-- as written; recomputed_score = 核算得分 (Σ得分 / Σ分值 × 100); computed_total = the raw Σ得分. Totals belong to forms, not to a level-1 class: with
 -- $group_by = 'level1' they fall in one group '（全部）' and $level1 does not filter them.
 -- Bins split 0–100 into $bins equal bins, the last one closed ([90, 100] for 10 bins, so full marks count in
 -- it); values below 0 go to bin −1 '＜0' and above 100 (weights adding up to more than 100) to bin $bins
 -- '＞100'; those two appear only when they hold values, the regular bins always (zeros included), so
--- Σ n_in_bin over a group = n_in_group. Quantiles are continuous (percentile_cont).
+-- Σ n_in_bin over a group = n_in_group. Quantiles are continuous (percentile_cont). Most indicators score full
+-- marks, so the quartiles are often all 100: n_below_full (values below 100 by more than points_epsilon()),
+-- below_full_share_pct (their share × 100) and p10_value (the 10th percentile) show the spread.
 with values_scored as (
     select
         i.score_pct as value,
@@ -32,6 +35,7 @@ with values_scored as (
         case $measure
             when 'total' then f.total_used
             when 'stated_total' then f.stated_total
+            when 'recomputed_score' then f.recomputed_score
             when 'computed_total' then f.computed_total
         end as value,
         '（全部）' as level1,
@@ -39,7 +43,7 @@ with values_scored as (
         f.year,
         f.kind_label
     from selected_forms($dataset, $year, $units, $kind) f
-    where $measure in ('total', 'stated_total', 'computed_total')
+    where $measure in ('total', 'stated_total', 'recomputed_score', 'computed_total')
 ),
 
 grouped as (
@@ -71,7 +75,10 @@ group_stats as (
         percentile_cont(0.5) within group (order by value) as median_value,
         percentile_cont(0.75) within group (order by value) as p75_value,
         max(value) as max_value,
-        avg(value) as mean_value
+        avg(value) as mean_value,
+        count(*) filter (where value < 100 - points_epsilon()) as n_below_full,
+        count(*) filter (where value < 100 - points_epsilon()) * 100.0 / count(*) as below_full_share_pct,
+        percentile_cont(0.1) within group (order by value) as p10_value
     from grouped
     group by group_value
 ),
@@ -138,7 +145,10 @@ final as (
         s.median_value,
         s.p75_value,
         s.max_value,
-        s.mean_value
+        s.mean_value,
+        s.n_below_full,
+        s.below_full_share_pct,
+        s.p10_value
     from bin_edges e
     join group_stats s on s.group_value = e.group_value
     left join bin_counts c on c.group_value = e.group_value and c.bin_index = e.bin_index

@@ -4,7 +4,8 @@
 --   $kind VARCHAR = NULL [department|project]
 -- ignores: $level1 (headline figures cover whole forms)
 -- columns: year, is_selected_year, n_units, n_forms, n_department_forms, n_project_forms, n_synthetic_forms,
---   mean_total, mean_stated_total, mean_execution_rate_pct, dept_budget_full_year_wan, n_dept_budgets,
+--   mean_total, mean_stated_total, mean_recomputed_score, n_forms_without_stated, n_score_gap_flagged,
+--   mean_execution_rate_pct, dept_budget_full_year_wan, n_dept_budgets,
 --   n_indicators, n_lost_points, points_lost, n_target_missed, n_findings, n_error_findings,
 --   n_grade_excellent, n_grade_good, n_grade_fair, n_grade_poor, n_grade_changed
 --

@@ -4,11 +4,13 @@
 --   $kind VARCHAR = NULL [department|project], $min_abs_gap DOUBLE = NULL
 -- ignores: $level1 (totals belong to whole forms)
 -- columns: report_id, dataset, unit, year, kind, form, stated_total, computed_total, total_gap, abs_total_gap,
---   total_used, total_basis, weight_total, stated_weight_total, weight_gap, stated_grade, computed_grade,
+--   recomputed_score, score_gap, is_score_gap_flagged, total_used, total_basis, weight_total, stated_weight_total, weight_gap, stated_grade, computed_grade,
 --   is_grade_changed, path, source_line, source_ref
 --
 -- total_gap = stated_total − computed_total (negative: the form states less than its own scores add up to);
--- NULL when either is missing, and then total_used / total_basis say which one exists. weight_gap =
+-- NULL when either is missing. recomputed_score = 核算得分 (Σ得分 / Σ分值 × 100), score_gap = stated_total −
+-- recomputed_score (flagged beyond 0.5); computed_grade is the 核算后等级. total_used / total_basis: the headline
+-- score (reported, else 核算得分) and which one it is. weight_gap =
 -- stated_weight_total − weight_total. $min_abs_gap keeps forms whose |gap| is at least that many points.
 -- Order: largest |gap| first, forms without a gap last.
 with final as (
@@ -23,6 +25,9 @@ with final as (
         computed_total,
         total_gap,
         abs(total_gap) as abs_total_gap,
+        recomputed_score,
+        score_gap,
+        is_score_gap_flagged,
         total_used,
         total_basis,
         weight_total,

@@ -4,17 +4,17 @@
 --   $year INTEGER = NULL
 -- ignores: $level1 (a unit's figures cover all its indicators)
 -- columns: unit_id, unit, year, dataset, n_forms, n_projects, score_basis, unit_total, unit_stated_total,
---   execution_rate_pct, budget_full_year_wan, points_lost, points_lost_share_pct, n_lost_points, n_findings,
+--   unit_recomputed_score, execution_rate_pct, budget_full_year_wan, points_lost, points_lost_share_pct, n_lost_points, n_findings,
 --   prev_year, prev_unit_total, unit_total_change, prev_unit_stated_total, unit_stated_total_change,
 --   prev_execution_rate_pct, execution_rate_change_pct, prev_budget_full_year_wan, budget_full_year_change_wan,
 --   prev_points_lost_share_pct, points_lost_share_change_pct, prev_n_lost_points, n_lost_points_change,
 --   prev_n_findings, n_findings_change
 --
 -- The unit figures are the unit_years macro's, as department_ranking's (a test pins that they agree):
--- unit_total = the department form's total (computed, else stated) when there is one, else the mean of the
--- project forms' totals (score_basis 'department' | 'projects_mean'); unit_stated_total likewise on stated
--- totals; execution_rate_pct = the department form's rate (computed, else stated), else Σ executed / Σ
--- full-year of the projects; points_lost_share_pct = Σ (weight − score) / Σ weight × 100 over all forms,
+-- unit_total = the department form's headline score (reported, else 核算得分) when there is one, else the mean of
+-- the project forms' (score_basis 'department' | 'projects_mean'); unit_stated_total and unit_recomputed_score
+-- (核算得分) likewise; points lost and findings from the same forms; execution_rate_pct = the department form's rate (computed, else stated), else Σ executed / Σ
+-- full-year of the projects; points_lost_share_pct = Σ (weight − score) / Σ weight × 100 over those forms,
 -- execution lines included. budget_full_year_wan = the department form's full-year budget, else Σ projects'.
 -- prev_* are the unit's figures for year − 1 (NULL when it has no forms that year); *_change = this − prev.
 -- $year keeps that year's rows (its previous year is still read for prev_*); $units keeps those units' rows.
@@ -29,6 +29,7 @@ with unit_figures as (
         score_basis,
         unit_total,
         unit_stated_total,
+        unit_recomputed_score,
         execution_rate_pct,
         budget_full_year_wan,
         points_lost,

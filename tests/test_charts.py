@@ -76,33 +76,38 @@ def ranking_frame() -> pd.DataFrame:
             "is_tied": [False, True, True],
             "prev_rank": [2, 1, None],
             "rank_change": [1, -1, None],
-            "grade": ["优", "优", "优"],
+            "grade": ["优", "优", "良"],
             "points_lost": [0.0, 6.75, 6.75],
+            "unit_total": [99.5, 93.25, 89.5],
+            "unit_recomputed_score": [99.5, 93.25, 93.25],
         }
     )
 
 
 def test_ranking_chart():
-    fig = charts.ranking_chart(ranking_frame(), "computed_total")
+    fig = charts.ranking_chart(ranking_frame(), "recomputed_score")
     bar = fig.data[0]
     assert layout_font(fig).startswith("Noto Sans CJK SC")
     assert list(bar.y) == ["1. 甲局", "2. 乙局", "2. 丙局"]
     assert [c[0] for c in bar.customdata] == ["甲局", "乙局", "丙局"]  # a click names the unit
+    # Coloured by the unit's grade (one scale everywhere), not by "lost any point".
     assert list(bar.marker.color) == [
-        charts.STATUS_COLORS["ok"],
-        charts.STATUS_COLORS["lost_points"],
-        charts.STATUS_COLORS["lost_points"],
+        charts.GRADE_COLORS["优"],
+        charts.GRADE_COLORS["优"],
+        charts.GRADE_COLORS["良"],
     ]
     assert bar.text[0] == "99.5分  ↑1" and bar.text[1] == "93.25分  ↓1"
     assert "93.25分" in bar.hovertext[1] and "并列" in bar.hovertext[1]  # exact value in the hover
+    assert "上年名次：—" in bar.hovertext[2] and "名次变化：首年" in bar.hovertext[2]
+    assert "自评得分：89.5分" in bar.hovertext[2] and "核算得分：93.25分" in bar.hovertext[2]
     assert fig.layout.xaxis.range[0] == 90  # scores near 100: the axis starts below the minimum, and says so
     assert "横轴自90起" in fig.layout.xaxis.title.text
-    legend = {t.name for t in fig.data if t.showlegend}
-    assert legend == {"达标", "扣分"}
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend == ["优（90分及以上）", "良（80–90分）"]
 
 
 def test_synthetic_marker_is_on_the_figure_itself():
-    fig = charts.ranking_chart(ranking_frame(), "computed_total", note=labels.SYNTHETIC_NOTE)
+    fig = charts.ranking_chart(ranking_frame(), "total", note=labels.SYNTHETIC_NOTE)
     assert fig.layout.title.subtitle.text == labels.SYNTHETIC_NOTE
     assert fig.layout.margin.t >= 84
     assert charts.ranking_chart(ranking_frame()).layout.title.subtitle.text is None
@@ -151,12 +156,14 @@ def test_watchlist_chart_puts_the_hotline_with_its_exact_figures(sample_con):
     assert bar.customdata[hotline][0] == rows.loc[hotline, "indicator_id"]  # a click finds the indicator
 
 
-def test_indicator_chart_shows_target_and_actual_in_status_colour(sample_con):
+def test_indicator_chart_shows_target_and_actual_in_the_grade_colour(sample_con):
     rows = run_query("indicator_history", con=sample_con, indicator="群众来电咨询接听率")
     fig = charts.indicator_chart(rows[rows["form"] == "政务服务经费"])
     target, actual = fig.data[0], fig.data[1]
     assert list(target.y) == [100] and list(actual.y) == [87]
-    assert actual.marker.color[0] == charts.STATUS_COLORS["lost_points"]
+    # Scored 3 of 4: 得分率 75% is 中 on the one grade scale.
+    assert actual.marker.color[0] == charts.GRADE_COLORS["中"]
+    assert [t.name for t in fig.data if t.showlegend][-1] == "中（得分率60–80%）"
     assert fig.layout.yaxis.ticksuffix == "%"
 
 
@@ -167,7 +174,8 @@ def test_treemap_areas_are_the_leaf_weights(sample_con):
     leaves = tree["depth"] == 4
     assert sum(t.values) == pytest.approx(tree.loc[leaves, "weight"].fillna(0).sum())
     assert t.branchvalues == "remainder"
-    assert set(t.marker.colors) <= set(charts.STATUS_COLORS.values())
+    assert set(t.marker.colors) <= set(charts.GRADE_COLORS.values())
+    assert len(set(t.marker.colors)) > 1  # the 80% and 75% indicators stand out from the full marks
 
 
 def test_leniency_chart_lists_only_units_scoring_above_their_numbers(sample_con):

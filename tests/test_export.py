@@ -118,3 +118,40 @@ def test_xlsx_opens_with_openpyxl():
 def test_unknown_image_format():
     with pytest.raises(ValueError):
         export.figure_bytes(hotline_figure(), "eps")  # type: ignore[arg-type]
+
+
+def test_a_table_exports_what_it_shows():
+    """The page tables (ui.table) export labels.export_frame: rounded as shown, units in the headers, '—' where the
+    screen shows '—', Excel number formats; the CSV numbers are the displayed ones."""
+    from dashboard import labels
+
+    rows = pd.DataFrame(
+        {
+            "unit": ["武威市卫生健康委员会", "武威市教育局"],
+            "points_lost": [1.4399999999999995, 20.86],
+            "share": [0.24, 20.8599],
+            "rate": [99.9879, None],
+            "prev_rank": [3, None],
+            "note": ["无偏差", None],
+        }
+    )
+    spec = {
+        "unit": ("单位", "name"),
+        "points_lost": ("扣分", "score"),
+        "share": ("扣分占比", "pct"),
+        "rate": ("预算执行率", "pct"),
+        "prev_rank": ("上年名次", "int"),
+        "note": ("偏差原因", "long"),
+    }
+    frame, formats = labels.export_frame(rows, spec)
+    assert list(frame.columns) == ["单位", "扣分（分）", "扣分占比（%）", "预算执行率（%）", "上年名次", "偏差原因"]
+    lines = export.table_csv(frame).decode("utf-8-sig").splitlines()
+    # What the table shows: 1.44 (format %.2f), 0.2% → 0.2 under a header saying %, 100.0% → 100.0, — for missing.
+    assert lines[1] == "武威市卫生健康委员会,1.44,0.2,100.0,3,无偏差"
+    assert lines[2] == "武威市教育局,20.86,20.9,—,—,—"
+    shown = [labels.shown_values(rows[c], spec[c][1]) for c in ("points_lost", "share")]
+    assert [float(v) for v in lines[1].split(",")[1:3]] == [shown[0][0], shown[1][0]]
+    book = openpyxl.load_workbook(io.BytesIO(export.table_xlsx(frame, "排名", number_formats=formats)))
+    sheet = book.active
+    assert sheet["B2"].value == 1.44 and sheet["B2"].number_format == "0.00"
+    assert sheet["C2"].number_format == '0.0"%"' and sheet["C2"].value == 0.2

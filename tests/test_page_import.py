@@ -40,7 +40,8 @@ def test_preview_then_commit(own_db):
     preview = at.dataframe[0].value
     assert list(preview["status"]) == ["可导入"] and list(preview["forms"]) == [1]
     forms = at.dataframe[1].value  # as stored in the copy: project h=3 computes 9 + 25 + 3 + 30 + 10 = 77
-    assert list(forms["computed_total"]) == [77] and list(forms["grade"]) == ["中"]
+    # Graded on the reported 80 (良); its 核算得分 77 of weights 100 would be 中.
+    assert list(forms["computed_total"]) == [77] and list(forms["grade"]) == ["良"]
     findings = at.dataframe[2].value
     assert any("填报总分" in r for r in findings["description"])  # stated 80 ≠ 77: found before committing
     ranking = at.dataframe[3].value.set_index("unit")  # EDU has no other 2023 form: first of one

@@ -232,7 +232,8 @@ def test_grades_of_the_sample(sample_con):
         93,
         "优",
     )
-    # 89 / 88 / 88 stated (良) against 99 / 98 / 104 computed (优): every form changes grade.
+    assert dept["recomputed_score"] == pytest.approx(9300 / 95)  # 核算得分: Σ得分 / Σ分值 × 100
+    # 89 / 88 / 88 stated (良) against 核算得分 99 / 98 / 104 ÷ 106 × 100 = 98.11 (优): every form changes grade.
     assert {f: (r["stated_grade"], r["computed_grade"]) for f, r in df.items()} == {
         "部门整体支出": ("良", "优"),
         "政务服务经费": ("良", "优"),
@@ -346,41 +347,51 @@ def ranks(df: pd.DataFrame) -> dict[str, int]:
 def test_ranking_of_the_sample_unit(sample_con):
     (row,) = q(sample_con, "department_ranking").to_dict(orient="records")
     assert (row["year"], row["rank"], row["n_ranked"], row["unit"]) == (2022, 1, 1, SAMPLE_UNIT)
-    # The department form's computed 93 is the unit's score; the three projects average (99 + 98 + 104) / 3.
-    assert (row["unit_total"], row["score_basis"], row["grade"]) == (93, "department", "优")
-    assert row["projects_mean_total"] == pytest.approx(301 / 3)
+    # The department form's reported 88 is the unit's score (良); its 核算得分 is 93 / 95 × 100 = 97.89 (优),
+    # 9.89 points apart, so flagged. The raw Σ得分 93 is kept for auditors.
+    assert (row["unit_total"], row["score_basis"], row["grade"]) == (88, "department", "良")
+    assert row["unit_recomputed_score"] == pytest.approx(9300 / 95)
+    assert (row["recomputed_grade"], row["unit_computed_total"]) == ("优", 93)
+    assert row["score_gap"] == pytest.approx(88 - 9300 / 95) and row["is_score_gap_flagged"]
+    # The projects' headline scores are their reported totals (89 + 88 + 88) / 3.
+    assert row["projects_mean_total"] == pytest.approx((89 + 88 + 88) / 3)
     assert row["projects_mean_stated_total"] == pytest.approx((89 + 88 + 88) / 3)
     assert row["unit_stated_total"] == 88
-    assert row["n_forms_weight_off"] == 2  # department 95, 党支部 106
-    # Points lost: 1 + 1 + 1 + 2 + 2 = 7 of weights 95 + 100 + 100 + 106 = 401 (execution lines included).
-    assert (row["points_lost"], row["weight_scored"]) == (7, 401)
-    assert row["points_lost_share_pct"] == pytest.approx(700 / 401)
-    assert row["n_findings"] == sample_con.execute("select count(*) from findings").fetchone()[0]
-    assert (
-        row["n_error_findings"]
-        == sample_con.execute("select count(*) from findings where severity = 'error'").fetchone()[0]
-    )
+    assert (row["n_score_forms"], row["n_forms_weight_off"]) == (1, 1)  # the department form, weights 95
+    # Every figure of the row from the same form: the department form lost 1 + 1 = 2 of weights 95.
+    assert (row["points_lost"], row["weight_scored"]) == (2, 95)
+    assert row["points_lost_share_pct"] == pytest.approx(200 / 95)
+    dept = "select count(*) from findings where report_id = (select report_id from reports where kind = 'department')"
+    assert row["n_findings"] == sample_con.execute(dept).fetchone()[0]
+    assert row["n_error_findings"] == sample_con.execute(dept + " and severity = 'error'").fetchone()[0]
     assert pd.isna(row["prev_rank"]) and pd.isna(row["rank_change"])
 
 
 def test_ranking_with_a_tie_in_2021(corpus_con):
-    df = q(corpus_con, "department_ranking", year=2021, dataset="real")
-    # 教育 94, 卫健 mean(94 computed, 94 stated for the form without scores) = 94, 交通 84.
+    df = q(corpus_con, "department_ranking", year=2021, dataset="real", metric="recomputed_score")
+    # By 核算得分 (all weights 100): 教育 94, 卫健 94 (its form without scores has none), 交通 84.
     assert ranks(df) == {EDU: 1, HEALTH: 1, TRANSPORT: 3}
     assert dict(zip(df["unit"], df["is_tied"])) == {EDU: True, HEALTH: True, TRANSPORT: False}
-    assert by(df, "unit")[HEALTH]["unit_total"] == 94
+    assert by(df, "unit")[HEALTH]["unit_recomputed_score"] == 94
+    # The reported scores: 卫健 mean(90, 94) = 92 is no tie.
+    reported = q(corpus_con, "department_ranking", year=2021, dataset="real")
+    assert ranks(reported) == {EDU: 1, HEALTH: 2, TRANSPORT: 3}
+    assert by(reported, "unit")[HEALTH]["unit_total"] == 92
 
 
 def test_ranking_changes_in_2022(corpus_con):
     df = q(corpus_con, "department_ranking", dataset="real")  # year NULL = latest, 2022
     assert set(df["year"]) == {2022}
+    # Reported 2022: 卫健 99, 交通 95, 教育 85 (its forms' own scores add up to 79); 2021: 教育 94, 卫健 92, 交通 84.
     assert ranks(df) == {HEALTH: 1, TRANSPORT: 2, EDU: 3}
     rows = by(df, "unit")
     assert {u: (r["prev_rank"], r["rank_change"]) for u, r in rows.items()} == {
-        HEALTH: (1, 0),
+        HEALTH: (2, 1),
         TRANSPORT: (3, 1),
         EDU: (1, -2),
     }
+    assert (rows[EDU]["unit_total"], rows[EDU]["unit_recomputed_score"]) == (85, 79)
+    assert rows[EDU]["score_gap"] == 6 and rows[EDU]["is_score_gap_flagged"]
     # 交通 has a department form (95) beside two projects (89, 99): the department form is its score.
     assert (rows[TRANSPORT]["unit_total"], rows[TRANSPORT]["score_basis"]) == (95, "department")
     assert rows[TRANSPORT]["projects_mean_total"] == 94
@@ -396,16 +407,17 @@ def test_ranking_with_demo_data_uses_competition_ranks(corpus_con):
 
 
 def test_ranking_by_other_metrics(corpus_con):
-    stated = q(corpus_con, "department_ranking", metric="stated_total", dataset="real")
-    # 2021 stated: 教育 94, 卫健 mean(90, 94) = 92, 交通 84; 2022: 卫健 99, 交通 95, 教育 85.
-    assert ranks(stated) == {HEALTH: 1, TRANSPORT: 2, EDU: 3}
-    assert dict(zip(stated["unit"], stated["prev_rank"])) == {HEALTH: 2, TRANSPORT: 3, EDU: 1}
+    recomputed = q(corpus_con, "department_ranking", metric="recomputed_score", dataset="real")
+    # 2022 核算得分: 卫健 99, 交通 95 (department form), 教育 79; 2021: 教育 94 = 卫健 94, 交通 84.
+    assert ranks(recomputed) == {HEALTH: 1, TRANSPORT: 2, EDU: 3}
+    assert dict(zip(recomputed["unit"], recomputed["prev_rank"])) == {HEALTH: 1, TRANSPORT: 3, EDU: 1}
 
     share = q(corpus_con, "department_ranking", metric="points_lost_share", dataset="real")
-    # Lower is better. 卫健 (1 + 0) / 100; 交通 (5 + 11 + 1) / 300; 教育 (1 + 20) / 100.
+    # Lower is better; the same forms as the score: 卫健 (1 + 0) / 100; 交通's department form 5 / 100;
+    # 教育 (1 + 20) / 100.
     assert ranks(share) == {HEALTH: 1, TRANSPORT: 2, EDU: 3}
     assert dict(zip(share["unit"], share["metric_value"])) == pytest.approx(
-        {HEALTH: 1.0, TRANSPORT: 1700 / 300, EDU: 21.0}
+        {HEALTH: 1.0, TRANSPORT: 5.0, EDU: 21.0}
     )
     assert not share["is_higher_better"].any()
 
@@ -420,7 +432,7 @@ def test_ranking_by_other_metrics(corpus_con):
 
 
 @pytest.mark.parametrize(
-    "metric", ["computed_total", "stated_total", "execution_rate", "points_lost_share", "findings"]
+    "metric", ["total", "recomputed_score", "execution_rate", "points_lost_share", "findings"]
 )
 @pytest.mark.parametrize("dataset", [None, "real"])
 @pytest.mark.parametrize("year", [2021, 2022])
@@ -451,7 +463,9 @@ def test_year_over_year_of_the_corpus(corpus_con):
     )
     assert transport["budget_full_year_wan"] == 500 and transport["prev_budget_full_year_wan"] == 120
     edu = rows[(EDU, 2022)]
-    assert (edu["unit_total_change"], edu["n_lost_points"], edu["prev_n_lost_points"]) == (-15, 2, 2)
+    # Reported 85 after 94 (核算得分 79 after 94); 交通's 2022 points lost are its department form's alone (1 item).
+    assert (edu["unit_total_change"], edu["n_lost_points"], edu["prev_n_lost_points"]) == (-9, 2, 2)
+    assert (edu["unit_recomputed_score"], transport["n_lost_points"]) == (79, 1)
     assert pd.isna(rows[(EDU, 2021)]["prev_unit_total"])
     assert len(q(corpus_con, "year_over_year", year=2022, dataset="real")) == 3
 
@@ -577,11 +591,18 @@ def test_score_distribution_of_the_sample(sample_con):
     assert counts["80–90"] == 2 and counts["90–100"] == 7 and sum(counts.values()) == 9
     assert len(df) == 10
     totals = q(sample_con, "score_distribution", measure="total", group_by="all")
-    # Totals 93, 98, 99, 104: quartiles by linear interpolation.
+    # Reported totals 88, 88, 88, 89: quartiles by linear interpolation; all four below full marks.
     first = totals.iloc[0]
-    assert (first["min_value"], first["median_value"], first["max_value"]) == (93, 98.5, 104)
-    assert (first["p25_value"], first["p75_value"]) == (96.75, 100.25)
-    assert dict(zip(totals["bin_label"], totals["n_in_bin"]))["＞100"] == 1
+    assert (first["min_value"], first["median_value"], first["max_value"]) == (88, 88, 89)
+    assert (first["p25_value"], first["p75_value"]) == (88, 88.25)
+    assert (first["n_below_full"], first["below_full_share_pct"]) == (4, 100)
+    assert "＞100" not in set(totals["bin_label"])
+    # 核算得分 93/95, 98/100, 99/100, 104/106 × 100: on the 100-point scale, none above 100.
+    scaled = q(sample_con, "score_distribution", measure="recomputed_score", group_by="all").iloc[0]
+    assert scaled["median_value"] == pytest.approx((98 + 10400 / 106) / 2)
+    assert (scaled["min_value"], scaled["max_value"]) == (pytest.approx(9300 / 95), 99)
+    # 履职效果: two of nine indicators below full marks (80%); the 10th percentile lies between those two.
+    assert (df.iloc[0]["n_below_full"], df.iloc[0]["p10_value"]) == (2, 80)
     stated = q(sample_con, "score_distribution", measure="stated_total", group_by="kind", bins=4)
     assert dict(zip(stated["group_value"] + stated["bin_label"], stated["n_in_bin"]))["项目75–100"] == 3
 
@@ -662,13 +683,16 @@ def test_filter_options(sample_con, corpus_con):
 def test_overview_kpis(sample_con, corpus_con):
     kpis = dict(zip(*q(sample_con, "overview_kpis")[["kpi", "value"]].T.values))
     assert (kpis["n_units"], kpis["n_forms"], kpis["n_indicators"]) == (1, 4, 79)
-    assert kpis["mean_total"] == (93 + 99 + 98 + 104) / 4
+    # The reported totals lead: (88 + 89 + 88 + 88) / 4 = 88.25, all four 良; 核算得分 beside them.
+    assert kpis["mean_total"] == 88.25
     assert kpis["mean_stated_total"] == (88 + 89 + 88 + 88) / 4
+    assert kpis["mean_recomputed_score"] == pytest.approx((9300 / 95 + 99 + 98 + 10400 / 106) / 4)
     assert (kpis["n_lost_points"], kpis["points_lost"], kpis["n_target_missed"]) == (5, 7, 3)
-    assert (kpis["n_grade_excellent"], kpis["n_grade_good"], kpis["n_grade_changed"]) == (4, 0, 4)
+    assert (kpis["n_grade_excellent"], kpis["n_grade_good"], kpis["n_grade_changed"]) == (0, 4, 4)
+    assert (kpis["n_score_gap_flagged"], kpis["n_forms_without_stated"]) == (4, 0)
     corpus = q(corpus_con, "overview_kpis", dataset="real").set_index("kpi")
-    # 2022 real forms: 95, 99, 89, 99, 79 → 92.2; 2021: 84, 94, 94 (stated), 94 → 91.5.
-    assert corpus.loc["mean_total", "value"] == pytest.approx(92.2)
-    assert corpus.loc["mean_total", "prev_value"] == pytest.approx(91.5)
-    assert corpus.loc["mean_total", "delta"] == pytest.approx(0.7)
+    # 2022 real forms report 95, 89, 99, 85, 99 → 93.4; 2021: 84, 94, 90, 94 → 90.5.
+    assert corpus.loc["mean_total", "value"] == pytest.approx(93.4)
+    assert corpus.loc["mean_total", "prev_value"] == pytest.approx(90.5)
+    assert corpus.loc["mean_total", "delta"] == pytest.approx(2.9)
     assert (corpus.loc["n_forms", "value"], corpus.loc["n_forms", "prev_value"]) == (5, 4)

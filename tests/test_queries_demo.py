@@ -53,11 +53,19 @@ def competition_ranks(values: dict[str, float]) -> dict[str, int]:
     return {k: 1 + sum(1 for w in values.values() if w > v) for k, v in values.items()}
 
 
+def recomputed(f: dict) -> float | None:
+    """核算得分 = Σ得分 / Σ分值 × 100 (the execution line included)."""
+    if f["computed_total"] is None or not f.get("weight_total"):
+        return None
+    return f["computed_total"] / f["weight_total"] * 100
+
+
 def unit_totals(forms: list[dict]) -> dict[tuple[str, int], float]:
-    """The documented unit score: the department form's total, else the mean of the project forms' totals."""
+    """The documented unit score: the department form's reported total (else its 核算得分), else the mean of the
+    project forms' scores."""
     dept, projects = {}, defaultdict(list)
     for f in forms:
-        total = f["computed_total"] if f["computed_total"] is not None else f["stated_total"]
+        total = f["stated_total"] if f["stated_total"] is not None else recomputed(f)
         if f["kind"] == "department":
             dept[(f["unit"], f["year"])] = total
         else:
@@ -111,12 +119,10 @@ def test_grades_and_total_gaps_match_the_ground_truth(demo):
     ):
         key = (g["unit"], g["year"], g["kind"], "" if g["kind"] == "department" else g["form"])
         f = expected[key]
-        assert (g["stated_grade"], g["computed_grade"]) == (
-            grade(f["stated_total"]),
-            grade(f["computed_total"]),
-        )
+        assert (g["stated_grade"], g["computed_grade"]) == (grade(f["stated_total"]), grade(recomputed(f)))
         assert t["total_gap"] == pytest.approx(f["stated_total"] - f["computed_total"], abs=TOL)
-        changed += grade(f["stated_total"]) != grade(f["computed_total"])
+        assert t["score_gap"] == pytest.approx(f["stated_total"] - recomputed(f), abs=TOL)
+        changed += grade(f["stated_total"]) != grade(recomputed(f))
     assert int(grades["is_grade_changed"].sum()) == changed
     distribution = run_query("grade_distribution", con=con)
     for year in YEARS:
@@ -124,7 +130,7 @@ def test_grades_and_total_gaps_match_the_ground_truth(demo):
             want = defaultdict(int)
             for f in forms:
                 if f["year"] == year:
-                    want[grade(f[f"{basis}_total"])] += 1
+                    want[grade(f["stated_total"] if basis == "stated" else recomputed(f))] += 1
             got = distribution[(distribution["year"] == year) & (distribution["basis"] == basis)]
             assert {r["grade"]: r["n_forms"] for r in got.to_dict(orient="records")} == {
                 g: want.get(g, 0) for g in ("优", "良", "中", "差")

@@ -40,36 +40,42 @@ def check_overview_kpis(con):
         "n_department_forms": 1,
         "n_project_forms": 3,
     }
-    assert (k["mean_total"], k["mean_stated_total"], k["mean_execution_rate_pct"]) == (90.5, 92.0, 92.5)
+    # Reported 85 (教育), 95, 89, 99 (交通) → 92; 核算得分 79, 95, 89, 99 → 90.5.
+    assert (k["mean_total"], k["mean_stated_total"], k["mean_execution_rate_pct"]) == (92.0, 92.0, 92.5)
+    assert k["mean_recomputed_score"] == 90.5
     assert (k["n_indicators"], k["n_lost_points"], k["points_lost"], k["n_target_missed"]) == (16, 3, 35, 4)
     assert (k["n_findings"], k["n_error_findings"], k["n_grade_changed"]) == (4, 1, 1)
-    assert (k["n_grade_excellent"], k["n_grade_good"], k["n_grade_fair"], k["n_grade_poor"]) == (2, 1, 1, 0)
+    # 95, 99 优; 85, 89 良; 教育's 核算得分 79 would be 中 (the one grade change).
+    assert (k["n_grade_excellent"], k["n_grade_good"], k["n_grade_fair"], k["n_grade_poor"]) == (2, 2, 0, 0)
     prev = q(con, "overview_kpis").set_index("kpi")["prev_value"]
     assert (prev["n_forms"], prev["mean_total"], prev["points_lost"]) == (2, (94 + 84) / 2, 5 + 15)
 
 
 def check_selection_summary(con):
     cur, prev = q(con, "selection_summary").to_dict(orient="records")
-    assert (cur["year"], cur["n_forms"], cur["mean_total"], cur["points_lost"]) == (2022, 4, 90.5, 35)
+    assert (cur["year"], cur["n_forms"], cur["mean_total"], cur["points_lost"]) == (2022, 4, 92, 35)
+    assert cur["mean_recomputed_score"] == 90.5
     assert (cur["dept_budget_full_year_wan"], cur["n_dept_budgets"]) == (500, 1)
     assert (prev["year"], prev["n_forms"], prev["mean_total"]) == (2021, 2, 89)
 
 
 def check_department_ranking(con):
-    df = q(con, "department_ranking", metric="computed_total").set_index("unit")
+    df = q(con, "department_ranking").set_index("unit")
     assert set(df.index) == {EDU, TRANSPORT}
-    # ranks among all three real units (卫健委 99 is first), so 95 is second and 79 third
+    # ranks among all three real units (卫健委 99 is first), so 95 is second and 85 third
     assert (df.loc[TRANSPORT, "rank"], df.loc[EDU, "rank"]) == (2, 3)
-    assert (df.loc[TRANSPORT, "unit_total"], df.loc[EDU, "unit_total"]) == (95, 79)
-    assert (df.loc[TRANSPORT, "points_lost"], df.loc[EDU, "points_lost"]) == (17, 21)
-    assert df.loc[TRANSPORT, "points_lost_share_pct"] == pytest.approx(17 / 300 * 100)
-    assert (df.loc[TRANSPORT, "n_findings"], df.loc[EDU, "n_findings"]) == (3, 1)
+    assert (df.loc[TRANSPORT, "unit_total"], df.loc[EDU, "unit_total"]) == (95, 85)
+    # 交通's figures all come from its department form: 5 points lost of 100, its one finding
+    # (project_budget_mismatch); the two findings on its 农村公路建设 project are not in the row.
+    assert (df.loc[TRANSPORT, "points_lost"], df.loc[EDU, "points_lost"]) == (5, 21)
+    assert df.loc[TRANSPORT, "points_lost_share_pct"] == pytest.approx(5)
+    assert (df.loc[TRANSPORT, "n_findings"], df.loc[EDU, "n_findings"]) == (1, 1)
 
 
 def check_year_over_year(con):
     df = q(con, "year_over_year").set_index("unit")
     assert set(df.index) == {EDU, TRANSPORT} and set(df["year"]) == {2022}
-    assert (df.loc[EDU, "unit_total_change"], df.loc[TRANSPORT, "unit_total_change"]) == (79 - 94, 95 - 84)
+    assert (df.loc[EDU, "unit_total_change"], df.loc[TRANSPORT, "unit_total_change"]) == (85 - 94, 95 - 84)
     assert q(con, "year_over_year", year=None)["unit"].value_counts().to_dict() == {EDU: 2, TRANSPORT: 2}
 
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 def test_the_overview_page_builds_the_report_of_its_view():
     at = open_page("overview")
+    at.selectbox(key="dataset").select_index(2).run()  # 全部（真实 + 示例）: demo data chosen explicitly
     next(b for b in at.button if b.label == "生成绩效分析报告").click().run()
     assert not at.exception and not at.error
     labels = [d.proto.label for d in at.get("download_button") if d.proto.label.startswith("下载 ")]
@@ -26,5 +27,5 @@ def test_the_overview_page_builds_the_report_of_its_view():
     _, files = at.session_state["_report_files_report"]
     assert files.file_name("pdf") == "绩效分析报告_2022年_示例数据.pdf"
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(files["docx"])).paragraphs)
-    assert "示例数据" in text  # the default view holds the demo unit: the report says so
+    assert "示例数据" in text  # the view holds the demo unit: the report says so
     assert "2022年度" in text

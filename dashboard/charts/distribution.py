@@ -9,16 +9,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.theme import (
+    GRADE_COLORS,
     PRIMARY,
     SERIES_COLORS,
-    STATUS_COLORS,
     TEXT_COLOR,
     axis_floor,
     empty_figure,
     figure,
+    grade_legend,
     hover_texts,
-    status_legend,
-    unit_status,
 )
 from dashboard.labels import (
     MEASURES,
@@ -27,6 +26,7 @@ from dashboard.labels import (
     fmt_score,
     fmt_value,
     fmt_wan,
+    grade_of,
 )
 
 
@@ -133,7 +133,7 @@ def box_chart(df: pd.DataFrame, note: str | None = None, title: str | None = Non
 
 def execution_scatter(df: pd.DataFrame, note: str | None = None, title: str | None = None) -> go.Figure:
     """year_over_year rows (one year) -> execution rate (x) vs unit total (y), sized by full-year budget,
-    coloured by status."""
+    coloured by the unit's grade (the one grade scale)."""
     title = title or "预算执行率与自评得分"
     rows = df[df["execution_rate_pct"].notna() & df["unit_total"].notna()]
     if rows.empty:
@@ -142,7 +142,7 @@ def execution_scatter(df: pd.DataFrame, note: str | None = None, title: str | No
     budget = pd.to_numeric(rows["budget_full_year_wan"], errors="coerce").fillna(0).clip(lower=0)
     top = float(budget.max()) or 1.0
     sizes = [10 + 26 * math.sqrt(b / top) for b in budget]
-    statuses = [unit_status(p) for p in rows["points_lost"]]
+    grades = [grade_of(t) for t in rows["unit_total"]]
     fig.add_trace(
         go.Scatter(
             x=rows["execution_rate_pct"],
@@ -151,7 +151,7 @@ def execution_scatter(df: pd.DataFrame, note: str | None = None, title: str | No
             showlegend=False,
             marker=dict(
                 size=sizes,
-                color=[STATUS_COLORS[s] for s in statuses],
+                color=[GRADE_COLORS[g] for g in grades],
                 opacity=0.8,
                 line=dict(width=1, color="#ffffff"),
             ),
@@ -163,7 +163,7 @@ def execution_scatter(df: pd.DataFrame, note: str | None = None, title: str | No
                         ("预算执行率", fmt_pct(x, 4)),
                         ("自评得分", fmt_score(y, 4)),
                         ("全年预算", fmt_wan(b, 4)),
-                        ("扣分", fmt_score(p, 4)),
+                        ("扣分（同一组表）", fmt_score(p, 4)),
                     ]
                     for u, x, y, b, p in zip(
                         rows["unit"],
@@ -177,10 +177,10 @@ def execution_scatter(df: pd.DataFrame, note: str | None = None, title: str | No
             hoverinfo="text",
         )
     )
-    status_legend(fig, statuses, marker="circle")
+    grade_legend(fig, grades, marker="circle")
     fig.update_layout(
         xaxis=dict(title_text="预算执行率（%）", ticksuffix="%"),
-        yaxis=dict(title_text="自评得分（分，重新计算）"),
+        yaxis=dict(title_text="自评得分（分）"),
     )
     return fig
 

@@ -7,12 +7,13 @@ import plotly.graph_objects as go
 
 from dashboard.charts.theme import (
     FONT_FAMILY,
+    GRADE_COLORS,
     MUTED_COLOR,
-    STATUS_COLORS,
     empty_figure,
     figure,
+    grade_legend,
     hover_texts,
-    status_legend,
+    rate_grades,
 )
 from dashboard.labels import (
     STATUS_LABELS,
@@ -26,7 +27,8 @@ from dashboard.labels import (
 
 # -- drill-down ----------------------------------------------------------------------------------------------------
 def drill_treemap(df: pd.DataFrame, note: str | None = None, title: str | None = None) -> go.Figure:
-    """drilldown rows -> treemap: area = weight, colour = status; the hover shows weight, score, points lost."""
+    """drilldown rows -> treemap: area = weight, colour = the grade of the 得分率 (the one grade scale); the hover
+    shows weight, score, points lost and the status."""
     title = title or "分值结构与扣分"
     rows = df[df["depth"] >= 0].copy()
     if rows.empty:
@@ -38,6 +40,7 @@ def drill_treemap(df: pd.DataFrame, note: str | None = None, title: str | None =
     )
     fig = figure(title, note, 560)
     labels = [f"{lbl}" for lbl in rows["label"]]
+    grades = rate_grades(rows["score"], rows["weight"])
     fig.add_trace(
         go.Treemap(
             ids=rows["node_id"],
@@ -48,7 +51,7 @@ def drill_treemap(df: pd.DataFrame, note: str | None = None, title: str | None =
             sort=False,
             maxdepth=4,
             marker=dict(
-                colors=[STATUS_COLORS.get(s, STATUS_COLORS["no_score"]) for s in rows["status"]],
+                colors=[GRADE_COLORS[g] for g in grades],
                 line=dict(width=1, color="#ffffff"),
             ),
             texttemplate="%{label}<br>%{customdata[0]}",
@@ -74,7 +77,7 @@ def drill_treemap(df: pd.DataFrame, note: str | None = None, title: str | None =
             pathbar=dict(visible=True, textfont=dict(family=FONT_FAMILY)),
         )
     )
-    status_legend(fig, rows["status"])
+    grade_legend(fig, grades, "得分率")
     fig.update_layout(margin=dict(l=8, r=8, b=8), xaxis=dict(visible=False), yaxis=dict(visible=False))
     return fig
 
@@ -91,7 +94,8 @@ def indicator_chart(df: pd.DataFrame, note: str | None = None, title: str | None
     unit = next(
         (u for u in list(rows["actual_unit"]) + list(rows["target_unit"]) if isinstance(u, str) and u), ""
     )
-    statuses = [s if s in STATUS_COLORS else "no_score" for s in rows["status"]]
+    statuses = [s if s in STATUS_LABELS else "no_score" for s in rows["status"]]
+    grades = rate_grades(rows["score"], rows["weight"])
     title = title or f"{name}：{'实际值与目标值' if numeric else '得分与分值'}"
     fig = figure(title, note, 420)
     if numeric:
@@ -119,7 +123,7 @@ def indicator_chart(df: pd.DataFrame, note: str | None = None, title: str | None
                 y=rows["actual_value"],
                 name="实际值",
                 showlegend=False,
-                marker=dict(color=[STATUS_COLORS[s] for s in statuses]),
+                marker=dict(color=[GRADE_COLORS[g] for g in grades]),
                 text=[t or "" for t in rows["actual_text"]],
                 textposition="outside",
                 cliponaxis=False,
@@ -172,7 +176,7 @@ def indicator_chart(df: pd.DataFrame, note: str | None = None, title: str | None
                 y=rows["score"],
                 name="得分",
                 showlegend=False,
-                marker=dict(color=[STATUS_COLORS[s] for s in statuses]),
+                marker=dict(color=[GRADE_COLORS[g] for g in grades]),
                 text=[fmt_score(s) for s in rows["score"]],
                 textposition="outside",
                 cliponaxis=False,
@@ -200,7 +204,7 @@ def indicator_chart(df: pd.DataFrame, note: str | None = None, title: str | None
             )
         )
         fig.update_layout(yaxis=dict(title_text="（分）", rangemode="tozero"))
-    status_legend(fig, statuses, prefix="实际值：" if numeric else "得分：")
+    grade_legend(fig, grades, "得分率")
     fig.update_layout(barmode="group", bargap=0.35, xaxis=dict(title_text="", type="category"))
     return fig
 
@@ -220,14 +224,14 @@ def watchlist_chart(
         f"<span style='font-size:11px;color:{MUTED_COLOR}'>{short(f'{u}｜{f}', 24)}</span>"
         for i, (u, n, f) in enumerate(zip(rows["unit"], rows["level3"], rows["form"]))
     ]
-    statuses = [s if s in STATUS_COLORS else "no_score" for s in rows["status"]]
+    grades = rate_grades(rows["score"], rows["weight"])
     fig.add_trace(
         go.Bar(
             x=rows["points_lost"].fillna(0),
             y=labels,
             orientation="h",
             showlegend=False,
-            marker=dict(color=[STATUS_COLORS[s] for s in statuses]),
+            marker=dict(color=[GRADE_COLORS[g] for g in grades]),
             text=[fmt_score(p) for p in rows["points_lost"]],
             textposition="outside",
             cliponaxis=False,
@@ -260,7 +264,7 @@ def watchlist_chart(
             hoverinfo="text",
         )
     )
-    status_legend(fig, statuses)
+    grade_legend(fig, grades, "得分率")
     top_value = float(rows["points_lost"].fillna(0).max()) or 1.0
     fig.update_layout(
         xaxis=dict(title_text="扣分（分）", range=[0, top_value * 1.18]),

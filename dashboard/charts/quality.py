@@ -139,15 +139,16 @@ def findings_rule_chart(
 
 
 def total_gap_chart(df: pd.DataFrame, note: str | None = None, title: str | None = None) -> go.Figure:
-    """total_gap rows -> stated (x) vs recomputed (y) total per form; on the diagonal they agree; forms whose
-    grade changes when recomputed are marked."""
-    title = title or "填报总分与重新计算总分"
-    rows = df[df["stated_total"].notna() & df["computed_total"].notna()]
+    """total_gap rows -> reported score (x) vs 核算得分 (y, Σ得分 / Σ分值 × 100) per form, both on the 100-point
+    scale; on the diagonal they agree; forms whose grade changes on 核算得分 are marked."""
+    title = title or "自评得分与核算得分"
+    col = "recomputed_score" if "recomputed_score" in df.columns else "computed_total"
+    rows = df[df["stated_total"].notna() & df[col].notna()]
     if rows.empty:
-        return empty_figure("没有同时具备填报与重算总分的表格", title)
+        return empty_figure("没有同时具备自评得分与核算得分的表格", title)
     fig = figure(title, note, 480)
-    low = float(min(rows["stated_total"].min(), rows["computed_total"].min()))
-    high = float(max(rows["stated_total"].max(), rows["computed_total"].max()))
+    low = float(min(rows["stated_total"].min(), rows[col].min()))
+    high = float(max(rows["stated_total"].max(), rows[col].max()))
     fig.add_trace(
         go.Scatter(
             x=[low, high],
@@ -160,7 +161,7 @@ def total_gap_chart(df: pd.DataFrame, note: str | None = None, title: str | None
     )
     for changed, name, color, symbol in (
         (False, "等级不变", PRIMARY, "circle"),
-        (True, "重算后等级变化", STATUS_COLORS["lost_points"], "diamond"),
+        (True, "核算后等级变化", STATUS_COLORS["lost_points"], "diamond"),
     ):
         part = rows[rows["is_grade_changed"].fillna(False).astype(bool) == changed]
         if part.empty:
@@ -168,7 +169,7 @@ def total_gap_chart(df: pd.DataFrame, note: str | None = None, title: str | None
         fig.add_trace(
             go.Scatter(
                 x=part["stated_total"],
-                y=part["computed_total"],
+                y=part[col],
                 mode="markers",
                 name=name,
                 marker=dict(
@@ -184,8 +185,8 @@ def total_gap_chart(df: pd.DataFrame, note: str | None = None, title: str | None
                         [
                             ("", f"{u} · {f}"),
                             ("年度", str(int(y)) if not is_missing(y) else "—"),
-                            ("填报总分", fmt_score(s, 4)),
-                            ("重新计算", fmt_score(c, 4)),
+                            ("自评得分", fmt_score(s, 4)),
+                            ("核算得分", fmt_score(c, 4)),
                             ("差值", fmt_signed(g, "分", 4)),
                             ("等级", f"{sg or '—'} → {cg or '—'}"),
                         ]
@@ -194,8 +195,8 @@ def total_gap_chart(df: pd.DataFrame, note: str | None = None, title: str | None
                             part["form"],
                             part["year"],
                             part["stated_total"],
-                            part["computed_total"],
-                            part["total_gap"],
+                            part[col],
+                            part["score_gap"] if "score_gap" in part else part["total_gap"],
                             part["stated_grade"],
                             part["computed_grade"],
                         )
@@ -204,7 +205,7 @@ def total_gap_chart(df: pd.DataFrame, note: str | None = None, title: str | None
                 hoverinfo="text",
             )
         )
-    fig.update_layout(xaxis=dict(title_text="填报总分（分）"), yaxis=dict(title_text="重新计算总分（分）"))
+    fig.update_layout(xaxis=dict(title_text="自评得分（分）"), yaxis=dict(title_text="核算得分（分）"))
     return fig
 
 

@@ -9,23 +9,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.theme import (
+    GRADE_COLORS,
     MUTED_COLOR,
-    PRIMARY,
-    SECONDARY,
     SERIES_COLORS,
-    STATUS_COLORS,
     TEXT_COLOR,
     axis_floor,
     empty_figure,
     figure,
+    grade_legend,
     hover_texts,
-    status_legend,
-    unit_status,
 )
 from dashboard.labels import (
+    GRADE_BANDS,
     GRADE_ORDER,
     METRIC_UNITS,
     METRICS,
+    NO_GRADE,
+    RECOMPUTED_LABEL,
+    SCORE_LABEL,
     fmt_exact,
     fmt_number,
     fmt_pct,
@@ -39,9 +40,10 @@ from dashboard.labels import (
 
 # -- ranking -------------------------------------------------------------------------------------------------------
 def ranking_chart(
-    df: pd.DataFrame, metric: str = "computed_total", note: str | None = None, title: str | None = None
+    df: pd.DataFrame, metric: str = "total", note: str | None = None, title: str | None = None
 ) -> go.Figure:
-    """department_ranking rows -> horizontal bars, rank 1 on top, coloured by status, rank change as text.
+    """department_ranking rows -> horizontal bars, rank 1 on top, coloured by the unit's grade (优/良/中/差 of its
+    自评得分, the one grade scale), rank change as text.
     Each bar's customdata[0] is the unit name (the page turns a click into a drill-down)."""
     label = METRICS.get(metric, metric)
     unit = METRIC_UNITS.get(metric, "")
@@ -52,7 +54,7 @@ def ranking_chart(
         return empty_figure("所选范围内没有可排名的单位", title)
     height = max(320, 96 + 26 * len(rows))
     fig = figure(title, note, height)
-    statuses = [unit_status(p) for p in rows["points_lost"]]
+    grades = [g if isinstance(g, str) and g in GRADE_COLORS else NO_GRADE for g in rows["grade"]]
     texts = [
         f"{metric_value_text(metric, v)}  {fmt_rank_change(c) if not is_missing(c) else ''}".rstrip()
         for v, c in zip(rows["metric_value"], rows["rank_change"])
@@ -64,11 +66,13 @@ def ranking_chart(
                 ("名次", f"第{int(r)}名（共{int(n)}个）" + ("，并列" if t else "")),
                 (label, fmt_exact(v) + unit),
                 ("上年名次", "—" if is_missing(pr) else f"第{int(pr)}名"),
-                ("名次变化", fmt_rank_change(c)),
-                ("等级", g or "—"),
-                ("扣分", fmt_score(p)),
+                ("名次变化", "首年" if is_missing(pr) else fmt_rank_change(c)),
+                (SCORE_LABEL, fmt_score(s)),
+                (RECOMPUTED_LABEL, fmt_score(k)),
+                ("等级", g),
+                ("扣分（同一组表）", fmt_score(p)),
             ]
-            for u, r, n, t, v, pr, c, g, p in zip(
+            for u, r, n, t, v, pr, c, g, p, s, k in zip(
                 rows["unit"],
                 rows["rank"],
                 rows["n_ranked"],
@@ -76,8 +80,10 @@ def ranking_chart(
                 rows["metric_value"],
                 rows["prev_rank"],
                 rows["rank_change"],
-                rows["grade"],
+                grades,
                 rows["points_lost"],
+                rows["unit_total"],
+                rows["unit_recomputed_score"] if "unit_recomputed_score" in rows else [None] * len(rows),
             )
         ]
     )
@@ -89,7 +95,7 @@ def ranking_chart(
             orientation="h",
             name=label,
             showlegend=False,
-            marker=dict(color=[STATUS_COLORS[s] for s in statuses]),
+            marker=dict(color=[GRADE_COLORS[g] for g in grades]),
             text=texts,
             textposition="outside",
             cliponaxis=False,
@@ -99,7 +105,7 @@ def ranking_chart(
             hoverinfo="text",
         )
     )
-    status_legend(fig, statuses)
+    grade_legend(fig, grades)
     floor = axis_floor(rows["metric_value"], unit)
     top = float(rows["metric_value"].max())
     xaxis: dict[str, Any] = dict(
@@ -121,11 +127,11 @@ def ranking_chart(
 def grade_chart(df: pd.DataFrame, note: str | None = None, title: str | None = None) -> go.Figure:
     """grade_distribution rows (one year) -> grouped bars: forms per grade, stated beside recomputed."""
     year = int(df["year"].iloc[0]) if len(df) else None
-    title = title or f"{year or ''}年 自评等级分布：填报与重新计算".strip()
+    title = title or f"{year or ''}年 自评等级分布：自评得分与核算得分".strip()
     if df.empty or df["n_forms"].sum() == 0:
         return empty_figure("没有可评定等级的自评表", title)
     fig = figure(title, note, 380)
-    for basis, name, color in (("stated", "按填报总分", SECONDARY), ("computed", "按重新计算总分", PRIMARY)):
+    for basis, name, pattern in (("stated", "按自评得分", ""), ("computed", "按核算得分（斜线）", "/")):
         part = df[df["basis"] == basis].set_index("grade").reindex(list(GRADE_ORDER))
         n = part["n_forms"].fillna(0).astype(int)
         share = part["share_pct"]
@@ -133,11 +139,15 @@ def grade_chart(df: pd.DataFrame, note: str | None = None, title: str | None = N
             go.Bar(
                 x=[
                     f"{g}<br><span style='font-size:11px;color:{MUTED_COLOR}'>{b}</span>"
-                    for g, b in zip(GRADE_ORDER, ("90–100分", "80–89分", "60–79分", "0–59分"))
+                    for g, b in zip(GRADE_ORDER, GRADE_BANDS.values())
                 ],
                 y=n,
                 name=name,
-                marker_color=color,
+                marker=dict(
+                    color=[GRADE_COLORS[g] for g in GRADE_ORDER],
+                    opacity=1.0 if not pattern else 0.55,
+                    pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.35),
+                ),
                 text=[str(v) for v in n],
                 textposition="outside",
                 cliponaxis=False,

@@ -11,7 +11,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.labels import POINTS_EPSILON, STATUS_LABELS, STATUS_ORDER, is_missing
+from dashboard.labels import (
+    GRADE_BANDS,
+    GRADE_ORDER,
+    NO_GRADE,
+    POINTS_EPSILON,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    grade_of,
+    is_missing,
+)
 
 # Chromium (kaleido) and the browsers that show the app pick the first installed family; fonts-noto-cjk gives
 # Noto Sans CJK SC on Debian, Windows and macOS fall back to their own CJK fonts.
@@ -28,7 +37,8 @@ STATUS_COLORS = {
     "lost_points": "#d9534f",  # lost points
     "no_score": "#a0a7b4",  # weight or score missing
 }
-GRADE_COLORS = {"优": "#2f9e63", "良": "#1f5fa8", "中": "#f0a500", "差": "#d9534f"}
+# The one graded scale every chart colours units and indicators by (a unit's score, an indicator's 得分率).
+GRADE_COLORS = {"优": "#2f9e63", "良": "#1f5fa8", "中": "#f0a500", "差": "#d9534f", NO_GRADE: "#a0a7b4"}
 
 # A palette for series that are not statuses (units side by side, rules, groups).
 SERIES_COLORS = (
@@ -163,6 +173,48 @@ def status_legend(fig: go.Figure, statuses: Iterable[str], marker: str = "square
                     mode="markers",
                     name=prefix + STATUS_LABELS[s],
                     marker=dict(color=STATUS_COLORS[s], size=11, symbol=marker),
+                    hoverinfo="skip",
+                    showlegend=True,
+                )
+            )
+
+
+def grade_color(x: Any) -> str:
+    """The colour of a score (or 得分率) on the grade scale."""
+    return GRADE_COLORS[grade_of(x)]
+
+
+def rate_grades(scores: Iterable[Any], weights: Iterable[Any]) -> list[str]:
+    """Indicators on the grade scale: the grade of each 得分率 (score ÷ weight × 100); 无得分 without a weight."""
+    out = []
+    for s, w in zip(scores, weights):
+        ok = not is_missing(s) and not is_missing(w) and float(w) > 0
+        out.append(grade_of(float(s) / float(w) * 100) if ok else NO_GRADE)
+    return out
+
+
+def grade_legend_name(grade: str, what: str = "") -> str:
+    """'优（90分及以上）' or, for indicators, '优（得分率90%及以上）': the one legend of the grade scale."""
+    if grade == NO_GRADE:
+        return NO_GRADE
+    band = GRADE_BANDS[grade]
+    if what == "得分率":
+        band = "得分率" + band.replace("分", "%")
+    return f"{grade}（{band}）"
+
+
+def grade_legend(fig: go.Figure, grades: Iterable[str], what: str = "", marker: str = "square") -> None:
+    """Legend entries of the grade scale for the grades shown, always in the order 优 良 中 差 (无得分)."""
+    shown = set(grades)
+    for g in (*GRADE_ORDER, NO_GRADE):
+        if g in shown:
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=grade_legend_name(g, what),
+                    marker=dict(color=GRADE_COLORS[g], size=11, symbol=marker),
                     hoverinfo="skip",
                     showlegend=True,
                 )

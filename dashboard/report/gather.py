@@ -99,9 +99,7 @@ def _gather(s: Selection, run: QueryRunner, today: dt.date, step: Callable[[str]
         ranking_chart=Chart(
             "ranking",
             f"{year}年各单位自评得分排名",
-            charts.ranking_chart(
-                ranking, "computed_total", note=note, title=f"{year}年 单位排名：重新计算总分"
-            ),
+            charts.ranking_chart(ranking, "total", note=note, title=f"{year}年 单位排名：自评得分"),
         ),
         ranking=tables.ranking_table(year, ranking, n_all_ranked),
         distribution_intro=sentences.distribution_intro(len(s.units) > 1),

@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.labels import (
     DATASET_LABELS,
     KIND_FORM_LABELS,
+    SCORE_GAP_FLAG,
     as_int,
     fmt_number,
     fmt_pct,
@@ -59,8 +60,8 @@ def summary(
 
     ranked = ranking[ranking["rank"].notna()].sort_values("rank", kind="stable")
     scores = (
-        f"按重新计算的总分，自评表平均得分{fmt_score(cur['mean_total'])}"
-        f"（填报平均{fmt_score(cur['mean_stated_total'])}）"
+        f"按自评表填报的总分，平均自评得分{fmt_score(cur['mean_total'])}"
+        f"（按各项得分与分值核算为{fmt_score(cur.get('mean_recomputed_score'))}）"
     )
     if len(ranked) == 1:
         r = ranked.iloc[0]
@@ -127,13 +128,13 @@ def summary(
             )
     paragraphs.append(lost)
 
-    gaps = totals[totals["abs_total_gap"].fillna(0) > 0.005]
+    gaps = totals[totals["score_gap"].abs().fillna(0) > SCORE_GAP_FLAG]
     quality = (
         f"导入核查共发现问题{as_int(cur['n_findings'])}条，其中错误{as_int(cur['n_error_findings'])}条；"
-        f"{len(gaps)}张自评表的填报总分与重新计算的总分不一致"
+        f"{len(gaps)}张自评表的自评得分与核算得分相差超过{fmt_number(SCORE_GAP_FLAG)}分"
     )
     if as_int(cur["n_grade_changed"]):
-        quality += f"，其中{as_int(cur['n_grade_changed'])}张重新计算后等级发生变化"
+        quality += f"，其中{as_int(cur['n_grade_changed'])}张核算后等级发生变化"
     paragraphs.append(quality + "。")
 
     if prev is not None:
@@ -159,9 +160,10 @@ def change_words(delta: Any, unit: str, words: tuple[str, str] = ("增加", "减
 
 def definitions() -> list[str]:
     return [
-        "自评得分（重新计算）：预算执行得分与各指标得分之和；填报总分为自评表中填写的总分。两者不一致时以重新计算值排名，"
-        "差异列入数据质量部分。",
-        "单位得分：有部门整体自评表的取其总分，否则取该单位各项目自评表总分的平均值。",
+        "自评得分：自评表填报的总分，为正式得分，排名、等级与平均分均以此为准；未填报总分的表按核算得分计。",
+        "核算得分：各项得分之和 ÷ 各项分值之和 × 100（含预算执行率），即按百分制折算的重算总分；与自评得分相差"
+        "超过0.5分的列入数据质量部分。",
+        "单位得分：有部门整体自评表的取该表，否则取该单位各项目自评表的平均值；单位的扣分与核查发现取自同一组表。",
         "等级：按财政部评价等级，90分（含）以上为优，80分（含）至90分为良，60分（含）至80分为中，60分以下为差。",
         "扣分：指标分值减得分；未达目标：实际值为数值且未达到目标值（可能未扣分）。",
         "预算执行率：执行数 ÷ 全年预算数 × 100%；执行数缺失时取自评表填报的执行率。",
@@ -170,7 +172,7 @@ def definitions() -> list[str]:
 
 
 def unit_paragraph(year: int, unit: str, n_forms: int, n_dept: int, n_proj: int, score_basis: Any) -> str:
-    basis = "部门整体自评表总分" if score_basis == "department" else "各项目自评表总分的平均值"
+    basis = "部门整体自评表的自评得分" if score_basis == "department" else "各项目自评表自评得分的平均值"
     return (
         f"{year}年，{unit}共有自评表{n_forms}张（部门整体支出{n_dept}张、项目支出{n_proj}张），"
         f"单位得分取{basis}。"
@@ -179,8 +181,9 @@ def unit_paragraph(year: int, unit: str, n_forms: int, n_dept: int, n_proj: int,
 
 def ranking_intro(n_all_ranked: int, some_units: bool) -> str:
     return (
-        "单位得分：有部门整体自评表的取其重新计算的总分（预算执行得分＋各指标得分），否则取各项目自评表总分的"
-        "平均值。名次相同者并列；名次变化与上年同口径排名相比（↑上升，↓下降）。"
+        "单位得分：有部门整体自评表的取其自评得分（填报的总分），否则取各项目自评表自评得分的平均值；"
+        "核算得分（各项得分之和 ÷ 分值之和 × 100）列在旁边。颜色为等级（优、良、中、差）。"
+        "名次相同者并列；名次变化与上年同口径排名相比（↑上升，↓下降）。"
         + (f"名次为在全部{n_all_ranked}个单位中的名次。" if some_units else "")
     )
 
@@ -204,8 +207,8 @@ LOW_SCORING_INTRO = (
     "12345 热线等群众来电类指标（接听率、接通率）排在前面。"
 )
 QUALITY_INTRO = (
-    "“重新计算”为按表内预算执行得分与各指标得分加总的结果；核查发现是导入时按规则自动检查出的问题，"
-    "原表不作任何修改。"
+    "核算得分为按表内各项得分与分值折算的百分制得分（各项得分之和 ÷ 分值之和 × 100）；核查发现是导入时按规则"
+    "自动检查出的问题，原表不作任何修改。"
 )
 
 

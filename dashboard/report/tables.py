@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.labels import (
     DATASET_LABELS,
+    SCORE_GAP_FLAG,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
     as_int,
@@ -88,8 +89,8 @@ def kpi_table(year: int, cur: pd.Series, prev: pd.Series | None) -> Table:
     items = [
         ("单位数", "n_units", "个"),
         ("自评表数", "n_forms", "张"),
-        ("平均得分（重新计算）", "mean_total", "分"),
-        ("平均得分（填报）", "mean_stated_total", "分"),
+        ("平均自评得分", "mean_total", "分"),
+        ("平均核算得分", "mean_recomputed_score", "分"),
         ("平均预算执行率", "mean_execution_rate_pct", "%"),
         ("指标数", "n_indicators", "个"),
         ("扣分指标", "n_lost_points", "个"),
@@ -97,7 +98,7 @@ def kpi_table(year: int, cur: pd.Series, prev: pd.Series | None) -> Table:
         ("未达目标指标", "n_target_missed", "个"),
         ("核查发现", "n_findings", "条"),
         ("其中错误级", "n_error_findings", "条"),
-        ("重算后等级变化", "n_grade_changed", "张"),
+        ("核算后等级变化", "n_grade_changed", "张"),
     ]
 
     def value(row: pd.Series | None, key: str, unit: str) -> str:
@@ -143,12 +144,12 @@ def ranking_table(year: int, ranking: pd.DataFrame, n_all_ranked: int) -> Table:
                 "—" if is_missing(r.rank) else str(int(r.rank)) + ("=" if r.is_tied else ""),
                 r.unit,
                 fmt_score(r.unit_total),
-                fmt_score(r.unit_stated_total),
+                fmt_score(getattr(r, "unit_recomputed_score", None)),
                 fmt_text(r.grade),
                 fmt_pct(r.execution_rate_pct),
                 fmt_score(r.points_lost),
                 fmt_count(r.n_findings, "条"),
-                fmt_rank_change(r.rank_change),
+                "首年" if is_missing(r.prev_rank) else fmt_rank_change(r.rank_change),
             ]
         )
     return Table(
@@ -157,7 +158,7 @@ def ranking_table(year: int, ranking: pd.DataFrame, n_all_ranked: int) -> Table:
             Column("名次", 1.1, "center"),
             Column("单位", 4.6),
             Column("自评得分", 1.7, "right"),
-            Column("填报总分", 1.7, "right"),
+            Column("核算得分", 1.7, "right"),
             Column("等级", 1.0, "center"),
             Column("执行率", 1.6, "right"),
             Column("扣分", 1.4, "right"),
@@ -166,7 +167,8 @@ def ranking_table(year: int, ranking: pd.DataFrame, n_all_ranked: int) -> Table:
         ],
         rows,
         note=(
-            "名次后的“=”表示并列；自评得分为重新计算值。"
+            "名次后的“=”表示并列；自评得分为填报的总分（正式得分），核算得分 = 各项得分之和 ÷ 分值之和 × 100；"
+            "扣分与核查发现取自计分的同一组表。"
             + (f"名次为在全部{n_all_ranked}个单位中的名次。" if len(ranking) < n_all_ranked else "")
         ),
         font_pt=8.5,
@@ -295,31 +297,32 @@ def low_scoring_table(year: int, low: pd.DataFrame) -> Table:
 
 
 def totals_table(year: int, totals: pd.DataFrame) -> Table:
-    gaps = totals[totals["abs_total_gap"].fillna(0) > 0.005]
+    gaps = totals[totals["score_gap"].abs().fillna(0) > SCORE_GAP_FLAG]
+    gaps = gaps.assign(_abs=gaps["score_gap"].abs()).sort_values("_abs", ascending=False, kind="stable")
     shown = gaps.head(TOTALS_ROWS)
     rows = [
         [
             r.unit,
             r.form,
             fmt_score(r.stated_total),
-            fmt_score(r.computed_total),
-            fmt_signed(r.total_gap, "分"),
+            fmt_score(r.recomputed_score),
+            fmt_signed(r.score_gap, "分"),
             _grade_pair(r.stated_grade, r.computed_grade),
         ]
         for r in shown.itertuples(index=False)
     ]
     note = (
-        f"共{len(totals)}张自评表，{len(gaps)}张填报总分与重新计算总分不一致"
+        f"共{len(totals)}张自评表，{len(gaps)}张自评得分与核算得分相差超过{fmt_number(SCORE_GAP_FLAG)}分"
         + (f"，列出差值最大的{len(shown)}张" if len(gaps) > len(shown) else "")
-        + "。差值 = 填报 − 重新计算；等级“良→优”表示按填报总分为良、按重新计算总分为优。"
+        + "。差值 = 自评 − 核算；等级“良→优”表示按自评得分为良、按核算得分为优。"
     )
     return Table(
-        f"{year}年填报总分与重新计算总分",
+        f"{year}年自评得分与核算得分",
         [
             Column("单位", 4.0),
             Column("自评表", 4.6),
-            Column("填报总分", 1.9, "right"),
-            Column("重算总分", 1.9, "right"),
+            Column("自评得分", 1.9, "right"),
+            Column("核算得分", 1.9, "right"),
             Column("差值", 1.8, "right"),
             Column("等级", 2.4, "center"),
         ],
@@ -410,7 +413,7 @@ def _unit_page(
     paragraph = sentences.unit_paragraph(year, unit, len(forms), n_dept, n_proj, r.get("score_basis"))
     prev_rank = r.get("prev_rank")
     facts = [
-        ("自评得分", f"{fmt_score(r['unit_total'])}（填报{fmt_score(r['unit_stated_total'])}）"),
+        ("自评得分", f"{fmt_score(r['unit_total'])}（核算得分{fmt_score(r.get('unit_recomputed_score'))}）"),
         ("等级", fmt_text(r["grade"])),
         ("名次", f"{_rank_text(r['rank'], n_all_ranked, r['is_tied'])}（共{n_all_ranked}个单位）"),
         (
@@ -429,8 +432,8 @@ def _unit_page(
             f.form,
             "部门整体" if f.kind == "department" else "项目",
             fmt_score(f.stated_total),
-            fmt_score(f.computed_total),
-            fmt_signed(f.total_gap, "分"),
+            fmt_score(f.recomputed_score),
+            fmt_signed(f.score_gap, "分"),
             _grade_pair(f.stated_grade, f.computed_grade),
         ]
         for f in forms.sort_values(["kind", "form"], kind="stable").itertuples(index=False)
@@ -440,8 +443,8 @@ def _unit_page(
         [
             Column("自评表", 6.0),
             Column("类型", 1.8, "center"),
-            Column("填报总分", 2.0, "right"),
-            Column("重算总分", 2.0, "right"),
+            Column("自评得分", 2.0, "right"),
+            Column("核算得分", 2.0, "right"),
             Column("差值", 2.0, "right"),
             Column("等级", 2.8, "center"),
         ],

@@ -30,15 +30,31 @@ from (values
 ) as t (grade, grade_rank, min_total, max_total);
 
 -- One row per form (report) with what every query needs to show it: its label, dataset, source file and the
--- NULL-safe "used" figures: the computed value where it exists, else the stated one, with a *_basis column
--- ('computed' | 'stated') saying which; grades of the stated, computed and used totals from grade_scale.
+-- NULL-safe "used" figures, with a *_basis column saying which figure was used.
+-- The scores (the decision of issue 13: the score the form reports is the official one):
+--   stated_total      填报总分 / 自评得分, the total the form reports;
+--   computed_total    Σ得分, the raw sum of the scores (budget execution item included), kept for auditors: on
+--                     weights adding up to 95 or 106 it is not on the 100-point scale;
+--   recomputed_score  核算得分 = Σ得分 / Σ分值 × 100 (computed_total / weight_total × 100, budget execution item
+--                     included), the recomputed total on the 100-point scale;
+--   total_used        the headline score: stated_total, else recomputed_score (total_basis 'stated' |
+--                     'recomputed' says which, so a page can say a form had no reported total);
+--   score_gap         stated_total − recomputed_score; is_score_gap_flagged when |score_gap| > 0.5;
+--   total_gap         stated_total − computed_total (the arithmetic check behind the 填报总分不一致 finding).
+-- Grades (grade_scale): stated_grade on stated_total, computed_grade (核算后等级) on recomputed_score, grade on
+-- total_used.
 create or replace view form_facts as
 with forms as (
     select
         r.*,
-        coalesce(r.computed_total, r.stated_total) as total_used,
+        case when r.weight_total > 0 then r.computed_total / r.weight_total * 100 end as recomputed_score,
         coalesce(r.execution_rate_pct, r.execution_rate_stated_pct) as execution_rate_used_pct
     from reports r
+),
+
+forms_used as (
+    select f.*, coalesce(f.stated_total, f.recomputed_score) as total_used
+    from forms f
 )
 
 select
@@ -72,25 +88,28 @@ select
     f.execution_score,
     f.stated_total,
     f.computed_total,
+    f.recomputed_score,
     f.total_used,
     case
-        when f.computed_total is not null then 'computed'
         when f.stated_total is not null then 'stated'
+        when f.recomputed_score is not null then 'recomputed'
     end as total_basis,
     f.stated_total - f.computed_total as total_gap,
+    f.stated_total - f.recomputed_score as score_gap,
+    coalesce(abs(f.stated_total - f.recomputed_score) > 0.5, false) as is_score_gap_flagged,
     f.weight_total,
     f.stated_weight_total,
     gs.grade as stated_grade,
     gc.grade as computed_grade,
     gu.grade as grade
-from forms f
+from forms_used f
 left join sources s on s.source_id = f.source_id
 left join grade_scale gs
     on (gs.min_total is null or f.stated_total >= gs.min_total)
    and (gs.max_total is null or f.stated_total < gs.max_total)
 left join grade_scale gc
-    on (gc.min_total is null or f.computed_total >= gc.min_total)
-   and (gc.max_total is null or f.computed_total < gc.max_total)
+    on (gc.min_total is null or f.recomputed_score >= gc.min_total)
+   and (gc.max_total is null or f.recomputed_score < gc.max_total)
 left join grade_scale gu
     on (gu.min_total is null or f.total_used >= gu.min_total)
    and (gu.max_total is null or f.total_used < gu.max_total);
@@ -230,26 +249,35 @@ left join indicator_points p on p.report_id = f.report_id
 left join finding_counts c on c.report_id = f.report_id;
 
 -- One row per unit × year with the unit's headline figures (department_ranking and year_over_year rank and
--- compare these, so both follow one rule):
---   unit_total = the department form's total (computed, else stated) when the unit has a department form that
---     year, else the mean of its project forms' totals; score_basis 'department' | 'projects_mean';
---     unit_stated_total = the same rule on stated totals only;
+-- compare these, so both follow one rule). Every figure of a row comes from the same forms, the unit's score
+-- forms (score_basis): its department form when it has one that year ('department'), else all its project forms
+-- ('projects_mean'); n_score_forms counts them. $kind = 'project' leaves only project forms.
+--   unit_total = the score forms' headline score (form_facts.total_used: reported, else 核算得分), the mean over
+--     project forms; unit_stated_total, unit_recomputed_score (核算得分), unit_computed_total (raw Σ得分) the same
+--     way on those columns; score_gap = unit_stated_total − unit_recomputed_score, is_score_gap_flagged > 0.5;
 --   execution_rate_pct = the department form's rate (computed, else stated), else Σ executed / Σ full-year of
 --     the project forms that state both, else the mean stated project rate;
---   points_lost_share_pct = Σ (weight − score) / Σ weight × 100 over all the unit's forms, budget execution
---     lines included, counting items that have both a weight and a score;
+--   points_lost, weight_scored, points_lost_share_pct = Σ (weight − score), Σ weight and their ratio × 100 over
+--     the score forms, budget execution lines included, counting items that have both a weight and a score;
+--     n_lost_points, n_findings, n_error_findings, n_forms_weight_off over the score forms too;
 --   budget_full_year_wan = the department form's full-year budget, else Σ the projects'.
--- p_year NULL = every year, else that year and the one before (the previous year's figures).
+-- n_forms and n_projects count all the unit's forms. p_year NULL = every year, else that year and the one before.
 create or replace macro unit_years(p_dataset, p_kind, p_year) as table
-with forms as (
+with all_forms as (
     select f.*, p.points_lost as form_points_lost, p.weight_scored as form_weight_scored,
            p.n_lost_points as form_n_lost_points, p.n_findings as form_findings,
-           p.n_error_findings as form_error_findings, p.is_weight_off
+           p.n_error_findings as form_error_findings, p.is_weight_off,
+           bool_or(f.kind = 'department') over (partition by f.unit_id, f.year) as unit_has_department
     from selected_forms(p_dataset, null, null, p_kind) f
     join form_points p on p.report_id = f.report_id
     where f.unit_id is not null
       and f.year is not null
       and (p_year is null or f.year = p_year or f.year = p_year - 1)
+),
+
+forms as (
+    select *, kind = 'department' or not unit_has_department as is_score_form
+    from all_forms
 ),
 
 per_unit_year as (
@@ -261,14 +289,21 @@ per_unit_year as (
             as dataset,
         count(*) as n_forms,
         count(*) filter (where kind = 'project') as n_projects,
+        count(*) filter (where is_score_form) as n_score_forms,
+        bool_or(kind = 'department') as has_department,
         max(report_id) filter (where kind = 'department') as dept_report_id,
         max(total_used) filter (where kind = 'department') as dept_total,
         max(stated_total) filter (where kind = 'department') as dept_stated_total,
         max(computed_total) filter (where kind = 'department') as dept_computed_total,
+        max(recomputed_score) filter (where kind = 'department') as dept_recomputed_score,
         max(execution_rate_used_pct) filter (where kind = 'department') as dept_execution_rate_pct,
         max(budget_full_year_wan) filter (where kind = 'department') as dept_full_year_wan,
         avg(total_used) filter (where kind = 'project') as projects_mean_total,
         avg(stated_total) filter (where kind = 'project') as projects_mean_stated_total,
+        avg(total_used) filter (where is_score_form) as unit_total,
+        avg(stated_total) filter (where is_score_form) as unit_stated_total,
+        avg(recomputed_score) filter (where is_score_form) as unit_recomputed_score,
+        avg(computed_total) filter (where is_score_form) as unit_computed_total,
         sum(budget_executed_wan) filter (
             where kind = 'project' and budget_full_year_wan is not null
         ) as projects_executed_wan,
@@ -277,22 +312,22 @@ per_unit_year as (
         ) as projects_full_year_with_executed_wan,
         sum(budget_full_year_wan) filter (where kind = 'project') as projects_full_year_wan,
         avg(execution_rate_stated_pct) filter (where kind = 'project') as projects_stated_rate_pct,
-        sum(form_points_lost) as points_lost,
-        sum(form_weight_scored) as weight_scored,
-        cast(sum(form_n_lost_points) as bigint) as n_lost_points,
-        cast(count(*) filter (where is_weight_off) as bigint) as n_forms_weight_off,
-        cast(sum(form_findings) as bigint) as n_findings,
-        cast(sum(form_error_findings) as bigint) as n_error_findings
+        sum(form_points_lost) filter (where is_score_form) as points_lost,
+        sum(form_weight_scored) filter (where is_score_form) as weight_scored,
+        cast(coalesce(sum(form_n_lost_points) filter (where is_score_form), 0) as bigint) as n_lost_points,
+        cast(count(*) filter (where is_score_form and is_weight_off) as bigint) as n_forms_weight_off,
+        cast(coalesce(sum(form_findings) filter (where is_score_form), 0) as bigint) as n_findings,
+        cast(coalesce(sum(form_error_findings) filter (where is_score_form), 0) as bigint) as n_error_findings
     from forms
     group by unit_id, year
 )
 
 select
     u.*,
-    coalesce(u.dept_total, u.projects_mean_total) as unit_total,
-    coalesce(u.dept_stated_total, u.projects_mean_stated_total) as unit_stated_total,
-    case when u.dept_total is not null then 'department'
-         when u.projects_mean_total is not null then 'projects_mean' end as score_basis,
+    u.unit_stated_total - u.unit_recomputed_score as score_gap,
+    coalesce(abs(u.unit_stated_total - u.unit_recomputed_score) > 0.5, false) as is_score_gap_flagged,
+    case when u.has_department then 'department'
+         when u.n_projects > 0 then 'projects_mean' end as score_basis,
     coalesce(
         u.dept_execution_rate_pct,
         case when u.projects_full_year_with_executed_wan > 0
@@ -305,10 +340,13 @@ from per_unit_year u;
 
 -- One row per year (the chosen year and the one before it, when it has forms) with the headline figures of the
 -- forms in the selection (overview_kpis shows them, selection_summary gives them to the report):
---   mean_total = mean form total (computed, else stated); mean_execution_rate_pct = mean form execution rate
+--   mean_total = mean headline score (form_facts.total_used: reported, else 核算得分), mean_stated_total,
+--   mean_recomputed_score = mean 核算得分, n_forms_without_stated = forms scored by 核算得分 for want of a reported
+--   total, n_score_gap_flagged = forms whose reported and recomputed scores differ by more than 0.5;
+--   mean_execution_rate_pct = mean form execution rate
 --   (computed, else stated); n_lost_points = indicators with weight − score above the noise threshold,
 --   points_lost = Σ (weight − score); n_target_missed = numeric actual misses its target; grades on the total
---   used (grade_scale), n_grade_changed = forms whose stated and computed grades differ;
+--   used (grade_scale), n_grade_changed = forms whose stated grade and 核算后等级 (computed_grade) differ;
 --   dept_budget_full_year_wan = Σ of the department forms' full-year budgets (project forms are parts of them),
 --   n_dept_budgets = the department forms that state one; n_synthetic_forms = demo forms (示例数据).
 create or replace macro year_stats(p_dataset, p_year, p_units, p_kind) as table
@@ -328,6 +366,9 @@ form_stats as (
         count(*) filter (where is_synthetic) as n_synthetic_forms,
         avg(total_used) as mean_total,
         avg(stated_total) as mean_stated_total,
+        avg(recomputed_score) as mean_recomputed_score,
+        count(*) filter (where total_basis = 'recomputed') as n_forms_without_stated,
+        count(*) filter (where is_score_gap_flagged) as n_score_gap_flagged,
         avg(execution_rate_used_pct) as mean_execution_rate_pct,
         round(sum(budget_full_year_wan) filter (where kind = 'department'), 4) as dept_budget_full_year_wan,
         count(budget_full_year_wan) filter (where kind = 'department') as n_dept_budgets,
@@ -372,6 +413,9 @@ select
     s.n_synthetic_forms,
     s.mean_total,
     s.mean_stated_total,
+    s.mean_recomputed_score,
+    s.n_forms_without_stated,
+    s.n_score_gap_flagged,
     s.mean_execution_rate_pct,
     s.dept_budget_full_year_wan,
     s.n_dept_budgets,

@@ -12,6 +12,7 @@ Pages import only this package, dashboard.charts and dashboard.labels (tests/tes
 """
 
 from dashboard.ui import imports, review
+from dashboard.ui.chrome import FAVICON, chinese_chrome
 from dashboard.ui.data import (
     clear_caches,
     close_reader,
@@ -39,6 +40,8 @@ from dashboard.ui.widgets import (
 )
 
 __all__ = [
+    "FAVICON",
+    "chinese_chrome",
     "PAGES",
     "PLOTLY_CONFIG",
     "chart",

@@ -12,9 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import export
+from dashboard import export, labels
 
 PLOTLY_CONFIG: dict[str, Any] = {
+    # No mode bar: its tooltips are English (Streamlit registers no plotly.js locale); every chart has its own
+    # Chinese PNG / SVG / PDF downloads below it, and hovering and clicking still work.
+    "displayModeBar": False,
+    "locale": "zh-CN",
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "jixiao-chart"},
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
@@ -102,9 +106,18 @@ def _column_config(spec: ColumnSpec) -> dict[str, Any]:
             config[col] = cc.CheckboxColumn(label)
         elif kind == "long":
             config[col] = cc.TextColumn(label, width="large")
+        elif kind == "name":  # the row's name: pinned, so it stays in view when the table scrolls sideways
+            config[col] = cc.TextColumn(label, pinned=True)
         else:
             config[col] = cc.TextColumn(label)
     return config
+
+
+MAX_TABLE_ROWS = 20  # taller tables scroll inside a box of this many rows; shorter ones fit their rows
+
+
+def table_height(n_rows: int) -> int | str:
+    return "content" if n_rows <= MAX_TABLE_ROWS else 38 + 35 * MAX_TABLE_ROWS
 
 
 def table(
@@ -113,28 +126,28 @@ def table(
     name: str,
     key: str,
     *,
-    height: int | str = "auto",
+    height: int | str | None = None,
     on_select: str | Callable[..., Any] | None = None,
     hide_index: bool = True,
 ) -> Any:
-    """A table of the columns in `spec` (Chinese headers), with CSV (UTF-8 BOM) and XLSX downloads."""
+    """A table of the columns in `spec` (Chinese headers; kinds: score, pct, wan, int, text, name, long, link,
+    bool), rounded as shown, '—' for a missing value, sized to its rows, with CSV (UTF-8 BOM) and XLSX
+    downloads of exactly what it shows (headers with their units, Excel number formats)."""
     cols = [c for c in spec if c in df.columns]
-    view = df[cols]
-    # Empty text cells show blank, not Streamlit's grey "None" (the download keeps them empty too).
-    text_cols = [c for c in cols if view[c].dtype == object or pd.api.types.is_string_dtype(view[c])]
-    if text_cols:
-        view = view.assign(**{c: view[c].astype(object).where(view[c].notna(), "") for c in text_cols})
+    view = pd.DataFrame(
+        {c: labels.shown_values(df[c], spec[c][1]) for c in cols}, index=df.index, columns=cols
+    )
     kwargs: dict[str, Any] = {
         "column_config": _column_config({c: spec[c] for c in cols}),
         "hide_index": hide_index,
         "key": key,
-        "height": height,
+        "height": table_height(len(view)) if height is None else height,
+        "placeholder": labels.MISSING,
     }
     if on_select is not None:
         kwargs.update(on_select=on_select, selection_mode="single-row")
     event = st.dataframe(view, **kwargs)
-    download = view.drop(columns=[c for c in cols if spec[c][1] == "link"])
-    download = download.rename(columns={c: spec[c][0] for c in download.columns})
+    download, formats = labels.export_frame(df, dict(spec))
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "CSV",
@@ -149,7 +162,7 @@ def table(
     )
     row.download_button(
         "Excel",
-        data=lambda: export.table_xlsx(download, name),
+        data=lambda: export.table_xlsx(download, name, number_formats=formats),
         file_name=f"{name}.xlsx",
         mime=export.MIME["xlsx"],
         key=f"xlsx-{key}",

@@ -16,6 +16,9 @@ from dashboard.selection import page_link as _page_link
 from dashboard.ui.data import load_options
 
 
+ALL_DATASETS = "all"  # the sidebar's option for real and demo data together (Selection.dataset None)
+
+
 def sidebar() -> tuple[Selection, Options]:
     sel, options = render_sidebar(load_options)
     st.session_state["_selection"] = (sel, options)
@@ -36,23 +39,31 @@ def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> 
     sb = st.sidebar
     sb.markdown("**筛选**")
 
-    datasets: list[str | None] = [None, *[d for d in ("real", "demo") if d in all_options.datasets]]
-    if len(datasets) > 2:
-        _keep_valid(state, "dataset", datasets, None)
-        dataset = sb.selectbox(
+    # Real data first when there is any: the default view is the real forms (their latest year); demo data and
+    # both together are an explicit choice (and demo alone the default when no real form exists).
+    # Both together is the option ALL_DATASETS, not None: a bound widget cannot put None in the URL.
+    datasets: list[str | None] = [d for d in ("real", "demo") if d in all_options.datasets]
+    if len(datasets) > 1:
+        datasets.append(ALL_DATASETS)
+        _keep_valid(state, "dataset", datasets, datasets[0])
+        chosen = sb.selectbox(
             "数据集",
             datasets,
             key="dataset",
             bind="query-params",
-            format_func=dataset_label,
+            format_func=lambda d: dataset_label(None if d == ALL_DATASETS else d),
             help="真实数据：导入的真实自评表；示例数据：为演示生成的虚构自评表",
         )
+        dataset = None if chosen == ALL_DATASETS else chosen
     else:
-        dataset = None
+        dataset = datasets[0] if datasets else None
 
     year_options = options_for(dataset, None)
     latest = year_options.latest_year
     years: list[int | None] = [latest, *[y for y in year_options.years if y != latest]] if latest else [None]
+    asked = st.query_params.get("year")
+    if asked and asked not in {str(y) for y in years if y is not None}:
+        _unknown_year(asked, latest)
     _keep_valid(state, "year", years, years[0])
     year = sb.selectbox("年度", years, key="year", bind="query-params", format_func=year_label)
 
@@ -80,7 +91,9 @@ def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> 
         help="只影响指标层面的图表（得分分布、指标下钻、低分预警）",
     )
 
-    sb.button("重置筛选", on_click=_reset, args=(years[0],), width="stretch")
+    sb.button(
+        "重置筛选", on_click=_reset, args=(datasets[0] if datasets else None, years[0]), width="stretch"
+    )
     sel = Selection(dataset=dataset, year=year, units=tuple(units), kind=kind, level1=level1)
     return sel, dataclasses.replace(options, datasets=all_options.datasets)
 
@@ -90,8 +103,13 @@ def _keep_valid(state: Any, key: str, options: list, fallback: Any) -> None:
         state[key] = fallback
 
 
-def _reset(latest_year: int | None) -> None:
-    st.session_state["dataset"] = None
+def _unknown_year(asked: str, latest: int | None) -> None:
+    shown = f"，显示的是{latest}年" if latest else ""
+    st.warning(f"所选数据集中没有{asked}年的自评表{shown}。", icon=":material/event_busy:")
+
+
+def _reset(dataset: str | None, latest_year: int | None) -> None:
+    st.session_state["dataset"] = dataset
     st.session_state["year"] = latest_year
     st.session_state["units"] = []
     st.session_state["kind"] = None

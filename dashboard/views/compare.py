@@ -17,7 +17,8 @@ mode = ui.url_selectbox(
 )
 
 VALUES = {
-    "unit_total": ("自评得分", "分"),
+    "unit_total": (labels.SCORE_LABEL, "分"),
+    "unit_recomputed_score": (labels.RECOMPUTED_LABEL, "分"),
     "execution_rate_pct": ("预算执行率", "%"),
     "points_lost_share_pct": ("扣分占比", "%"),
     "n_lost_points": ("扣分指标数", "个"),
@@ -27,6 +28,10 @@ VALUES = {
 
 if mode == "units":
     history = ui.query("year_over_year", sel, year=None, units=None)  # every unit: the picker below chooses
+    if history["year"].nunique() < 2:
+        only = f"{int(history['year'].iloc[0])}年" if len(history) else "任何年度"
+        st.info(f"所选数据集只有{only}的自评表，没有可对比的年度。导入其他年度的自评表后可在此比较。")
+        st.stop()
     all_units = sorted(history["unit"].dropna().unique())
     # Default: the units chosen in the sidebar, else the three whose score fell most in the selected year.
     this_year = history[history["year"] == sel.year].sort_values("unit_total_change")
@@ -41,7 +46,16 @@ if mode == "units":
     )
     value = c2.selectbox("数值", list(VALUES), format_func=lambda v: VALUES[v][0], key="cmp_value")
     label, unit = VALUES[value]
-    shown = history[history["unit"].isin(picked)]
+    shown = history[history["unit"].isin(picked)].assign(
+        change_text=lambda d: [
+            "首年" if labels.is_missing(p) else labels.fmt_signed(c)
+            for p, c in zip(d["prev_unit_total"], d["unit_total_change"])
+        ],
+        rate_change_text=lambda d: [
+            "首年" if labels.is_missing(p) else labels.fmt_signed(c, "", 1)
+            for p, c in zip(d["prev_execution_rate_pct"], d["execution_rate_change_pct"])
+        ],
+    )
     ui.chart(
         charts.year_trend_chart(
             shown, value, unit, f"各单位历年{label}", note=ui.note(sel, options, shown), highlight=picked
@@ -54,12 +68,13 @@ if mode == "units":
     ui.table(
         shown.sort_values(["unit", "year"]),
         {
-            "unit": ("单位", "text"),
+            "unit": ("单位", "name"),
             "year": ("年度", "int"),
-            "unit_total": ("自评得分", "score"),
-            "unit_total_change": ("得分变化", "score"),
+            "unit_total": (labels.SCORE_LABEL, "score"),
+            "unit_recomputed_score": (labels.RECOMPUTED_LABEL, "score"),
+            "change_text": ("得分变化（分）", "text"),
             "execution_rate_pct": ("预算执行率", "pct"),
-            "execution_rate_change_pct": ("执行率变化", "score"),
+            "rate_change_text": ("执行率变化（个百分点）", "text"),
             "budget_full_year_wan": ("全年预算", "wan"),
             "points_lost": ("扣分", "score"),
             "n_lost_points": ("扣分指标数", "int"),
@@ -110,7 +125,7 @@ else:
     ui.table(
         history,
         {
-            "unit": ("单位", "text"),
+            "unit": ("单位", "name"),
             "form": ("自评表", "text"),
             "year": ("年度", "int"),
             "target_text": ("目标值", "text"),

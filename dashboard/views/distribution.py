@@ -18,7 +18,7 @@ with c1:
         param="measure",
         format_func=lambda m: labels.MEASURES[m][0],
         url_format=str,
-        help="指标得分率 = 得分 ÷ 分值 × 100%；总分为每张自评表的总分",
+        help="指标得分率 = 得分 ÷ 分值 × 100%；自评得分为每张自评表填报的总分，核算得分 = 各项得分之和 ÷ 分值之和 × 100",
     )
 with c2:
     groups = ["level1", "unit", "year", "kind"] if measure == "score_pct" else ["unit", "year", "kind", "all"]
@@ -63,18 +63,23 @@ ui.chart(
     key="dist-scatter",
 )
 
-quantiles = dist.drop_duplicates("group_value")
+quantiles = dist.drop_duplicates("group_value").sort_values("below_full_share_pct", ascending=False)
+st.caption("多数指标得满分，四分位数常为100：按“未满分占比”排序，看哪一组失分面最广。")
+vkind = "pct" if labels.MEASURES[measure][1] == "%" else "score"
 ui.table(
     quantiles,
     {
-        "group_value": (labels.GROUPS[group_by], "text"),
+        "group_value": (labels.GROUPS[group_by], "name"),
         "n_in_group": ("个数", "int"),
-        "min_value": ("最小值", "score"),
-        "p25_value": ("下四分位", "score"),
-        "median_value": ("中位数", "score"),
-        "p75_value": ("上四分位", "score"),
-        "max_value": ("最大值", "score"),
-        "mean_value": ("平均值", "score"),
+        "n_below_full": ("未满分个数", "int"),
+        "below_full_share_pct": ("未满分占比", "pct"),
+        "p10_value": ("10%分位", vkind),
+        "min_value": ("最小值", vkind),
+        "p25_value": ("下四分位", vkind),
+        "median_value": ("中位数", vkind),
+        "p75_value": ("上四分位", vkind),
+        "max_value": ("最大值", vkind),
+        "mean_value": ("平均值", vkind),
     },
     f"得分分位数_{scope}_{measure}_{group_by}",
     key="dist-table",

@@ -7,9 +7,7 @@ from dashboard import charts, labels, ui
 sel, options = ui.current()
 
 st.title(f"总览 · {sel.year}年" if sel.year else "总览")
-st.caption(
-    f"口径：{sel.describe()}。得分为重新计算值（执行得分 + 各指标得分之和），与填报值不一致的见“数据质量”页。"
-)
+st.caption(f"口径：{sel.describe()}。{labels.SCORE_NOTE}")
 ui.report_button(sel)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
 
 if options.has_real and options.has_demo and sel.dataset != "real":
@@ -53,15 +51,25 @@ def show(col, kpi: str, *, digits: int = 2) -> None:
 
 cols = st.columns(6)
 for col, kpi in zip(
-    cols, ("n_units", "n_forms", "mean_total", "mean_execution_rate_pct", "n_lost_points", "n_findings")
+    cols,
+    ("mean_total", "mean_recomputed_score", "n_units", "n_forms", "mean_execution_rate_pct", "n_findings"),
 ):
     show(col, kpi)
 cols = st.columns(6)
 for col, kpi in zip(
     cols,
-    ("n_grade_excellent", "n_grade_good", "n_grade_fair", "n_grade_poor", "n_grade_changed", "points_lost"),
+    ("n_grade_excellent", "n_grade_good", "n_grade_fair", "n_grade_poor", "n_grade_changed", "n_lost_points"),
 ):
     show(col, kpi)
+if "n_forms_without_stated" in kpis.index and labels.as_int(kpis.loc["n_forms_without_stated", "value"]):
+    st.caption(
+        f"其中{labels.as_int(kpis.loc['n_forms_without_stated', 'value'])}张表未填报总分，按核算得分计入平均分与等级。"
+    )
+if "n_score_gap_flagged" in kpis.index and labels.as_int(kpis.loc["n_score_gap_flagged", "value"]):
+    st.caption(
+        f"⚑ {labels.as_int(kpis.loc['n_score_gap_flagged', 'value'])}张表的自评得分与核算得分相差超过0.5分，"
+        "明细见“数据质量”页。"
+    )
 
 left, right = st.columns([2, 3], gap="large")
 with left:

@@ -9,18 +9,25 @@ sel, options = ui.current()
 note = ui.note(sel, options)  # for the charts whose rows carry no dataset column
 
 st.title(f"数据质量 · {sel.year}年" if sel.year else "数据质量")
-st.caption("核查发现是导入时按规则自动检查出的问题，原表不作任何修改；“重新计算”为按表内各项得分加总的结果。")
+st.caption("核查发现是导入时按规则自动检查出的问题，原表不作任何修改。" + labels.SCORE_NOTE)
 
-tab_findings, tab_totals, tab_scores = st.tabs(["核查发现", "填报与重算总分", "自评分核对"])
+tab_findings, tab_totals, tab_scores, tab_parser = st.tabs(
+    ["核查发现", "自评得分与核算得分", "自评分核对", "解析说明"]
+)
 
 with tab_findings:
-    summary = ui.query("findings_summary", sel)
-    by_rule = ui.query("findings_by_rule", sel)
-    st.markdown("**按规则汇总**")
+    summary_all = ui.query("findings_summary", sel)
+    by_rule_all = ui.query("findings_by_rule", sel)
+    summary = summary_all[~summary_all["rule"].isin(labels.PARSER_RULES)]
+    by_rule = by_rule_all[~by_rule_all["rule"].isin(labels.PARSER_RULES)].assign(
+        advice=lambda d: d["rule"].map(labels.RULE_ADVICE)
+    )
+    st.markdown("**按问题汇总**（解析过程的说明另见“解析说明”）")
     ui.table(
         by_rule,
         {
-            "description": ("规则", "text"),
+            "description": ("问题", "text"),
+            "advice": ("建议处理", "long"),
             "n_findings": ("发现（条）", "int"),
             "n_forms": ("涉及表格", "int"),
             "n_units": ("涉及单位", "int"),
@@ -46,6 +53,7 @@ with tab_findings:
         url_format=lambda r: "" if r is None else r,
     )
     details = ui.query("findings_list", sel, rule=rule)
+    details = details[~details["rule"].isin(labels.PARSER_RULES)]
     details["link"] = [
         ui.page_link("drilldown", sel, options, unit=u, form=r)
         for u, r in zip(details["unit"], details["report_id"])
@@ -75,7 +83,7 @@ with tab_totals:
     with c1:
         ui.chart(
             charts.total_gap_chart(
-                gaps, note=ui.note(sel, options, gaps), title=f"{sel.year}年 填报总分与重新计算总分"
+                gaps, note=ui.note(sel, options, gaps), title=f"{sel.year}年 自评得分与核算得分"
             ),
             f"总分核对_{sel.year}",
             key="quality-gap",
@@ -83,7 +91,20 @@ with tab_totals:
     with c2:
         grades = ui.query("grade_distribution", sel)
         ui.chart(charts.grade_chart(grades, note=note), f"等级分布_{sel.year}", key="quality-grades")
-    st.markdown("**各表总分与等级**（差值 = 填报 − 重新计算；先列差值最大的）")
+    st.markdown("**各表自评得分与核算得分**（差异 = 自评 − 核算；⚑ 相差超过0.5分）")
+    gaps = gaps.assign(
+        _abs=gaps["score_gap"].abs(),
+        gap_text=[
+            labels.fmt_signed(g) + (" ⚑" if f else "")
+            for g, f in zip(gaps["score_gap"], gaps["is_score_gap_flagged"])
+        ],
+        change_text=[
+            f"{a}→{b}"
+            if isinstance(a, str) and isinstance(b, str) and a != b
+            else ("不变" if a == b else labels.MISSING)
+            for a, b in zip(gaps["stated_grade"], gaps["computed_grade"])
+        ],
+    ).sort_values("_abs", ascending=False, kind="stable")
     gaps["link"] = [
         ui.page_link("drilldown", sel, options, unit=u, form=r)
         for u, r in zip(gaps["unit"], gaps["report_id"])
@@ -91,16 +112,18 @@ with tab_totals:
     ui.table(
         gaps,
         {
-            "link": ("表格", "link"),
-            "unit": ("单位", "text"),
+            "unit": ("单位", "name"),
             "form": ("自评表", "text"),
-            "stated_total": ("填报总分", "score"),
-            "computed_total": ("重新计算", "score"),
-            "total_gap": ("差值", "score"),
-            "stated_grade": ("填报等级", "text"),
-            "computed_grade": ("重算等级", "text"),
-            "is_grade_changed": ("等级变化", "bool"),
+            "stated_total": (labels.SCORE_LABEL, "score"),
+            "recomputed_score": (labels.RECOMPUTED_LABEL, "score"),
+            "gap_text": (labels.SCORE_GAP_LABEL, "text"),
+            "stated_grade": ("自评等级", "text"),
+            "computed_grade": (labels.RECOMPUTED_GRADE_LABEL, "text"),
+            "change_text": ("等级变化", "text"),
+            "computed_total": (labels.RAW_SUM_LABEL, "score"),
             "weight_total": ("分值合计", "score"),
+            "total_gap": ("填报−Σ得分", "score"),
+            "link": ("表格", "link"),
         },
         f"总分核对_{sel.year}",
         key="quality-gap-table",
@@ -131,4 +154,22 @@ with tab_scores:
         },
         f"自评分核对_{sel.year}",
         key="quality-leniency-table",
+    )
+
+with tab_parser:
+    st.caption(
+        "解析说明记录导入时程序如何读取原表（如多余的单元格、粘连的文字、取自标题行的项目名称），"
+        "供数据管理员核对原文件，不代表单位的绩效问题。"
+    )
+    parser = by_rule_all[by_rule_all["rule"].isin(labels.PARSER_RULES)]
+    ui.table(
+        parser,
+        {
+            "description": ("说明", "text"),
+            "n_findings": ("条数", "int"),
+            "n_forms": ("涉及表格", "int"),
+            "n_units": ("涉及单位", "int"),
+        },
+        f"解析说明_{sel.year}",
+        key="quality-parser",
     )

@@ -24,7 +24,10 @@ for key, show in (("import_done", st.success), ("import_notice", st.warning)):
 
 # No `type=` filter: the checks below refuse other files with a message in Chinese.
 files = st.file_uploader(
-    "选择文件（可多选，也可拖放到此处）", accept_multiple_files=True, key=f"uploader-{state['import_round']}"
+    "选择文件（可多选，也可拖放到此处）",
+    accept_multiple_files=True,
+    key=f"uploader-{state['import_round']}",
+    max_upload_size=imp.MAX_FILE_MB,  # the page's own limit, not the server's
 )
 
 
@@ -77,9 +80,10 @@ def forms_table(forms: pd.DataFrame) -> None:
             "form": ("自评表", "text"),
             "n_indicators": ("指标数", "int"),
             "weight_total": ("分值合计", "score"),
-            "computed_total": ("重新计算总分", "score"),
-            "stated_total": ("填报总分", "score"),
+            "stated_total": (labels.SCORE_LABEL, "score"),
+            "recomputed_score": (labels.RECOMPUTED_LABEL, "score"),
             "grade": ("等级", "text"),
+            "computed_total": (labels.RAW_SUM_LABEL, "score"),
             "execution_rate_pct": ("预算执行率", "pct"),
             "n_lost_points": ("扣分项", "int"),
             "points_lost": ("扣分", "score"),

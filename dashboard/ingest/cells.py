@@ -164,12 +164,37 @@ def tokens_of(rows: list[Row]) -> list[Token]:
         if len(cells) == 1 or sum(1 for c in cells if c.strip()) == 1 and _free_line(cells):
             text = next((c for c in cells if c.strip()), "")
             col = next((i for i, c in enumerate(cells) if c.strip()), 0)
-            pieces = text.split() if text.strip() else [""]
+            pieces = _close_brackets(text.split()) if text.strip() else [""]
             for p, piece in enumerate(pieces):
                 out.append(Token(piece, row.line, row.ref, r, col, p if len(pieces) > 1 else 0))
             continue
         for c, cell in enumerate(cells):
             out.append(Token(cell.strip(), row.line, row.ref, r, c))
+    return out
+
+
+_OPEN, _CLOSE = "(（", ")）"
+
+
+def _close_brackets(pieces: list[str]) -> list[str]:
+    """Pieces of one line with a bracket broken by a space joined again: PDF text layers print `相关性(5 分)`, whose
+    `(5` and `分)` are one label, not two cells. Only a short close within the next two pieces joins."""
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        depth = sum(piece.count(c) for c in _OPEN) - sum(piece.count(c) for c in _CLOSE)
+        if depth > 0:
+            for j in range(i + 1, min(i + 3, len(pieces))):
+                tail = pieces[i + 1 : j + 1]
+                if sum(map(len, tail)) > 8:
+                    break
+                if any(c in pieces[j] for c in _CLOSE):
+                    piece = piece + "".join(tail)
+                    i = j
+                    break
+        out.append(piece)
+        i += 1
     return out
 
 

@@ -50,6 +50,7 @@ INDICATOR_EXTRA_FIELDS = {  # expected key -> stored column
     "converted_score": "converted_score",
     "target_adjusted": "target_adjusted",
 }
+_SPLIT_FALLBACK = {"op": "target_op", "measure_unit": "target_unit"}
 BUDGET_FIELDS = {
     "initial": "budget_initial",
     "adjusted_or_full_year": "budget_full_year",
@@ -272,6 +273,10 @@ def _indicator_checks(sample: dict, got: dict | None) -> list[tuple[str, bool, A
         if name not in sample:
             continue
         value = g.get(column)
+        if _missing(value) and name in _SPLIT_FALLBACK:
+            # No 指标性质 / 度量单位 cell of its own (the cells ran together, `=100%`): the sign and the unit the
+            # target was read with are the same facts.
+            value = g.get(_SPLIT_FALLBACK[name])
         e = sample.get(name)
         if name == "op":
             ok = norm_op(e) == norm_op(value)

@@ -3,7 +3,7 @@
 -- params: $dataset VARCHAR = NULL [real|demo], $path_like VARCHAR = NULL
 -- columns: path, report_id, seq, level1, level2, level3, target_text, actual_text, weight, score, source_line,
 --   source_ref, raw_text, op_text, measure_unit, target_adjusted, coefficient, weight_share, converted_score,
---   review_score, method, is_core, content, evidence
+--   review_score, method, is_core, content, evidence, target_op, target_unit
 --
 -- $dataset: real or demo (generated) files only; $path_like: a LIKE pattern on the file path (NULL = every file). Rows in table order.
 select
@@ -30,7 +30,9 @@ select
     i.method,
     i.is_core,
     i.content,
-    i.evidence
+    i.evidence,
+    i.target_op,
+    i.target_unit
 from indicators i
 join reports r on r.report_id = i.report_id
 join sources s on s.source_id = r.source_id

@@ -164,7 +164,7 @@ def tokens_of(rows: list[Row]) -> list[Token]:
         if len(cells) == 1 or sum(1 for c in cells if c.strip()) == 1 and _free_line(cells):
             text = next((c for c in cells if c.strip()), "")
             col = next((i for i, c in enumerate(cells) if c.strip()), 0)
-            pieces = _close_brackets(text.split()) if text.strip() else [""]
+            pieces = _split_name_figure(_close_brackets(text.split())) if text.strip() else [""]
             for p, piece in enumerate(pieces):
                 out.append(Token(piece, row.line, row.ref, r, col, p if len(pieces) > 1 else 0))
             continue
@@ -195,6 +195,21 @@ def _close_brackets(pieces: list[str]) -> list[str]:
                     break
         out.append(piece)
         i += 1
+    return out
+
+
+_NAME_FIGURE = re.compile(r"^([\u3400-\u9fff]{2,}?)([≥≤＞＜<>=＝][\d.]+%?[\u3400-\u9fff]{0,2})$")
+
+
+def _split_name_figure(pieces: list[str]) -> list[str]:
+    """`科目调整次数≤10次` in a free line is a name run into its target (a web copy of 指标名称 | ≤ | 10 | 次): the name,
+    then the target. Only a piece that is exactly a name, a comparison sign and one figure, and that follows the
+    previous row's last figure, is cut (`服务对象1的满意度 群众满意度≥95%` is a name and its target)."""
+    out: list[str] = []
+    for piece in pieces:
+        m = _NAME_FIGURE.match(piece)
+        after_figure = bool(out) and re.fullmatch(r"\d+(?:\.\d+)?", out[-1]) is not None
+        out.extend(m.groups() if m and after_figure else (piece,))
     return out
 
 

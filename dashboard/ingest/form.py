@@ -109,6 +109,9 @@ def _note_label(text: str) -> str | None:
     return m.group(1)
 
 
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|et)\b", re.I)
+
+
 def detect_kind(title: str | None, tokens: list[Token]) -> str:
     key = normalize_key(title or "")
     head = [normalize_key(t.text) for t in tokens[:40]]
@@ -118,6 +121,8 @@ def detect_kind(title: str | None, tokens: list[Token]) -> str:
         return "department"
     if "项目" in key:
         return "project"
+    if not key and any(("部门整体" in k or "整体支出" in k) and "自评" in k for k in head[:3]):
+        return "department"  # no title of its own: the heading ran into the first cells
     for k in head:
         if _meta_role(k) == "project":
             return "project"
@@ -547,6 +552,8 @@ class FormReader:
         """The form's year: from its title, else the first lines (a `( 2021 年度)` line split into pieces counts,
         a 填报日期 does not)."""
         texts = [self.form.title or ""] + ["".join(t.text for t in row) for row in _rows_of(self.tokens[:80])]
+        # A file's name quoted above the form (《…2022年度….docx》由会员分享) gives way to the form's own heading.
+        texts = [t for t in texts if not _FILE_NAME.search(t)] + [t for t in texts if _FILE_NAME.search(t)]
         for text in texts:
             key = normalize_key(text)
             for m in _YEAR.finditer(key):

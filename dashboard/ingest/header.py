@@ -230,7 +230,9 @@ def _ordered_roles(found: list[tuple[str, Token]]) -> list[str]:
         if role in LEVEL_ORDER or role in rest:
             continue
         rest.append(role)
-    if "target" in rest and ("op" in rest or "measure_unit" in rest):
+    chongqing = ["measure_unit", "op", "target"]  # 计量单位 | 指标性质 | 指标值, printed in that order
+    kept = any(rest[i : i + 3] == chongqing for i in range(len(rest)))
+    if "target" in rest and ("op" in rest or "measure_unit" in rest) and not kept:
         has_op, has_unit = "op" in rest, "measure_unit" in rest
         rest = [r for r in rest if r not in ("op", "measure_unit")]
         at = rest.index("target")

@@ -27,7 +27,7 @@ from dashboard.ingest.vocab import _T2S, KNOWN_LABELS, LEVEL1, LEVEL1_ALIASES, L
 _CJK = "\u3400-\u9fff"
 _OPS = "≥≤><=＝﹦≧≦"
 # Words that cut a glued line; two-character words only from this list (others occur inside names).
-_SHORT = {"分值", "得分", "权重", "总分", "合计", "指标", "总计"}
+_SHORT = {"分值", "得分", "权重", "总分", "合计", "指标", "总计", "说明"}
 _EXTRA = (
     "项目名称", "主管部门", "实施单位", "项目负责人及电话", "项目负责人", "联系电话", "资金情况(万元)", "项目资金(万元)",
     "年度资金总额:", "年度资金总额", "其中:本年财政拨款", "其中:当年财政拨款", "其中:财政拨款", "本年财政拨款",
@@ -100,7 +100,7 @@ def _vocabulary() -> re.Pattern[str]:
     words = {w for w in words if len(w) >= 3 or w in _SHORT}
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # A header word may carry its marker: 全年预算数(A), 执行率(B/A), 分值(10分); a level-1 name its points.
-    marker = r"(?:[(（](?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|万元|\d+分)[)）])?"
+    marker = r"(?:[(（](?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|万元|\d*分)[)）])?"
     return re.compile(rf"(?:{alternatives}){marker}{_LEVEL1_SUFFIX}")
 
 
@@ -178,15 +178,22 @@ def _split_segment(text: str, after_total: bool = False, core: bool = False) -> 
             after = text[end:]
         if start > 0 and start > pos and not _boundary_before(text[:start], figure):
             continue
-        if after and re.match(rf"[{_CJK}A-Za-z(（]", after) and not _ends_figure(figure, after, previous_figure,
-                                                                              start > pos):
+        row_run = start > pos and _ROW_RUN_BEFORE.search(text[pos:start]) is not None and _ROW_RUN.fullmatch(figure)
+        if after and re.match(rf"[{_CJK}A-Za-z(（]", after) and not row_run and not _ends_figure(
+            figure, after, previous_figure, start > pos
+        ):
             continue  # digits that begin a word: 12345热线, 3个乡镇
-        if start > pos:
+        if start > pos and row_run:
+            unit_at = start - len(_ROW_RUN_BEFORE.search(text[pos:start]).group("unit"))
+            out.extend([*_halves(text[pos:unit_at]), text[unit_at:start]])  # the name, then its 计量单位
+        elif start > pos:
             out.extend(_halves(text[pos:start], core and previous_figure))
         nxt = _FIGURE.search(text, end)
         context = "total" if (after_total and not out) else ("figure" if previous_figure else "")
         if core and previous_figure and last_figure.endswith("%"):
             context = "pct"
+        if row_run:
+            context = "row"
         out.extend(split_figures(figure, nxt.group() if nxt else None, context))
         pos = end
         previous_figure = True
@@ -256,6 +263,10 @@ def split_figures(figure: str, following: str | None = None, after: str = "") ->
         return [digits[0], digits[1]]  # 100% 22: weight 2 and score 2 after the 得分系数
     if digits in ("00", "000"):
         return ["0"] * len(digits)  # 00: target 0 and actual 0, weight 0 and score 0
+    if after == "row":
+        reading = _row_run(digits)
+        if reading:
+            return reading
     year = _YEAR.match(digits) and (after != "figure" or suffix)
     if len(digits) < 4 and digits.count(".") <= 1 or len(digits) > 16 or year:
         return [figure]
@@ -317,6 +328,28 @@ def _partitions(digits: str, parts: int) -> list[list[str]]:
         if all(_valid(n) for n in numbers):
             out.append(numbers)
     return out
+
+
+# 天然林…完成率%901010010: after a name and its 计量单位 cell, an indicator row's figures (target, weight,
+# actual, score) with nothing between them.
+_ROW_RUN_BEFORE = re.compile(rf"[{_CJK})）]{{2,}}?(?P<unit>%|{_UNIT})$")
+_ROW_RUN = re.compile(r"\d[\d.]{4,}\d")
+
+
+def _row_run(digits: str) -> list[str] | None:
+    """`901010010` as target 90, weight 10, actual 100, score 10: four numbers where the weight is a plausible
+    weight (≤ 40) and the score does not exceed it; a full score (score = weight) reads best, then fewer
+    decimals."""
+    best: tuple[float, list[str]] | None = None
+    for numbers in _partitions(digits, 4):
+        target, weight, actual, score = (float(n) for n in numbers)
+        if not 0 < weight <= 40 or score > weight:
+            continue
+        rank = (2.0 if score == weight else 0.0) + (0.5 if weight in (5, 10, 15, 20, 25, 30) else 0.0)
+        rank -= 0.1 * sum(len(n.split(".")[1]) for n in numbers if "." in n)
+        if best is None or rank > best[0]:
+            best = (rank, numbers)
+    return best[1] if best else None
 
 
 def _budget_run(digits: str) -> list[str] | None:

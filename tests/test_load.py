@@ -187,16 +187,20 @@ def test_a_log_left_beside_the_database_is_kept_by_the_next_start(db_copy, tmp_p
 # -- bug 2: two writers ------------------------------------------------------------------------------------------
 def test_app_start_during_an_ingest_waits_and_the_ingest_rows_survive(db_copy, tmp_path):
     folder = forms_folder(tmp_path, 10)
+    hold = tmp_path / "hold"  # the ingest waits after its first file while this exists: no race with a slow machine
+    hold.touch()
     ingesting = subprocess.Popen(
         [
             sys.executable,
             "-c",
             textwrap.dedent(
                 f"""
-                import time
+                import pathlib, time
                 from dashboard import load
-                load.ingest([{str(folder)!r}], {str(db_copy)!r}, workers=1, batch_size=1,
-                            on_progress=lambda r: time.sleep(0.4))
+                def wait(_):
+                    while pathlib.Path({str(hold)!r}).exists():
+                        time.sleep(0.05)
+                load.ingest([{str(folder)!r}], {str(db_copy)!r}, workers=1, batch_size=1, on_progress=wait)
                 """
             ),
         ],
@@ -215,6 +219,7 @@ def test_app_start_during_an_ingest_waits_and_the_ingest_rows_survive(db_copy, t
         with pytest.raises(load.DatabaseBusy, match="jixiao ingest"):
             load.ingest([SAMPLE], db_copy, workers=1)
     finally:
+        hold.unlink()
         assert ingesting.wait(timeout=60) == 0
     assert stored_files(db_copy, folder) == 10 and n_reports(db_copy) == 4 + 10
     started = app_start(db_copy)  # now the app's start-up can write: nothing new, nothing lost

@@ -140,6 +140,8 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
             cost += 0.8
         return cost
     if role == "content":
+        if k.level1 or k.level2 or k.levelish:
+            return 2.0  # a level name is a label, not the description beside the name
         return 0.3 if k.text_like else (0.2 if k.empty else INF)
     if role == "op":
         return 0.0 if (k.op_only or k.nature) else (0.1 if k.empty else INF)

@@ -68,6 +68,8 @@ META_LABELS = {
     "项目负责人及电话": "contact",
     "实施单位/项目负责人": "unit_contact",
     "实施单位": "unit",
+    "实施(主管)单位": "unit",
+    "是否为专项资金": "special_fund",
     "项目实施单位": "unit",
     "资金使用单位": "unit",
     "部门名称": "unit",

@@ -238,6 +238,10 @@ def _ordered_roles(found: list[tuple[str, Token]]) -> list[str]:
         at = rest.index("target")
         group = (["op"] if has_op else []) + ["target"] + (["measure_unit"] if has_unit else [])
         rest[at : at + 1] = group
+    hebei = {"weight", "target", "weight_share", "converted_score"} <= set(rest)
+    if hebei and rest.index("weight") < rest.index("target"):
+        # Hebei: the cell under 指标分值 holds the indicator's description, the weight is 权重占比 (%)
+        rest[rest.index("weight")], rest[rest.index("weight_share")] = "content", "weight"
     if "content" in rest:  # 评价内容 sits with the labels, before the values
         rest.remove("content")
         levels.append("content")

@@ -111,6 +111,7 @@ def _note_label(text: str) -> str | None:
     return m.group(1)
 
 
+_OUTCOME_YEAR = re.compile(r"^(20[0-3]\d)年(?:度)?[,，]")
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|et)\b", re.I)
 
 
@@ -155,6 +156,7 @@ def _blocks(tokens: list[Token], headers: list[HeaderRun], budgets: list[HeaderR
     for run in budgets:
         starts.append(Block("budget", run.start, run.end, run, run.end))
         covered.update(range(run.start, run.end))
+    header_ends = {run.end: tokens[run.end - 1].row for run in (*headers, *budgets) if run.end > run.start}
     for k, tok in enumerate(tokens):
         if k in covered or not tok.text:
             continue
@@ -166,7 +168,8 @@ def _blocks(tokens: list[Token], headers: list[HeaderRun], budgets: list[HeaderR
             starts.append(Block("goals", k, k + 1, body_start=k + 1))
         elif is_total_label(text) or _glued_total(text):
             starts.append(Block("total", k, k + 1, body_start=k + 1))
-        elif _note_label(text) and tok.piece == 0:
+        elif _note_label(text) and tok.piece == 0 and header_ends.get(k) != tok.row:
+            # (备注 right after a header's last cell, on its row, is the header's own last column)
             starts.append(Block("notes", k, k + 1, body_start=k))
         elif is_caption(text) and _is_budget_caption(key) and _before_budget(tokens, k, budgets):
             starts.append(Block("caption", k, k + 1, body_start=k + 1))
@@ -561,6 +564,11 @@ class FormReader:
             for m in _YEAR.finditer(key):
                 if not re.search(r"(填报|日期|时间|发布|报告日期)[:：]?$", key[max(0, m.start() - 6) : m.start()]):
                     return int(m.group(1))
+        # No year in the heading: the year the outcome text reports on (2023年,通过开展…), never a date.
+        for tok in self.tokens[80:]:
+            m = _OUTCOME_YEAR.search(tok.text)
+            if m:
+                return int(m.group(1))
         return None
 
     def _order_total_line_first(self) -> None:

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from dashboard.ingest.align import AlignedRow
 from dashboard.ingest.cells import kind_of
 from dashboard.ingest.model import Finding, Indicator
-from dashboard.ingest.values import is_bare_number, is_empty, is_op_only, parse_value, strip_seq_label, to_number
+from dashboard.ingest.values import (
+    is_bare_number,
+    is_empty,
+    is_op_only,
+    op_sign,
+    parse_value,
+    strip_seq_label,
+    to_number,
+)
 from dashboard.ingest.vocab import LEVEL2_PARENT, level1_name, level2_name, level_key
 
 GLUED_MAX_DIGITS = 6
@@ -193,7 +201,7 @@ def fold_op_and_unit(text: str | None, op: str | None, unit: str | None) -> str 
         return text
     text = text.strip()
     if op and is_op_only(op) and not parse_value(text).op:
-        text = op.strip() + text
+        text = op_sign(op) + text
     if unit and not is_empty(unit) and is_bare_number(text.lstrip("≥≤<>=≧≦＜＞﹦＝")):
         text = text + unit.strip()
     return text

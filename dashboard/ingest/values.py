@@ -40,7 +40,7 @@ _VALUE = re.compile(
     rf"(?P<mag>万亿|千万|百万|万(?!元)|亿(?!元)|千(?![克米瓦]))?\s*(?P<unit>(?:{_UNIT_WORDS}))?\s*(?:以上|以内|以下|左右)?$"
 )
 _LEADING_OP = re.compile(rf"^\s*(?P<op>{OP_PATTERN})\s*(?P<rest>.*)$")
-_BARE_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_BARE_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")  # 330,000.00 too
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SEQ_LABEL = re.compile(r"^指标\s*\d+\s*[:：.、]\s*")
 
@@ -161,7 +161,8 @@ def _round(x: float) -> float:
 
 
 _UNIT_ONLY = re.compile(rf"^(?:万|亿|千|百万|千万)?(?:{_UNIT_WORDS})(?:\([\u4e00-\u9fff]{{1,6}}\))?$")  # %(百分比)
-_OP_ONLY = re.compile(rf"^\s*(?:{OP_PATTERN})\s*$")
+_OP_ONLY = re.compile(rf"^\s*(?:\d{{3}}\s*)?(?:{OP_PATTERN})\s*$")  # Yunnan prints a code first: `004 >=`
+_OP_CODE = re.compile(r"^\s*\d{3}\s*")
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -171,6 +172,11 @@ def is_unit_only(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 14)
+def op_sign(text: str) -> str:
+    """The comparator of a 指标性质 cell without the code some provinces print before it (`004 >=` -> `>=`)."""
+    return _OP_CODE.sub("", text).strip()
+
+
 def is_op_only(text: str) -> bool:
     """A 指标性质 cell holding only a comparator: `≥`, `﹦`."""
     return bool(_OP_ONLY.match(nfkc(text)))

@@ -111,8 +111,13 @@ def _note_label(text: str) -> str | None:
     return m.group(1)
 
 
+_BUDGET_CAPTIONS = ("项目资金", "资金情况")
 _OUTCOME_YEAR = re.compile(r"^(20[0-3]\d)年(?:度)?[,，]")
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|xlsx?|wps|et)\b", re.I)
+
+
+def _points_number(text: str) -> float | None:
+    return to_number(text[:-1] if text.endswith("分") else text)
 
 
 def detect_kind(title: str | None, tokens: list[Token]) -> str:
@@ -124,6 +129,8 @@ def detect_kind(title: str | None, tokens: list[Token]) -> str:
         return "department"
     if "项目" in key:
         return "project"
+    if not key and any(k.startswith("部门整体支出总额") for k in head):
+        return "department"  # the budget block of a 部门整体 form
     if not key and any(("部门整体" in k or "整体支出" in k) and "自评" in k for k in head[:3]):
         return "department"  # no title of its own: the heading ran into the first cells
     for k in head:
@@ -391,6 +398,8 @@ class FormReader:
                     self.meta.setdefault("unlabelled_unit", same_row[1].text)
             if len(value) > 80:  # a label followed by a sentence: not a header value
                 return
+        if role in ("unit", "supervisor") and value.endswith(_BUDGET_CAPTIONS) and len(value) > 6:
+            value = value[: -len(next(c for c in _BUDGET_CAPTIONS if value.endswith(c)))]  # …机关项目资金: the caption
         if role is None or not value.strip() or kind_of(value).empty:
             return
         if role == "total":
@@ -465,7 +474,8 @@ class FormReader:
             return False
         label = normalize_key(tokens[0].text)
         glued = re.match(r"^(总分|自评总分|总计|合计)(?:\(分\))?[:：]?(\d+(?:\.\d+)?)$", label)
-        numbers = [to_number(t.text) for t in tokens[1:] if to_number(t.text) is not None and not t.text.endswith("%")]
+        figures = [_points_number(t.text) for t in tokens[1:] if not t.text.endswith("%")]  # 总分 | 100分 too
+        numbers = [x for x in figures if x is not None]
         if glued:
             numbers = [float(glued.group(2))] + numbers
             label = glued.group(1)
@@ -478,7 +488,7 @@ class FormReader:
 
     def _single_total(self, label: str, value: float, tokens: list[Token]) -> None:
         """One number after 合计: the weights' total or the score? Decided once the form is read (see below)."""
-        number_tok = next((t for t in tokens[1:] if to_number(t.text) is not None), tokens[0])  # 合计100: glued
+        number_tok = next((t for t in tokens[1:] if _points_number(t.text) is not None), tokens[0])  # 合计100: glued
         self.pending_total = (label, value, tokens[0].text, number_tok)
         cols = self.last_header.columns if self.last_header else {}
         row_cells = [t for t in tokens if t.row == number_tok.row]

@@ -135,7 +135,18 @@ def unglue(line: str) -> str:
         else:
             after_total = bool(pieces) and pieces[-1] in TOTAL_LABELS
             pieces.extend(_split_segment(segment, after_total, core))
-    return " ".join(p for p in _join_note_header(pieces) if p)
+    return " ".join(p for p in _join_note_header(_split_rate_score(pieces)) if p)
+
+
+def _split_rate_score(pieces: list[str]) -> list[str]:
+    """`分值 执行率得分`: after a 分值 column, 执行率得分 is the 执行率 and 得分 columns, not one word."""
+    out: list[str] = []
+    for piece in pieces:
+        if piece == "执行率得分" and out and out[-1] == "分值":
+            out.extend(("执行率", "得分"))
+        else:
+            out.append(piece)
+    return out
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from dashboard.ingest.budget import align_budget, budget_line, is_total_line
 from dashboard.ingest.cells import Token, joined, kind_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.goals import is_goal_label, parse_goals
+from dashboard.ingest.reflow import reflow
 from dashboard.ingest.header import HeaderRun, _cell_role, find_headers, header_words, is_caption
 from dashboard.ingest.indicator_rows import TableState, build_indicator, is_indicator_row
 from dashboard.ingest.model import Finding, Note, Report, Row
@@ -302,6 +303,17 @@ class FormReader:
     def read(self) -> Report:
         tokens = self.tokens
         headers = find_headers(tokens, "indicator")
+        if headers and headers[0].displaced:  # the first row's cells printed inside the header: after it
+            out = set(map(id, headers[0].displaced))
+            run = tokens[headers[0].start : headers[0].end]
+            tokens = (tokens[: headers[0].start] + [t for t in run if id(t) not in out] + headers[0].displaced
+                      + tokens[headers[0].end :])
+            self.tokens = tokens
+            headers = find_headers(tokens, "indicator")
+        moved = reflow(tokens, headers[0].roles if headers else None, headers[0].end if headers else 0)
+        if moved is not tokens:
+            tokens = self.tokens = moved
+            headers = find_headers(tokens, "indicator")
         budgets = [b for b in find_headers(tokens, "budget") if not _inside(b, headers)]
         blocks = _blocks(tokens, headers, budgets)
         if not headers and budgets:

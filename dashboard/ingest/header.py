@@ -36,6 +36,9 @@ class HeaderRun:
     columns: dict[str, int] = field(default_factory=dict)  # role -> column of the header cell (grids)
     words: list[str] = field(default_factory=list)  # the header cells as written
     unknown: list[str] = field(default_factory=list)  # cells inside the run that name no role
+    # Cells of the first row printed inside the header (a PDF's reading order: 二级指标 | 数量指标 | 三级指标 |
+    # 与委托运营方结算完成 | 年度指标值 …): the form reader moves them behind the header.
+    displaced: list[Token] = field(default_factory=list)
     line: int | None = None
     ref: str | None = None
 
@@ -147,6 +150,8 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
     unknown: list[str] = []
     pending_unknown: list[str] = []
     fragments: list[tuple[int, Token]] = []  # unknown cells and where they sit among the found roles
+    displaced: list[Token] = []
+    pending_displaced: list[Token] = []
     j = i
     end = i
     while j < n:
@@ -179,6 +184,8 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
             found.append((role, tok))
             unknown.extend(pending_unknown)
             pending_unknown = []
+            displaced.extend(pending_displaced)
+            pending_displaced = []
             j += 1
             end = j
             continue
@@ -188,6 +195,10 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
         other = "budget" if table == "indicator" else "indicator"
         if _cell_role(text, other) is not None and table == "indicator":
             break
+        if table == "indicator" and len(pending_displaced) < 2 and _displaced(text, [r for r, _ in found]):
+            pending_displaced.append(tok)
+            j += 1
+            continue
         # A cell that names no role: OCR garbage or a word we do not know. Allow two inside the run.
         if len(pending_unknown) < 2 and _headerish(text) and len(normalize_key(text)) <= 8:
             pending_unknown.append(text)
@@ -210,9 +221,21 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
         columns=columns,
         words=[t.text for _, t in found],
         unknown=unknown,
+        displaced=displaced,
         line=first.line,
         ref=first.ref,
     )
+
+
+def _displaced(text: str, found: list[str]) -> bool:
+    """A level name after the level headers (数量指标 after 二级指标), or a name after 三级指标, inside a header run
+    whose value headers are still to come: the first row's cells printed within the header."""
+    if not found or any(r not in LEVEL_ORDER for r in found):
+        return False
+    k = kind_of(text)
+    if k.level1 or k.level2:
+        return True
+    return found[-1] == "level3" and k.text_like and not k.sentence and not k.value and 4 <= k.length <= 16
 
 
 def _headerish(text: str) -> bool:
@@ -273,6 +296,8 @@ def _level_points(found: list[tuple[str, Token]]) -> list[str] | None:
 def _is_header(run: HeaderRun, table: str) -> bool:
     roles = set(run.roles)
     if table == "indicator":
+        if run.displaced and not ({"target", "actual"} <= roles and roles & {"weight", "score"}):
+            return False  # a row's cells inside a header are believed only of a full header
         has_level = bool(roles & set(LEVEL_ORDER))
         return has_level and len(roles & INDICATOR_CORE) >= 1 and len(run.roles) >= 3
     money = roles & BUDGET_CORE

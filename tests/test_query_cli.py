@@ -26,7 +26,7 @@ def test_list_shows_every_query_with_its_parameters():
     assert result.exit_code == 0, result.output
     for name in list_queries():
         assert name in result.output
-    assert "[computed_total|stated_total|execution_rate|points_lost_share|findings]" in result.output
+    assert "[total|recomputed_score|execution_rate|points_lost_share|findings]" in result.output
     assert "低分预警" in result.output  # the Chinese label of low_scoring_indicators
     assert "$indicator VARCHAR（必填）" in result.output
 

@@ -121,8 +121,10 @@ def test_cover_names_year_scope_date_and_source_file(word):
 def test_summary_paragraph_says_only_what_the_figures_say(word):
     text = "\n".join(p.text for p in word.paragraphs)
     assert "共4张自评表" in text
-    assert "自评表平均得分98.5分（填报平均88.25分）" in text
-    assert f"{UNIT}自评得分93分，等级为优" in text
+    # issue 13: the reported totals lead (88, 89, 88, 88 -> 88.25); recomputed on the 100-point scale beside them
+    # (93/95, 99/100, 98/100, 104/106 -> 97.89, 99, 98, 98.11 -> 98.25)
+    assert "平均自评得分88.25分（按各项得分与分值核算为98.25分）" in text
+    assert f"{UNIT}自评得分88分，等级为良" in text
     assert "平均预算执行率100%" in text and "全年预算合计494.39万元" in text
     assert "79个绩效指标中，5个扣分，合计扣7分" in text
     assert f"“政务服务经费”的“{HOTLINE}”：目标100%，实际87%，扣1分" in text
@@ -151,7 +153,9 @@ def test_low_scoring_table_lists_the_five_sample_indicators_hotline_first_on_tie
 
 def test_ranking_execution_quality_and_unit_tables(word):
     ranking = rows_of(table_with_header(word, ["名次", "单位", "自评得分"]))
-    assert ranking == [["1", UNIT, "93分", "88分", "优", "100%", "7分", "27条", "—"]]
+    # the department form's reported 88 (良), recomputed 93/95 = 97.89, its own 95 − 93 = 2 points lost and
+    # findings, a first year (首年)
+    assert ranking == [["1", UNIT, "88分", "97.89分", "良", "100%", "2分", "19条", "首年"]]
     totals = rows_of(table_with_header(word, ["单位", "自评表", "填报总分", "重算总分", "差值", "等级"]))
     assert len(totals) == 4 and {r[5] for r in totals} == {"良→优"}
     assert [r[4] for r in totals] == ["−16分", "−10分", "−10分", "−5分"]

@@ -106,7 +106,7 @@ def test_export_is_idempotent_and_reads_back_the_same_tables(corpus, tmp_path):
             order = "1, 2, 3" if table not in ("units", "rules") else "1"
             a = duck.execute(f"select * from store.main.{table} order by {order}").df()
             b = back.execute(f"select * from store.main.{table} order by {order}").df()
-            assert len(a) == first.rows[table] and len(a) > 0, table
+            assert len(a) == first.rows[table] and (len(a) > 0 or table == "review_marks"), table  # no 复核 marks in a demo
             assert_same_rows(b, a, table)
         sliced = connect_parquet(out, years=[2023])
         assert sliced.execute("select distinct year from reports").fetchall() == [(2023,)]

@@ -33,6 +33,7 @@ ORDER_BY = {
     "level1_norms": "report_id, level1",
     "rules": "rule",
     "meta": "key",
+    "review_marks": "form_key, marked_at",
 }
 
 _TABLE = re.compile(r"create table if not exists (\w+) \((.*?)\n\);", re.S)

@@ -156,15 +156,16 @@ def test_ranking_execution_quality_and_unit_tables(word):
     # the department form's reported 88 (良), recomputed 93/95 = 97.89, its own 95 − 93 = 2 points lost and
     # findings, a first year (首年)
     assert ranking == [["1", UNIT, "88分", "97.89分", "良", "100%", "2分", "19条", "首年"]]
-    totals = rows_of(table_with_header(word, ["单位", "自评表", "填报总分", "重算总分", "差值", "等级"]))
+    totals = rows_of(table_with_header(word, ["单位", "自评表", "自评得分", "核算得分", "差值", "等级"]))
     assert len(totals) == 4 and {r[5] for r in totals} == {"良→优"}
-    assert [r[4] for r in totals] == ["−16分", "−10分", "−10分", "−5分"]
+    # reported − recomputed on the 100-point scale: 88 − 104/106·100, 89 − 99, 88 − 98, 88 − 93/95·100
+    assert [r[4] for r in totals] == ["−10.11分", "−10分", "−10分", "−9.89分"]
     execution = rows_of(table_with_header(word, ["单位", "部门预算\n（万元）"]))
     assert execution == [[UNIT, "494.39", "—", "100%", "填报值", "3个", "343.54", "100%"]]
     findings = rows_of(table_with_header(word, ["单位", "发现", "错误", "警告", "提示"]))
     assert findings[0][:5] == [UNIT, "27", "6", "8", "13"]
     forms = rows_of(table_with_header(word, ["自评表", "类型"]))  # the unit page
-    assert forms[0][:4] == ["部门整体支出", "部门整体", "88分", "93分"]
+    assert forms[0][:4] == ["部门整体支出", "部门整体", "88分", "97.89分"]  # 93 / 95 × 100
 
 
 def test_tables_use_a_word_table_style(word):

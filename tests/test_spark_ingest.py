@@ -67,7 +67,7 @@ def test_spark_ingest_gives_the_same_tables_as_duckdb_ingest(corpus, tmp_path):
             if table == "meta":
                 continue
             expected = table_rows(theirs, table)
-            assert len(expected) > 0, table
+            assert len(expected) > 0 or table == "review_marks", table  # no 复核 marks after an ingest
             assert_same_rows(table_rows(ours, table), expected, table)
         # The cross-form rules ran in Spark: the demo corpus plants copied notes and budget mismatches.
         cross = ours.execute(

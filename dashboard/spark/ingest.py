@@ -309,6 +309,10 @@ def _build(
     spark.createDataFrame(
         [(schema.SCHEMA_VERSION_KEY, schema.schema_version())], "key string, value string"
     ).createOrReplaceTempView("meta")
+    # 复核 marks are set later by reviewers (dashboard/load/marks.py): a fresh ingest has none.
+    spark.createDataFrame(
+        [], ", ".join(f"{c} {contract.spark_type(t)}" for c, t in contract.tables()["review_marks"])
+    ).createOrReplaceTempView("review_marks")
 
 
 def _write(spark: Any, final: Path, export: Any) -> dict[str, int]:

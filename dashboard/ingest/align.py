@@ -24,6 +24,7 @@ import re
 
 import math
 from collections.abc import Callable, Sequence
+from operator import add
 from dataclasses import dataclass, field
 
 from dashboard.ingest.cells import CellKind, Token, joined, kind_of
@@ -383,23 +384,24 @@ class Aligner:
                 drop[i] = min(drop[i], DUPLICATE_DROP if kinds[i].small else 1.5)
         role_limit = [SPAN.get(r, (1, 0.0))[0] for r in roles]  # a longer span is INF: never try it
         emit, columns = self.emit, self.columns
-        # Each token's cost in each role alone (the emission plus its echo and column adjustments), once per
-        # distinct (role, text): the emission depends on the text only.
-        memo: dict[tuple[int, str], float] = {}
+        # Each token's cost in each role alone (the emission plus its echo and column adjustments); the emission
+        # depends on the text only, so it is asked once per distinct text.
+        by_text: dict[str, list[float]] = {}
+        adjusted = [q for q in range(m) if roles[q] == "actual" or (columns is not None and roles[q] in columns)]
         single: list[list[float]] = []
         for i in range(n):
             k, text = kinds[i], tokens[i].text
-            costs = []
-            for q in range(m):
-                role = roles[q]
-                cost = memo.get((q, text))
-                if cost is None:
-                    cost = memo[(q, text)] = emit(role, k, text)
-                if role == "actual" and echoes[i] and cost < INF:
-                    cost += ECHO_BONUS
-                if columns is not None and not k.empty and role in columns:
-                    cost += COLUMN_MATCH if tokens[i].col == columns[role] else COLUMN_MISMATCH
-                costs.append(cost)
+            costs = by_text.get(text)
+            if costs is None:
+                costs = by_text[text] = [emit(role, k, text) for role in roles]
+            if adjusted and (echoes[i] or (columns is not None and not k.empty)):
+                costs = costs.copy()
+                for q in adjusted:
+                    role = roles[q]
+                    if role == "actual" and echoes[i] and costs[q] < INF:
+                        costs[q] += ECHO_BONUS
+                    if columns is not None and not k.empty and role in columns:
+                        costs[q] += COLUMN_MATCH if tokens[i].col == columns[role] else COLUMN_MISMATCH
             single.append(costs)
 
         def emit_pair(i: int) -> float:
@@ -484,28 +486,29 @@ class Aligner:
         # cost that depends on the open row r); only rows within TOL of the cheapest are evaluated exactly, in
         # order of r, so the cost and the tie-breaking are those of evaluating every row.
         tol = 1e-7
+        drop_rest = [[r for r in range(m + 1) if r not in set(fits[i])] for i in range(n)]
         for i in range(n):
             row = best[i]
             # New rows starting at token i: close the cheapest open row first.
-            closing = INF
-            closing_r = m
-            for r in range(m + 1):
-                c0 = row[r]
-                if c0 < INF:
-                    c = c0 + close_at[r]
-                    if c < closing:
-                        closing, closing_r = c, r
+            closed = list(map(add, row, close_at))
+            closing = min(closed)
+            closing_r = closed.index(closing) if closing < INF else m
             new_pen = (0.0 if row_start[i] else ROW_NOT_AT_LINE_START) if reliable else 0.0
             first_filled = row_start[i] and not kinds[i].empty
             cont_pen = ROW_CONTINUES_ON_NEW_LINE if (reliable and first_filled) else 0.0
             max_span = min(n, i + MAX_SPAN)
-            # Every finite span tokens[i:j] in role q.
+            # Every finite span tokens[i:j] in role q, in order of q, then j.
             spans_here: list[tuple[int, int, float]] = []
+            costs = single[i]
             for q in fits[i]:
-                spans_here += spans_of(i, q, min(max_span, i + role_limit[q]))
-            keys = [row[r] - mid_prefix[r + 1] for r in range(m)]
+                last = min(max_span, i + role_limit[q])
+                if last <= i + 1:
+                    spans_here.append((q, i + 1, costs[q]))
+                else:
+                    spans_here += spans_of(i, q, last)
             pair_e = emit_pair(i) if pair_at is not None else INF
             nxt = best[i + 1]
+            d = drop[i]
             # Same row: 分值 and 得分 as a pair (no span reaches the pair's target cell).
             if pair_e < INF:
                 target_row = best[i + 2]
@@ -518,35 +521,68 @@ class Aligner:
                     if c < target_row[t]:
                         target_row[t] = c
                         back[i + 2][t] = (i, r, "pair")
-            # Same row: place tokens[i:j] into a later role q, from the open rows r < q.
+            # A same-row placement in role q comes from an open row r < q at c0 + mid_prefix[q] - mid_prefix[r + 1]:
+            # rows are compared by their part c0 - mid_prefix[r + 1] and only those within `tol` of the cheapest
+            # are costed exactly, in order of r, so cost and tie-breaking are those of costing every row. For each
+            # q: the cheapest row below it, and whether another is that close.
+            lo_at = [INF] * (m + 1)
+            arg_at = [0] * (m + 1)
+            tie_at = [False] * (m + 1)
+            lo, arg, tie = INF, 0, False
+            for r in range(m):
+                c0 = row[r]
+                if c0 < INF:
+                    key = c0 - mid_prefix[r + 1]
+                    if key < lo:
+                        tie = lo <= key + tol
+                        lo, arg = key, r
+                    elif key <= lo + tol:
+                        tie = True
+                lo_at[r + 1], arg_at[r + 1], tie_at[r + 1] = lo, arg, tie
+            new_base = closing + NEW_ROW + new_pen
             cand_q = -1
             cands: list[tuple[int, float]] = []
             for q, j, e in spans_here:
                 if q != cand_q:
                     cand_q = q
-                    cands = []
-                    if q > 0:
-                        lim = min(keys[:q])
-                        if lim < INF:
-                            lim += tol
-                            mq = mid_prefix[q]
-                            cands = [
-                                (r, row[r] + mq - mid_prefix[r + 1] + cont_pen)
-                                for r in range(q)
-                                if keys[r] <= lim
-                            ]
+                    if lo_at[q] == INF:
+                        cands = []
+                    elif not tie_at[q]:
+                        r = arg_at[q]
+                        cands = [(r, row[r] + mid_prefix[q] - mid_prefix[r + 1] + cont_pen)]
+                    else:
+                        lim = lo_at[q] + tol
+                        mq = mid_prefix[q]
+                        cands = [
+                            (r, row[r] + mq - mid_prefix[r + 1] + cont_pen)
+                            for r in range(q)
+                            if row[r] < INF and row[r] - mid_prefix[r + 1] <= lim
+                        ]
                 target_row = best[j]
+                back_row = back[j]
                 for r, part in cands:
                     c = part + e
                     if c < target_row[q]:
                         target_row[q] = c
-                        back[j][q] = (i, r, "same")
-            # Drop token i (after the spans reaching the same cell: they came from rows r < q).
-            for r in range(m + 1):
+                        back_row[q] = (i, r, "same")
+                if j == i + 1:  # drop token i from row q: after the rows r < q placing it in q, before a new row
+                    c0 = row[q]
+                    if c0 < INF:
+                        c = c0 + d
+                        if c < nxt[q]:
+                            nxt[q] = c
+                            back_row[q] = (i, q, "drop")
+                if closing < INF:
+                    c = new_base + start_prefix[q] + e
+                    if c < target_row[q]:
+                        target_row[q] = c
+                        back_row[q] = (i, closing_r, "new")
+            # Drop token i from the other rows.
+            for r in drop_rest[i]:
                 c0 = row[r]
                 if c0 == INF:
                     continue
-                c = c0 + drop[i]
+                c = c0 + d
                 if c < nxt[r]:
                     nxt[r] = c
                     back[i + 1][r] = (i, r, "drop")
@@ -555,12 +591,6 @@ class Aligner:
                 if c < best[i + 2][pair_at + 1]:
                     best[i + 2][pair_at + 1] = c
                     back[i + 2][pair_at + 1] = (i, closing_r, "newpair")
-            if closing < INF:
-                for q, j, e in spans_here:
-                    c = closing + NEW_ROW + new_pen + start_prefix[q] + e
-                    if c < best[j][q]:
-                        best[j][q] = c
-                        back[j][q] = (i, closing_r, "new")
         # Finish: close the last row.
         final_r = min(range(m + 1), key=lambda r: best[n][r] + close(r))
         return self._rows(tokens, back, best, n, final_r, close)

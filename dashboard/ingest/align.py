@@ -486,7 +486,14 @@ class Aligner:
         # cost that depends on the open row r); only rows within TOL of the cheapest are evaluated exactly, in
         # order of r, so the cost and the tie-breaking are those of evaluating every row.
         tol = 1e-7
-        drop_rest = [[r for r in range(m + 1) if r not in set(fits[i])] for i in range(n)]
+        drop_rest = [[r for r in range(m + 1) if r not in q_set] for q_set in map(set, fits)]
+        multi_at = [r in MULTI_CELL_SPAN for r in roles]
+        # Can a span starting at token i run on into token i + 1 within one cell? Only free-text pieces of one line
+        # do, and multi-cell roles; nothing else needs spans_of.
+        runs_on = [
+            i + 1 < n and tokens[i + 1].row == tokens[i].row and tokens[i + 1].piece > 0 and not kinds[i].empty
+            for i in range(n)
+        ]
         for i in range(n):
             row = best[i]
             # New rows starting at token i: close the cheapest open row first.
@@ -502,7 +509,7 @@ class Aligner:
             costs = single[i]
             for q in fits[i]:
                 last = min(max_span, i + role_limit[q])
-                if last <= i + 1:
+                if last <= i + 1 or not (runs_on[i] or (multi_at[q] and not kinds[i].empty)):
                     spans_here.append((q, i + 1, costs[q]))
                 else:
                     spans_here += spans_of(i, q, last)

@@ -8,6 +8,7 @@ in their place. Level columns (一级 / 二级 / 三级指标, 指标名称) alw
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -46,6 +47,7 @@ class HeaderRun:
         return len(self.words) / total if total else 1.0
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_caption(text: str) -> bool:
     key = normalize_key(text)
     if not key:
@@ -104,6 +106,7 @@ def _alone(tokens: list[Token], k: int) -> bool:
     return not any(t.row == row and t.text.strip() for t in tokens[k + 1 : k + 30])
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_word(text: str) -> bool:
     if level1_name(text) or level2_name(text):
         return True

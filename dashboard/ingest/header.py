@@ -72,11 +72,16 @@ def merge_broken_words(tokens: list[Token]) -> list[Token]:
                 if k + width > n:
                     continue
                 parts = tokens[k : k + width]
-                if any(not p.text for p in parts):
-                    continue
-                if any(p.row - parts[0].row > 3 for p in parts):
-                    continue
-                text = "".join(p.text for p in parts)
+                a, b = parts[0], parts[1]
+                if width == 3:
+                    c = parts[2]
+                    if not (a.text and b.text and c.text) or b.row - a.row > 3 or c.row - a.row > 3:
+                        continue
+                    text = a.text + b.text + c.text
+                else:
+                    if not (a.text and b.text) or b.row - a.row > 3:
+                        continue
+                    text = a.text + b.text
                 if not header_key(parts[0].text) or not header_key(parts[-1].text):
                     continue  # `(万元)` + `年初预算数`: a marker is not half of a word
                 if _is_word(text) and (not _is_word(parts[0].text) or normalize_key(parts[-1].text) == "指标"):
@@ -85,7 +90,7 @@ def merge_broken_words(tokens: list[Token]) -> list[Token]:
                 if width == 2 and kind_of(parts[1].text).suffix_only and level1_name(parts[0].text):
                     merged = (2, text)
                     break
-                if width == 2 and _alone(tokens, k + 1) and _header_tail(parts[0].text, parts[1].text):
+                if width == 2 and _header_tail(parts[0].text, parts[1].text) and _alone(tokens, k + 1):
                     merged = (2, text)
                     break
         if merged:

@@ -258,8 +258,13 @@ class AlignedRow:
     @property
     def is_heading(self) -> bool:
         """Only level names: a caption row for the rows below."""
-        filled = [r for r, toks in self.cells.items() if any(t.text.strip() for t in toks)]
-        return bool(filled) and all(r in LEVEL_ROLES for r in filled)
+        seen = False
+        for r, toks in self.cells.items():
+            if any(t.text.strip() for t in toks):
+                if r not in LEVEL_ROLES:
+                    return False
+                seen = True
+        return seen
 
     def filled(self, role: str) -> bool:
         return any(t.text.strip() and not kind_of(t.text).empty for t in self.cells.get(role, ()))

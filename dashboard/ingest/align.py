@@ -24,6 +24,7 @@ import re
 
 import math
 from collections.abc import Callable, Sequence
+from operator import add
 from dataclasses import dataclass, field
 
 from dashboard.ingest.cells import CellKind, Token, joined, kind_of
@@ -259,8 +260,13 @@ class AlignedRow:
     @property
     def is_heading(self) -> bool:
         """Only level names: a caption row for the rows below."""
-        filled = [r for r, toks in self.cells.items() if any(t.text.strip() for t in toks)]
-        return bool(filled) and all(r in LEVEL_ROLES for r in filled)
+        seen = False
+        for r, toks in self.cells.items():
+            if any(t.text.strip() for t in toks):
+                if r not in LEVEL_ROLES:
+                    return False
+                seen = True
+        return seen
 
     def filled(self, role: str) -> bool:
         return any(t.text.strip() and not kind_of(t.text).empty for t in self.cells.get(role, ()))
@@ -383,8 +389,27 @@ class Aligner:
             ):
                 # A repeated number (2 | 2 | 2) is a spilled copy; a repeated text is more often target and actual.
                 drop[i] = min(drop[i], DUPLICATE_DROP if kinds[i].small else 1.5)
-        emit_cache: dict[tuple[int, int, int], float] = {}
         role_limit = [SPAN.get(r, (1, 0.0))[0] for r in roles]  # a longer span is INF: never try it
+        emit, columns = self.emit, self.columns
+        # Each token's cost in each role alone (the emission plus its echo and column adjustments); the emission
+        # depends on the text only, so it is asked once per distinct text.
+        by_text: dict[str, list[float]] = {}
+        adjusted = [q for q in range(m) if roles[q] == "actual" or (columns is not None and roles[q] in columns)]
+        single: list[list[float]] = []
+        for i in range(n):
+            k, text = kinds[i], tokens[i].text
+            costs = by_text.get(text)
+            if costs is None:
+                costs = by_text[text] = [emit(role, k, text) for role in roles]
+            if adjusted and (echoes[i] or (columns is not None and not k.empty)):
+                costs = costs.copy()
+                for q in adjusted:
+                    role = roles[q]
+                    if role == "actual" and echoes[i] and costs[q] < INF:
+                        costs[q] += ECHO_BONUS
+                    if columns is not None and not k.empty and role in columns:
+                        costs[q] += COLUMN_MATCH if tokens[i].col == columns[role] else COLUMN_MISMATCH
+            single.append(costs)
 
         def emit_pair(i: int) -> float:
             """Tokens i, i+1 as 分值 and 得分 together (INF where they are not such a pair)."""
@@ -393,127 +418,193 @@ class Aligner:
             a, b = kinds[i], kinds[i + 1]
             if not (a.small and b.small) or tokens[i + 1].row != tokens[i].row and self.reliable_rows:
                 return INF
-            base = emit_span(i, i + 1, pair_at) + emit_span(i + 1, i + 2, pair_at + 1)
+            base = single[i][pair_at] + single[i + 1][pair_at + 1]
             w, sc = a.number or 0.0, b.number or 0.0
             if sc > w + 1e-9:
                 return base + 1.0
             return base + (PAIR_BONUS if w <= 30 else PAIR_BONUS / 3 if w <= 60 else 0.0)
 
-        def emit_span(i: int, j: int, q: int) -> float:
-            key = (i, j, q)
-            if key in emit_cache:
-                return emit_cache[key]
+        def spans_of(i: int, q: int, last: int) -> list[tuple[int, int, float]]:
+            """Every finite span tokens[i:j] in role q (j <= last), in order of j; each span's cost is what
+            placing tokens[i:j] in the role as one cell costs (INF: it cannot be one cell)."""
             role = roles[q]
-            if j == i + 1:
-                cost = self.emit(role, kinds[i], tokens[i].text)
-                if role == "actual" and echoes[i] and cost < INF:
-                    cost += ECHO_BONUS
-                if self.columns is not None and not kinds[i].empty and role in self.columns:
-                    cost += COLUMN_MATCH if tokens[i].col == self.columns[role] else COLUMN_MISMATCH
-            else:
-                limit, extra = SPAN.get(role, (1, 0.0))
-                span = tokens[i:j]
-                same_line = all(t.row == span[0].row and t.piece > 0 for t in span[1:])
-                if j - i > limit or not (same_line or role in MULTI_CELL_SPAN):
+            e = single[i][q]
+            out = [(q, i + 1, e)]
+            if last <= i + 1:
+                return out
+            limit, extra = SPAN.get(role, (1, 0.0))
+            multi = role in MULTI_CELL_SPAN
+            value_role = role in VALUE_ROLES
+            k0 = kinds[i]
+            row0 = tokens[i].row
+            same_line = True
+            # The filled tokens of the span so far and what the checks need of them.
+            n_filled = 0 if k0.empty else 1
+            numbers = 0 if k0.empty else int(k0.number is not None or k0.pure_value)
+            first_op = None if k0.empty else k0.op_only
+            any_value = not k0.empty and (k0.value or k0.number is not None)
+            level3_bad = not k0.empty and bool(k0.level1 or k0.level2 or k0.value or k0.has_digit)
+            no_dev = multi and not k0.empty and is_no_deviation(tokens[i].text)  # only multi-cell spans leave a line
+            total = 0 if k0.empty else 0 + e
+            for j in range(i + 2, last + 1):
+                x = j - 1
+                kx, tx = kinds[x], tokens[x]
+                same_line = same_line and tx.row == row0 and tx.piece > 0
+                if not kx.empty:
+                    n_filled += 1
+                    numbers += kx.number is not None or kx.pure_value
+                    if first_op is None:
+                        first_op = kx.op_only
+                    any_value = any_value or kx.value or kx.number is not None
+                    level3_bad = level3_bad or bool(kx.level1 or kx.level2 or kx.value or kx.has_digit)
+                    no_dev = no_dev or (multi and is_no_deviation(tx.text))
+                    total = total + single[x][q]
+                if j - i > limit or not (same_line or multi):
                     cost = INF
-                elif kinds[i].empty or kinds[j - 1].empty:
+                elif k0.empty or kx.empty:
                     cost = INF
+                elif n_filled < j - i and not multi:
+                    cost = INF
+                elif numbers >= 2 or (value_role and not first_op and any_value):
+                    cost = INF  # `100% 100%`, `健全 100%`, `市级以上 无`: two cells, never one value
+                elif role == "level3" and level3_bad:
+                    cost = INF  # a level word or a value beside a name is a cell of its own
+                elif not same_line and no_dev:
+                    cost = INF  # 无偏差 is a whole note: the next cell starts the next row
                 else:
-                    # Each piece must fit the role by itself: a note never swallows the next row's level name. An
-                    # empty cell inside a multi-cell span (a merged cell's remnant) costs nothing.
-                    filled = [x for x in range(i, j) if not kinds[x].empty]
-                    numbers = sum(kinds[x].number is not None or kinds[x].pure_value for x in filled)
-                    if len(filled) < j - i and role not in MULTI_CELL_SPAN:
-                        cost = INF
-                    elif numbers >= 2 or (
-                        role in VALUE_ROLES
-                        and not kinds[filled[0]].op_only
-                        and any(kinds[x].value or kinds[x].number is not None for x in filled)
-                    ):
-                        cost = INF  # `100% 100%`, `健全 100%`, `市级以上 无`: two cells, never one value
-                    elif role == "level3" and any(
-                        kinds[x].level1 or kinds[x].level2 or kinds[x].value or kinds[x].has_digit for x in filled
-                    ):
-                        cost = INF  # a level word or a value beside a name is a cell of its own
-                    elif not same_line and any(is_no_deviation(tokens[x].text) for x in filled):
-                        cost = INF  # 无偏差 is a whole note: the next cell starts the next row
-                    else:
-                        cost = sum(emit_span(x, x + 1, q) for x in filled) + extra * (len(filled) - 1)
-                        if not same_line:
-                            cost += 1.0
-            emit_cache[key] = cost
-            return cost
+                    cost = total + extra * (n_filled - 1)
+                    if not same_line:
+                        cost += 1.0
+                if cost == INF:
+                    if kx.empty:
+                        continue  # a span may reach past an empty cell
+                    break
+                out.append((q, j, cost))
+            return out
 
+        close_at = [close(r) for r in range(m + 1)]
         # The roles token i can take at all: a span starting at i costs at least its first cell's emission.
-        fits = [[q for q in range(m) if emit_span(i, i + 1, q) < INF] for i in range(n)]
+        fits = [[q for q in range(m) if single[i][q] < INF] for i in range(n)]
         best = [[INF] * (m + 1) for _ in range(n + 1)]
         back: list[list[tuple[int, int, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
         best[0][m] = 0.0
+        reliable = self.reliable_rows
+        # Candidate predecessors of a same-row placement are compared by c0 - mid_prefix[r + 1] (the part of the
+        # cost that depends on the open row r); only rows within TOL of the cheapest are evaluated exactly, in
+        # order of r, so the cost and the tie-breaking are those of evaluating every row.
+        tol = 1e-7
+        drop_rest = [[r for r in range(m + 1) if r not in q_set] for q_set in map(set, fits)]
+        multi_at = [r in MULTI_CELL_SPAN for r in roles]
+        # Can a span starting at token i run on into token i + 1 within one cell? Only free-text pieces of one line
+        # do, and multi-cell roles; nothing else needs spans_of.
+        runs_on = [
+            i + 1 < n and tokens[i + 1].row == tokens[i].row and tokens[i + 1].piece > 0 and not kinds[i].empty
+            for i in range(n)
+        ]
         for i in range(n):
             row = best[i]
             # New rows starting at token i: close the cheapest open row first.
-            closing = INF
-            closing_r = m
-            for r in range(m + 1):
-                if row[r] < INF:
-                    c = row[r] + close(r)
-                    if c < closing:
-                        closing, closing_r = c, r
-            reliable = self.reliable_rows
+            closed = list(map(add, row, close_at))
+            closing = min(closed)
+            closing_r = closed.index(closing) if closing < INF else m
             new_pen = (0.0 if row_start[i] else ROW_NOT_AT_LINE_START) if reliable else 0.0
             first_filled = row_start[i] and not kinds[i].empty
             cont_pen = ROW_CONTINUES_ON_NEW_LINE if (reliable and first_filled) else 0.0
             max_span = min(n, i + MAX_SPAN)
-            # Every finite span tokens[i:j] in role q, computed once for all the open rows r.
+            # Every finite span tokens[i:j] in role q, in order of q, then j.
             spans_here: list[tuple[int, int, float]] = []
+            costs = single[i]
             for q in fits[i]:
-                for j in range(i + 1, min(max_span, i + role_limit[q]) + 1):
-                    e = emit_span(i, j, q)
-                    if e == INF:
-                        if j == i + 1 or kinds[j - 1].empty:
-                            continue  # a span may reach past an empty cell
-                        break
-                    spans_here.append((q, j, e))
-            for r in range(m + 1):
+                last = min(max_span, i + role_limit[q])
+                if last <= i + 1 or not (runs_on[i] or (multi_at[q] and not kinds[i].empty)):
+                    spans_here.append((q, i + 1, costs[q]))
+                else:
+                    spans_here += spans_of(i, q, last)
+            pair_e = emit_pair(i) if pair_at is not None else INF
+            nxt = best[i + 1]
+            d = drop[i]
+            # Same row: 分值 and 得分 as a pair (no span reaches the pair's target cell).
+            if pair_e < INF:
+                target_row = best[i + 2]
+                t = pair_at + 1
+                for r in range(pair_at):
+                    c0 = row[r]
+                    if c0 == INF:
+                        continue
+                    c = c0 + mid_prefix[pair_at] - mid_prefix[r + 1] + cont_pen + pair_e
+                    if c < target_row[t]:
+                        target_row[t] = c
+                        back[i + 2][t] = (i, r, "pair")
+            # A same-row placement in role q comes from an open row r < q at c0 + mid_prefix[q] - mid_prefix[r + 1]:
+            # rows are compared by their part c0 - mid_prefix[r + 1] and only those within `tol` of the cheapest
+            # are costed exactly, in order of r, so cost and tie-breaking are those of costing every row. For each
+            # q: the cheapest row below it, and whether another is that close.
+            lo_at = [INF] * (m + 1)
+            arg_at = [0] * (m + 1)
+            tie_at = [False] * (m + 1)
+            lo, arg, tie = INF, 0, False
+            for r in range(m):
+                c0 = row[r]
+                if c0 < INF:
+                    key = c0 - mid_prefix[r + 1]
+                    if key < lo:
+                        tie = lo <= key + tol
+                        lo, arg = key, r
+                    elif key <= lo + tol:
+                        tie = True
+                lo_at[r + 1], arg_at[r + 1], tie_at[r + 1] = lo, arg, tie
+            new_base = closing + NEW_ROW + new_pen
+            cand_q = -1
+            cands: list[tuple[int, float]] = []
+            for q, j, e in spans_here:
+                if q != cand_q:
+                    cand_q = q
+                    if lo_at[q] == INF:
+                        cands = []
+                    elif not tie_at[q]:
+                        r = arg_at[q]
+                        cands = [(r, row[r] + mid_prefix[q] - mid_prefix[r + 1] + cont_pen)]
+                    else:
+                        lim = lo_at[q] + tol
+                        mq = mid_prefix[q]
+                        cands = [
+                            (r, row[r] + mq - mid_prefix[r + 1] + cont_pen)
+                            for r in range(q)
+                            if row[r] < INF and row[r] - mid_prefix[r + 1] <= lim
+                        ]
+                target_row = best[j]
+                back_row = back[j]
+                for r, part in cands:
+                    c = part + e
+                    if c < target_row[q]:
+                        target_row[q] = c
+                        back_row[q] = (i, r, "same")
+                if j == i + 1:  # drop token i from row q: after the rows r < q placing it in q, before a new row
+                    c0 = row[q]
+                    if c0 < INF:
+                        c = c0 + d
+                        if c < nxt[q]:
+                            nxt[q] = c
+                            back_row[q] = (i, q, "drop")
+                if closing < INF:
+                    c = new_base + start_prefix[q] + e
+                    if c < target_row[q]:
+                        target_row[q] = c
+                        back_row[q] = (i, closing_r, "new")
+            # Drop token i from the other rows.
+            for r in drop_rest[i]:
                 c0 = row[r]
                 if c0 == INF:
                     continue
-                # Drop token i.
-                c = c0 + drop[i]
-                if c < best[i + 1][r]:
-                    best[i + 1][r] = c
+                c = c0 + d
+                if c < nxt[r]:
+                    nxt[r] = c
                     back[i + 1][r] = (i, r, "drop")
-                if r == m:
-                    continue
-                # Same row: 分值 and 得分 as a pair.
-                if pair_at is not None and pair_at > r:
-                    e = emit_pair(i)
-                    if e < INF:
-                        c = c0 + mid_prefix[pair_at] - mid_prefix[r + 1] + cont_pen + e
-                        if c < best[i + 2][pair_at + 1]:
-                            best[i + 2][pair_at + 1] = c
-                            back[i + 2][pair_at + 1] = (i, r, "pair")
-                # Same row: place tokens[i:j] into a later role q.
-                for q, j, e in spans_here:
-                    if q <= r:
-                        continue
-                    c = c0 + mid_prefix[q] - mid_prefix[r + 1] + cont_pen + e
-                    if c < best[j][q]:
-                        best[j][q] = c
-                        back[j][q] = (i, r, "same")
-            if closing < INF and pair_at is not None:
-                e = emit_pair(i)
-                if e < INF:
-                    c = closing + NEW_ROW + new_pen + start_prefix[pair_at] + e
-                    if c < best[i + 2][pair_at + 1]:
-                        best[i + 2][pair_at + 1] = c
-                        back[i + 2][pair_at + 1] = (i, closing_r, "newpair")
-            if closing < INF:
-                for q, j, e in spans_here:
-                    c = closing + NEW_ROW + new_pen + start_prefix[q] + e
-                    if c < best[j][q]:
-                        best[j][q] = c
-                        back[j][q] = (i, closing_r, "new")
+            if closing < INF and pair_e < INF:
+                c = closing + NEW_ROW + new_pen + start_prefix[pair_at] + pair_e
+                if c < best[i + 2][pair_at + 1]:
+                    best[i + 2][pair_at + 1] = c
+                    back[i + 2][pair_at + 1] = (i, closing_r, "newpair")
         # Finish: close the last row.
         final_r = min(range(m + 1), key=lambda r: best[n][r] + close(r))
         return self._rows(tokens, back, best, n, final_r, close)

@@ -8,6 +8,7 @@ in their place. Level columns (一级 / 二级 / 三级指标, 指标名称) alw
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -49,6 +50,7 @@ class HeaderRun:
         return len(self.words) / total if total else 1.0
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_caption(text: str) -> bool:
     key = normalize_key(text)
     if not key:
@@ -73,11 +75,16 @@ def merge_broken_words(tokens: list[Token]) -> list[Token]:
                 if k + width > n:
                     continue
                 parts = tokens[k : k + width]
-                if any(not p.text for p in parts):
-                    continue
-                if any(p.row - parts[0].row > 3 for p in parts):
-                    continue
-                text = "".join(p.text for p in parts)
+                a, b = parts[0], parts[1]
+                if width == 3:
+                    c = parts[2]
+                    if not (a.text and b.text and c.text) or b.row - a.row > 3 or c.row - a.row > 3:
+                        continue
+                    text = a.text + b.text + c.text
+                else:
+                    if not (a.text and b.text) or b.row - a.row > 3:
+                        continue
+                    text = a.text + b.text
                 if not header_key(parts[0].text) or not header_key(parts[-1].text):
                     continue  # `(万元)` + `年初预算数`: a marker is not half of a word
                 if _is_word(text) and (not _is_word(parts[0].text) or normalize_key(parts[-1].text) == "指标"):
@@ -86,7 +93,7 @@ def merge_broken_words(tokens: list[Token]) -> list[Token]:
                 if width == 2 and kind_of(parts[1].text).suffix_only and level1_name(parts[0].text):
                     merged = (2, text)
                     break
-                if width == 2 and _alone(tokens, k + 1) and _header_tail(parts[0].text, parts[1].text):
+                if width == 2 and _header_tail(parts[0].text, parts[1].text) and _alone(tokens, k + 1):
                     merged = (2, text)
                     break
         if merged:
@@ -107,6 +114,7 @@ def _alone(tokens: list[Token], k: int) -> bool:
     return not any(t.row == row and t.text.strip() for t in tokens[k + 1 : k + 30])
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_word(text: str) -> bool:
     if level1_name(text) or level2_name(text):
         return True

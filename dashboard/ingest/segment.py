@@ -9,6 +9,7 @@ tail of a form that began on an earlier page, ingested as such if it holds rows.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -48,11 +49,8 @@ class FormSlice:
 
 def title_at(tokens: list[Token], k: int) -> tuple[str, int] | None:
     """The title starting at token k and how many tokens it spans (a title and its `(2022年度)` piece)."""
-    text = _HASHES.sub("", tokens[k].text).strip()
-    if not text or len(text) > 90 or "\n" in text:
-        return None
-    key = normalize_key(text)
-    if not TITLE.search(key) or key.startswith(("注", "说明")):
+    text = _title_text(tokens[k].text)
+    if text is None:
         return None
     width = 1
     # `项目支出绩效自评表` + `(2022年度)` on the same or the next line, or `2019年度)` with its bracket lost.
@@ -62,8 +60,25 @@ def title_at(tokens: list[Token], k: int) -> tuple[str, int] | None:
     return text, width
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _title_text(cell: str) -> str | None:
+    """The cell as a form title (Markdown hashes dropped), or None."""
+    text = _HASHES.sub("", cell).strip()
+    if not text or len(text) > 90 or "\n" in text:
+        return None
+    key = normalize_key(text)
+    if not TITLE.search(key) or key.startswith(("注", "说明")):
+        return None
+    return text
+
+
 def other_table_at(token: Token) -> str | None:
-    text = _HASHES.sub("", token.text).strip()
+    return _other_table(token.text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _other_table(cell: str) -> str | None:
+    text = _HASHES.sub("", cell).strip()
     key = normalize_key(text)
     return text if 4 <= len(key) <= 40 and _OTHER_TABLE.search(key) and "自评" not in key else None
 

@@ -72,6 +72,7 @@ def families() -> tuple[Family, ...]:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
     """A header cell's matching key: normalised, markers such as (A) and (%) dropped."""
     key = normalize_key(text)

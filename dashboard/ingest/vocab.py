@@ -208,11 +208,13 @@ def original_span(pattern: re.Pattern[str], text: str, group: str) -> str | None
 _WEIGHT_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def level_key(text: str) -> str:
     """Key of a level name: `产出指标(50分)`, `产 出 指 标` and `產出指標` all give `产出指标`."""
     return _WEIGHT_SUFFIX.sub("", normalize_key(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def level1_name(text: str, kind: str | None = None) -> str | None:
     """The canonical level-1 class a cell names, or None."""
     key = level_key(text)
@@ -228,19 +230,23 @@ def level1_name(text: str, kind: str | None = None) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def level2_name(text: str) -> str | None:
     key = level_key(text)
     return key if key in LEVEL2_PARENT else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_section_label(text: str) -> bool:
     return level_key(text) in SECTION_LABELS
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_total_label(text: str) -> bool:
     return level_key(text) in TOTAL_LABELS
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_no_deviation(note: str | None) -> bool:
     return note is None or normalize_key(note) in NO_DEVIATION
 

@@ -103,6 +103,35 @@ def test_load_side_speed(tmp_path):
     print(f"\nload side only: {1200 / elapsed:.0f} forms/s (store {1200 / (stored - start):.0f} forms/s)")
 
 
+def test_text_forms_per_cpu_second(tmp_path):
+    """Sample-sized text forms per CPU-second (process time, every thread: what one core sustains), parse alone and
+    parse + load through `jixiao ingest`'s pipeline on one process. Unlike wall time, CPU time is barely moved by
+    other jobs on a shared machine."""
+    n_docs = 150
+    folder = _folder(tmp_path, n_docs)
+    files = sorted(folder.iterdir())
+    data = [p.read_bytes() for p in files]
+    parse_bytes("warm.txt", data[0])
+    wall, cpu = time.perf_counter(), time.process_time()
+    for p, body in zip(files, data):
+        doc = parse_bytes(p, body)
+        assert doc.error is None and len(doc.reports) == FORMS_PER_DOC
+    parse_cpu, parse_wall = time.process_time() - cpu, time.perf_counter() - wall
+    wall, cpu = time.perf_counter(), time.process_time()
+    summary = ingest([folder], tmp_path / "c.duckdb", workers=1)
+    pipe_cpu, pipe_wall = time.process_time() - cpu, time.perf_counter() - wall
+    assert summary.ok == n_docs and summary.reports == n_docs * FORMS_PER_DOC
+    forms = n_docs * FORMS_PER_DOC
+    RESULTS["parse_txt_forms_per_cpu_s"] = round(forms / parse_cpu, 1)
+    RESULTS["parse_txt_forms_per_s_same_run"] = round(forms / parse_wall, 1)
+    RESULTS["pipeline_txt_forms_per_cpu_s"] = round(forms / pipe_cpu, 1)
+    RESULTS["pipeline_txt_forms_per_s_same_run"] = round(forms / pipe_wall, 1)
+    print(
+        f"\ntext forms per CPU-second: parse {forms / parse_cpu:.0f}, parse + load {forms / pipe_cpu:.0f} "
+        f"(wall: {forms / parse_wall:.0f} and {forms / pipe_wall:.0f} forms/s; {forms} forms)"
+    )
+
+
 def teardown_module(module):
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "ingest_speed.json").write_text(json.dumps(RESULTS, indent=2), encoding="utf-8")

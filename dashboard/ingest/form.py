@@ -14,15 +14,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.ingest.align import Aligner, AlignedRow, skip_for
+from dashboard.ingest.align import AlignedRow, Aligner, skip_for
 from dashboard.ingest.budget import align_budget, budget_line, is_total_line
 from dashboard.ingest.cells import Token, joined, kind_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.goals import is_goal_label, parse_goals
-from dashboard.ingest.reflow import reflow
 from dashboard.ingest.header import HeaderRun, _cell_role, find_headers, header_words, is_caption
 from dashboard.ingest.indicator_rows import TableState, build_indicator, is_indicator_row
 from dashboard.ingest.model import Finding, Note, Report, Row
+from dashboard.ingest.reflow import reflow
 from dashboard.ingest.segment import FormSlice
 from dashboard.ingest.templates import detect_family
 from dashboard.ingest.values import is_empty, to_number
@@ -410,8 +410,9 @@ class FormReader:
                     self.meta.setdefault("unlabelled_unit", same_row[1].text)
             if len(value) > 80:  # a label followed by a sentence: not a header value
                 return
-        if role in ("unit", "supervisor") and value.endswith(_BUDGET_CAPTIONS) and len(value) > 6:
-            value = value[: -len(next(c for c in _BUDGET_CAPTIONS if value.endswith(c)))]  # …机关项目资金: the caption
+        caption = next((c for c in _BUDGET_CAPTIONS if value.endswith(c)), None)
+        if role in ("unit", "supervisor") and caption and len(value) > 6:
+            value = value[: -len(caption)]  # …机关项目资金: the budget block's caption ran into the name
         if role is None or not value.strip() or kind_of(value).empty:
             return
         if role == "total":

@@ -127,26 +127,8 @@ def _place(tokens: list[Token], run: _Run) -> list[Token] | None:
     names = _names(tokens, region)
     if names is None or len(names) != len(orphans):
         return None
-    group_tokens = [tokens[a:b] for a, b in orphans]
-    rebuilt: list[Token] = []
     levels = _level_plan(tokens, region, names)
-    name_at = {start: n for n, (start, _) in enumerate(names)}
-    skip: set[int] = set()
-    for k in region:
-        if k in skip:
-            continue
-        if levels is not None and k in levels["moved"]:
-            continue
-        if k in name_at:
-            n = name_at[k]
-            start, end = names[n]
-            if levels is not None:
-                rebuilt.extend(tokens[x] for x in levels["before"][n])
-            rebuilt.append(_joined(tokens[start:end]))
-            rebuilt.extend(group_tokens[n])
-            skip.update(range(start, end))
-            continue
-        rebuilt.append(tokens[k])
+    rebuilt = _interleave(tokens, region, names, [tokens[a:b] for a, b in orphans], levels)
     if not bound:
         head = tokens[: run.start]
     else:
@@ -165,21 +147,37 @@ def _before_names(tokens: list[Token], run: _Run) -> list[Token] | None:
     names = _names(tokens, stretch) if stretch else None
     if not names or len(names) != len(run.groups) or len(names) < 2:
         return None
-    rebuilt: list[Token] = []
+    rebuilt = _interleave(tokens, stretch, names, [tokens[a:b] for a, b in run.groups], None)
+    return tokens[:k] + rebuilt + tokens[run.end :]
+
+
+def _interleave(
+    tokens: list[Token],
+    span: list[int],
+    names: list[tuple[int, int]],
+    groups: list[list[Token]],
+    levels: dict | None,
+) -> list[Token]:
+    """The tokens of `span` with each name (its pieces joined) followed by its figure group, and, when a level
+    plan is given, the level labels it hands out placed before their names."""
     name_at = {start: n for n, (start, _) in enumerate(names)}
+    moved = levels["moved"] if levels is not None else set()
+    out: list[Token] = []
     skip: set[int] = set()
-    for x in stretch:
-        if x in skip:
+    for k in span:
+        if k in skip or k in moved:
             continue
-        if x in name_at:
-            start, end = names[name_at[x]]
-            a, b = run.groups[name_at[x]]
-            rebuilt.append(_joined(tokens[start:end]))
-            rebuilt.extend(tokens[a:b])
+        if k in name_at:
+            n = name_at[k]
+            start, end = names[n]
+            if levels is not None:
+                out.extend(tokens[x] for x in levels["before"][n])
+            out.append(_joined(tokens[start:end]))
+            out.extend(groups[n])
             skip.update(range(start, end))
             continue
-        rebuilt.append(tokens[x])
-    return tokens[:k] + rebuilt + tokens[run.end :]
+        out.append(tokens[k])
+    return out
 
 
 def _is_figure(k: CellKind) -> bool:

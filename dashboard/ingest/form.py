@@ -21,7 +21,7 @@ from dashboard.ingest.errors import IngestError
 from dashboard.ingest.goals import is_goal_label, parse_goals
 from dashboard.ingest.header import HeaderRun, _cell_role, find_headers, header_words, is_caption
 from dashboard.ingest.indicator_rows import TableState, build_indicator, is_indicator_row
-from dashboard.ingest.model import Finding, Note, Report, Row
+from dashboard.ingest.model import BudgetLine, Finding, Note, Report, Row
 from dashboard.ingest.reflow import reflow
 from dashboard.ingest.segment import FormSlice
 from dashboard.ingest.templates import detect_family
@@ -597,6 +597,14 @@ class FormReader:
     def _order_total_line_first(self) -> None:
         lines = self.report.budget_lines
         total = next((k for k, line in enumerate(lines) if is_total_line(line.line)), 0)
+        unnamed = next((k for k, line in enumerate(lines) if line.line == "（未命名）" and _has_money(line)), None)
+        if lines and unnamed is not None and unnamed < total and not _has_money(lines[total]):
+            # The figures printed first and the row's label (年度资金总额) after the block: one line.
+            name = lines[unnamed].line = lines.pop(total).line
+            for f in self.report.findings:
+                if f.rule == "missing_budget_cell" and f.source_line == lines[unnamed].source_line:
+                    f.message = f.message.replace("预算行“（未命名）”", f"预算行“{name}”", 1)
+            total = unnamed
         if lines and total:
             lines.insert(0, lines.pop(total))
 
@@ -751,3 +759,7 @@ def parse_form(form: FormSlice, path: str | Path) -> Report:
 
 def is_empty_cell(text: str) -> bool:
     return is_empty(text)
+
+
+def _has_money(line: BudgetLine) -> bool:
+    return any(v is not None for v in (line.initial, line.full_year, line.executed))

@@ -304,8 +304,12 @@ def _level_points(found: list[tuple[str, Token]]) -> list[str] | None:
 def _is_header(run: HeaderRun, table: str) -> bool:
     roles = set(run.roles)
     if table == "indicator":
-        if run.displaced and not ({"target", "actual"} <= roles and roles & {"weight", "score"}):
-            return False  # a row's cells inside a header are believed only of a full header
+        full = {"target", "actual"} <= roles and bool(roles & {"weight", "score"})
+        named = all(kind_of(t.text).level1 or kind_of(t.text).level2 for t in run.displaced)
+        if run.displaced and not (full or (named and roles & {"target", "actual"})):
+            # A row's cells inside a header are believed only of a full header, or of a level name (数量指标)
+            # inside a header that names a value column: a cut excerpt's header may end there.
+            return False
         has_level = bool(roles & set(LEVEL_ORDER))
         return has_level and len(roles & INDICATOR_CORE) >= 1 and len(run.roles) >= 3
     money = roles & BUDGET_CORE

@@ -17,7 +17,7 @@ from dashboard.ingest.cells import Token
 from dashboard.ingest.vocab import normalize_key
 
 TITLE = re.compile(
-    r"(支出|项目|整体|资金|转移支付|经费|专项).{0,14}绩效(目标)?(自评|评价自评|自我评价)(表|报告|结果)?"
+    r"(支出|项目|整体|资金|转移支付|经费|专项).{0,14}绩效(目标)?(自评|评价自评|自我评价|评价得分表|评价表)(表|报告|结果)?"
     r"\s*(\(\d{4}年度?\)|\(修改\)|\(\d{4}年度?\)\(修改\))?$"
 )
 _YEAR_PART = re.compile(r"^[(（]?\s*(19|20)\d{2}\s*年度?\s*[)）]?$")

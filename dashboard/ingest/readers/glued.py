@@ -402,6 +402,8 @@ def _level_glued(piece: str) -> bool:
     if not m:
         return False
     rest = simple[m.end() :]
+    if re.fullmatch(r"[(（]\s*\d+(?:\.\d+)?\s*(?:分\s*[)）]?)?", rest):
+        return False  # 目标任务(15分), or `目标任务(15 分)` broken at its space: a level name and its points
     return bool(re.search(r"\d", rest)) or bool(_vocabulary().search(rest))
 
 

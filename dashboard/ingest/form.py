@@ -40,6 +40,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_UNIT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?P<unit>.+?)\s*(?:部门)?(?:预算)?(?:整体支出|项目支出|预算项目支出|部门整体支出)绩效自评"
 )
+# 雅安市名山区林业局2024年度林业草原改革发展资金绩效评价表: the unit, the year, then the fund or project.
+_TITLE_UNIT_YEAR = re.compile(
+    r"^(?P<unit>[^\d*]{4,30}?)(?:19|20)\d{2}年度?(?P<project>[^\d]{2,40}?)(?:项目)?(?:支出)?绩效(?:目标)?(?:自评|评价)"
+)
 _PROJECT_CODE = re.compile(
     r"^(?P<code>\d{6,}[0-9A-Z]*)\s*(?:[-_－—:：、.]\s*(?P<name>\S.*)|(?P<bare>[^\d\s\-_－—:：、.].*))$"
 )
@@ -121,6 +125,10 @@ def _points_number(text: str) -> float | None:
     return to_number(text[:-1] if text.endswith("分") else text)
 
 
+_FUND_TITLE = ("资金绩效评价表",)
+_TRANSFER_SECTIONS = {"资金管理情况", "分配科学性", "下达及时性", "拨付合规性"}
+
+
 def detect_kind(title: str | None, tokens: list[Token]) -> str:
     key = normalize_key(title or "")
     head = [normalize_key(t.text) for t in tokens[:40]]
@@ -130,6 +138,8 @@ def detect_kind(title: str | None, tokens: list[Token]) -> str:
         return "department"
     if "项目" in key:
         return "project"
+    if key.endswith(_FUND_TITLE) or any(normalize_key(t.text) in _TRANSFER_SECTIONS for t in tokens[:160]):
+        return "transfer"  # 林业草原改革发展资金绩效评价表, or a 资金管理情况 block (分配科学性 / 下达及时性)
     if not key and any(k.startswith("部门整体支出总额") for k in head):
         return "department"  # the budget block of a 部门整体 form
     if not key and any(("部门整体" in k or "整体支出" in k) and "自评" in k for k in head[:3]):
@@ -545,6 +555,10 @@ class FormReader:
         report, meta, title = self.report, self.meta, self.form.title
         title_unit = original_span(_TITLE_UNIT, title, "unit") if title else None
         report.supervisor = meta.get("supervisor")
+        m = _TITLE_UNIT_YEAR.match(normalize_key(title)) if title else None
+        if m and not _is_org_name(m.group("unit")):
+            m = None
+        title_unit = title_unit or (original_span(_TITLE_UNIT_YEAR, title, "unit") if m and title else None)
         report.unit = meta.get("unit") or meta.get("unlabelled_unit") or meta.get("filer") or title_unit
         if report.unit and normalize_key(report.unit) in ("本单位", "本部门") and meta.get("filer"):
             report.unit = meta["filer"]
@@ -552,7 +566,7 @@ class FormReader:
             report.unit = next((t for t in self.lone if _is_org_name(t) and len(t) <= 30), None)
         if report.kind not in ("project", "transfer"):
             return
-        project = meta.get("project")
+        project = meta.get("project") or (original_span(_TITLE_UNIT_YEAR, title, "project") if m and title else None)
         names = {normalize_key(n) for n in (report.supervisor, report.unit, meta.get("unlabelled_unit")) if n}
         if project is None or normalize_key(project) in names or _is_org_name(project):
             fallback = next(

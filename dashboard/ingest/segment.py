@@ -103,6 +103,8 @@ def split_forms(tokens: list[Token]) -> list[FormSlice]:
             current = forms[-1]
             if current.title is not None and not _has_content(current.tokens):
                 current.title, current.title_line, current.title_ref = text, tok.line, tok.ref  # a page title
+            elif current.title is not None and _repeated_title(current, text):
+                pass  # a web page's heading, its chrome (发布时间 …), then the same title masked or shortened
             else:
                 forms.append(FormSlice(text, tok.line, title_ref=tok.ref))
             table_done = False
@@ -131,3 +133,14 @@ def split_forms(tokens: list[Token]) -> list[FormSlice]:
 
 def _has_content(tokens: list[Token]) -> bool:
     return any(t.text.strip() for t in tokens)
+
+
+def _repeated_title(current: FormSlice, text: str) -> bool:
+    """`****2024年度林业草原改革发展资金绩效评价表` after `雅安市名山区林业局2024年度…绩效评价表` and a few lines of page
+    chrome: the same form's title again, not a new form."""
+    if current.title is None or len(current.tokens) > 30:
+        return False
+    if any(is_form_start(t) or normalize_key(t.text) in TOTAL_KEYS for t in current.tokens):
+        return False
+    new = normalize_key(text).lstrip("*")
+    return len(new) >= 8 and normalize_key(current.title).endswith(new)

@@ -76,6 +76,7 @@ META_LABELS = {
     "实施(主管)单位": "unit",
     "是否为专项资金": "special_fund",
     "项目实施单位": "unit",
+    "项目单位": "unit",
     "资金使用单位": "unit",
     "部门名称": "unit",
     "单位名称": "unit",
@@ -90,6 +91,7 @@ META_LABELS = {
     "自评总分(分)": "total",
     "自评得分": "total",
 }
+_LABELLED_TEXT = re.compile(r"^[\u4e00-\u9fff]{2,4}(方式|机构|类型|日期|时间)[:：]")
 _NOTE_LABEL = re.compile(
     r"^(评价结论|存在问题|改进措施|说明|其他需要说明的问题|其他需要说明|备注|项目负责人|财务负责人|填表人|联系电话|"
     r"填报日期|部门联系人|审核人|单位负责人|注|问题及改进措施|存在的问题和整改措施|自评结论)[:：]?"
@@ -425,6 +427,8 @@ class FormReader:
             value = value[: -len(caption)]  # …机关项目资金: the budget block's caption ran into the name
         if role is None or not value.strip() or kind_of(value).empty:
             return
+        if role in ("unit", "supervisor", "project") and _LABELLED_TEXT.match(normalize_key(value)):
+            return  # 主管部门 left empty, then 评价方式:部门(单位)绩效自评: the next line's own label and value
         if role == "total":
             number = to_number(value)
             if number is not None:

@@ -12,7 +12,7 @@ import re
 
 from dashboard.ingest.align import INF, Aligner, AlignedRow
 from dashboard.ingest.cells import CellKind, Token, kind_of
-from dashboard.ingest.header import HeaderRun
+from dashboard.ingest.header import HeaderRun, _cell_role
 from dashboard.ingest.model import BudgetLine, Finding
 from dashboard.ingest.values import to_number
 from dashboard.ingest.vocab import BUDGET_LINE_PREFIX, BUDGET_TOTAL_LINES, normalize_key
@@ -215,3 +215,38 @@ def budget_line(row: AlignedRow) -> tuple[BudgetLine | None, list[Finding]]:
             )
         )
     return line, findings
+
+
+_LABELLED_ROLES = ("initial", "full_year", "arrived", "executed", "balance")
+_UNIT_MARK = re.compile(r"^[(（]?万元[)）]?$")
+
+
+def labelled_budget(tokens: list[Token]) -> BudgetLine | None:
+    """A budget printed as label / value pairs rather than a table (`计划安排资金(万元) | 1187 | 实际到位资金(万元) |
+    1023 | 实际支出(万元) | 1078.78`): the first value after each budget word, if at least a budget and a
+    spending figure are found this way. Later repeats (the 其中:中央财政 breakdown) are not the total."""
+    found: dict[str, float] = {}
+    first: Token | None = None
+    n = len(tokens)
+    for k, tok in enumerate(tokens):
+        role = _cell_role(tok.text, "budget") if tok.text.strip() else None
+        if role not in _LABELLED_ROLES or role in found:
+            continue
+        j = k + 1
+        while j < n and (not tokens[j].text.strip() or _UNIT_MARK.match(normalize_key(tokens[j].text))):
+            j += 1
+        if j < n and j - k <= 3 and tokens[j].row - tok.row <= 2:
+            value = money(tokens[j].text)
+            if value is not None and kind_of(tokens[j].text).value:
+                found[role] = value
+                first = first or tok
+    if not (found.keys() & {"initial", "full_year"} and "executed" in found) or first is None:
+        return None
+    return BudgetLine(
+        line="年度资金总额",
+        initial=found.get("initial"),
+        full_year=found.get("full_year"),
+        executed=found.get("executed"),
+        source_line=first.line,
+        source_ref=first.ref,
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.ingest.align import AlignedRow, Aligner, skip_for
-from dashboard.ingest.budget import align_budget, budget_line, is_total_line
+from dashboard.ingest.budget import align_budget, budget_line, is_total_line, labelled_budget
 from dashboard.ingest.cells import Token, joined, kind_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.goals import is_goal_label, parse_goals
@@ -366,6 +366,10 @@ class FormReader:
         if not headers and not any(b.kind == "rows" for b in blocks):
             self._read_headerless(tokens, blocks, state)
             saw_table = bool(self.report.indicators)
+        if not self.report.budget_lines:
+            line = labelled_budget(tokens)
+            if line is not None:
+                self.report.budget_lines.append(line)
         self.report.findings.extend(state.findings)
         self._fill_names()
         self.report.year = self._year()

@@ -273,7 +273,9 @@ def _ordered_roles(found: list[tuple[str, Token]]) -> list[str]:
     if hebei and rest.index("weight") < rest.index("target"):
         # Hebei: the cell under 指标分值 holds the indicator's description, the weight is 权重占比 (%)
         rest[rest.index("weight")], rest[rest.index("weight_share")] = "content", "weight"
-    if "content" in rest:  # 评价内容 sits with the labels, before the values
+    if "content" in rest and not (  # 评价内容 sits with the labels, before the values …
+        "weight" in rest and rest.index("weight") < rest.index("content") and "method" in rest
+    ):  # … unless printed between 指标分值 and 评分标准 (Anhui: 分值 | 指标解释 | 指标说明及评分标准 | 得分)
         rest.remove("content")
         levels.append("content")
     if "seq" in rest:  # 序号 is the first column

@@ -25,7 +25,7 @@ from dashboard.ingest.values import (
     strip_seq_label,
     to_number,
 )
-from dashboard.ingest.vocab import LEVEL2_PARENT, level1_name, level2_name, level_key
+from dashboard.ingest.vocab import LEVEL1, LEVEL2_PARENT, level1_name, level2_name, level_key
 
 GLUED_MAX_DIGITS = 6
 
@@ -55,6 +55,11 @@ def _is_sub_block(text: str, state: TableState) -> bool:
     """工作计划(6分) in the level-1 cell under 规划(15分) whose level-2 blocks have 3 of its 15 points so far: the
     level-1 cell was merged away and this is the next level-2 block."""
     p = _points(text)
+    criteria = LEVEL1["criteria"]
+    if p is not None and state.level1_points and level_key(state.level1 or "") in criteria:
+        name = level1_name(text, state.kind)
+        if name and name not in criteria and p < state.level1_points:
+            return True  # 预算执行(18分) under 执行(35分): a department class name as a criteria table's level 2
     if p is None or state.level1_points is None or state.level2 is None or not state.level2_points:
         return False  # only in tables whose level-2 blocks carry their points too
     if level1_name(text, state.kind):

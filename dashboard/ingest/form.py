@@ -79,7 +79,10 @@ META_LABELS = {
     "项目单位": "unit",
     "资金使用单位": "unit",
     "部门名称": "unit",
-    "单位名称": "unit",
+    "单位名称": "unit_name",
+    "项目类别": "category",
+    "项目属性": "category",
+    "项目类型": "category",
     "部门(单位)名称": "unit",
     "预算单位": "unit",
     "预算部门": "unit",
@@ -427,11 +430,13 @@ class FormReader:
             if len(value) > 80:  # a label followed by a sentence: not a header value
                 return
         caption = next((c for c in _BUDGET_CAPTIONS if value.endswith(c)), None)
-        if role in ("unit", "supervisor") and caption and len(value) > 6:
+        if role in ("unit", "unit_name", "supervisor") and caption and len(value) > 6:
             value = value[: -len(caption)]  # …机关项目资金: the budget block's caption ran into the name
         if role is None or not value.strip() or kind_of(value).empty:
             return
-        if role in ("unit", "supervisor", "project") and _LABELLED_TEXT.match(normalize_key(value)):
+        if role in ("unit", "unit_name", "supervisor") and re.search(r".[□√]", value):
+            value = re.split(r"[□√]", value, maxsplit=1)[0]  # 投资促进中心□3、一次性项目□: the next cell's boxes
+        if role in ("unit", "unit_name", "supervisor", "project") and _LABELLED_TEXT.match(normalize_key(value)):
             return  # 主管部门 left empty, then 评价方式:部门(单位)绩效自评: the next line's own label and value
         if role == "total":
             number = to_number(value)
@@ -567,9 +572,13 @@ class FormReader:
         if m and not _is_org_name(m.group("unit")):
             m = None
         title_unit = title_unit or (original_span(_TITLE_UNIT_YEAR, title, "unit") if m and title else None)
-        report.unit = meta.get("unit") or meta.get("unlabelled_unit") or meta.get("filer") or title_unit
-        if report.unit and normalize_key(report.unit) in ("本单位", "本部门") and meta.get("filer"):
-            report.unit = meta["filer"]
+        # 实施单位 over 单位名称: on a project form the unit that carried the project out, not the one that filed it
+        report.unit = (
+            meta.get("unit") or meta.get("unit_name") or meta.get("unlabelled_unit") or meta.get("filer") or title_unit
+        )
+        if report.unit and normalize_key(report.unit).startswith(("本单位", "本部门")):
+            # 项目实施单位: 本单位 — the unit named under 单位名称 or 填报单位
+            report.unit = meta.get("unit_name") or meta.get("filer") or report.unit
         if report.unit is None and report.kind == "department":
             report.unit = next((t for t in self.lone if _is_org_name(t) and len(t) <= 30), None)
         if report.kind not in ("project", "transfer"):

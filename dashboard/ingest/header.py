@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dashboard.ingest.cells import Token, kind_of
 from dashboard.ingest.goals import is_goal_label
-from dashboard.ingest.templates import header_key, is_header_prefix, role_of
+from dashboard.ingest.templates import header_key, is_header_prefix, role_of, scrambled_role
 from dashboard.ingest.vocab import is_section_label, level1_name, level2_name, level_key, normalize_key
 
 LEVEL_ORDER = ("level1", "level2", "level3")
@@ -169,6 +169,8 @@ def _extend(tokens: list[Token], i: int, table: str) -> HeaderRun | None:
             j += 1
             continue
         role = _cell_role(text, table)
+        if role is None and found and (scrambled := scrambled_role(text, table)) not in {r for r, _ in found}:
+            role = scrambled  # 年成值全完值: an OCR'd 全年完成值 whose two lines were read interleaved
         if role is not None:
             # 年度 | 实际 | 分值 … on one row and 指标值 | 完成值 under them: a header word broken over two rows.
             joined_at = next(

@@ -114,3 +114,18 @@ def detect_family(words: set[str], roles: list[str]) -> Family:
 
 def family_label(template: str) -> str:
     return next((f.label for f in families() if f.template == template), template)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def scrambled_role(text: str, table: str) -> str | None:
+    """The role of a header cell whose characters are a header word's, out of order (`年成值全完值`: OCR read the
+    two lines of a wrapped `全年完成值` cell interleaved), or None. Only words of four characters or more, and a
+    cell at most one character longer than the word."""
+    key = header_key(text)
+    if len(key) < 4:
+        return None
+    chars = set(key)
+    for word, role, _ in _table(table):
+        if len(word) >= 4 and len(word) <= len(key) <= len(word) + 1 and set(word) == chars and key != word:
+            return role
+    return None

@@ -42,8 +42,9 @@ _TITLE_UNIT = re.compile(
 )
 # 雅安市名山区林业局2024年度林业草原改革发展资金绩效评价表: the unit, the year, then the fund or project.
 _TITLE_UNIT_YEAR = re.compile(
-    r"^(?P<unit>[^\d*]{4,30}?)(?:19|20)\d{2}年度?(?P<project>[^\d]{2,40}?)(?:项目)?(?:支出)?绩效(?:目标)?(?:自评|评价)"
+    r"^(?P<unit>[^\d*]{4,30}?)(?:19|20)\d{2}年度?(?P<project>[^\d]{2,40}?)(?:支出)?绩效(?:目标)?(?:自评|评价)"
 )
+_PLACE = re.compile(r".{1,12}(省|市|县|区|自治县|自治州|旗)")
 _PROJECT_CODE = re.compile(
     r"^(?P<code>\d{6,}[0-9A-Z]*)\s*(?:[-_－—:：、.]\s*(?P<name>\S.*)|(?P<bare>[^\d\s\-_－—:：、.].*))$"
 )
@@ -569,9 +570,11 @@ class FormReader:
         title_unit = original_span(_TITLE_UNIT, title, "unit") if title else None
         report.supervisor = meta.get("supervisor")
         m = _TITLE_UNIT_YEAR.match(normalize_key(title)) if title else None
-        if m and not _is_org_name(m.group("unit")):
+        place = bool(m) and _PLACE.fullmatch(m.group("unit")) is not None  # 彭水自治县2024年度…: no unit, a project
+        if m and not (place or _is_org_name(m.group("unit"))):
             m = None
-        title_unit = title_unit or (original_span(_TITLE_UNIT_YEAR, title, "unit") if m and title else None)
+        if m and not place:
+            title_unit = title_unit or original_span(_TITLE_UNIT_YEAR, title, "unit")
         # 实施单位 over 单位名称: on a project form the unit that carried the project out, not the one that filed it
         report.unit = (
             meta.get("unit") or meta.get("unit_name") or meta.get("unlabelled_unit") or meta.get("filer") or title_unit

@@ -142,5 +142,5 @@ def _repeated_title(current: FormSlice, text: str) -> bool:
         return False
     if any(is_form_start(t) or normalize_key(t.text) in TOTAL_KEYS for t in current.tokens):
         return False
-    new = normalize_key(text).lstrip("*")
-    return len(new) >= 8 and normalize_key(current.title).endswith(new)
+    new, old = normalize_key(text).lstrip("*"), normalize_key(current.title)
+    return len(new) >= 8 and (old.endswith(new) or new.startswith(old))  # …绩效自评 (the page), …绩效自评表

@@ -65,6 +65,7 @@ META_LABELS = {
     "中央主管部门": "supervisor",
     "省级主管部门": "supervisor",
     "地方主管部门": "local_supervisor",
+    "专项实施期": "period",
     "县级主管部门": "supervisor",
     "市县主管部门": "local_supervisor",
     "自治区主管部门": "supervisor",
@@ -435,6 +436,9 @@ class FormReader:
             value = value[: -len(caption)]  # …机关项目资金: the budget block's caption ran into the name
         if role is None or not value.strip() or kind_of(value).empty:
             return
+        if role == "unit" and normalize_key(value).startswith("项目负责人") or role == "unit_contact":
+            # 实施单位/项目负责人 | 原州区农技中心/杨勃兴 (the label cut at its slash): the unit before the slash
+            role, value = "unit", re.split(r"[/／]", re.sub(r"^\s*项目负责人[:：]?", "", value), maxsplit=1)[0]
         if role in ("unit", "unit_name", "supervisor") and re.search(r".[□√]", value):
             value = re.split(r"[□√]", value, maxsplit=1)[0]  # 投资促进中心□3、一次性项目□: the next cell's boxes
         if role in ("unit", "unit_name", "supervisor", "project") and _LABELLED_TEXT.match(normalize_key(value)):
@@ -568,7 +572,8 @@ class FormReader:
     def _fill_names(self) -> None:
         report, meta, title = self.report, self.meta, self.form.title
         title_unit = original_span(_TITLE_UNIT, title, "unit") if title else None
-        report.supervisor = meta.get("supervisor")
+        # A transfer form's 地方主管部门 (市县主管部门) is the supervisor the bureau deals with; 中央主管部门 is the ministry.
+        report.supervisor = meta.get("local_supervisor") or meta.get("supervisor")
         m = _TITLE_UNIT_YEAR.match(normalize_key(title)) if title else None
         place = bool(m) and _PLACE.fullmatch(m.group("unit")) is not None  # 彭水自治县2024年度…: no unit, a project
         if m and not (place or _is_org_name(m.group("unit"))):

@@ -95,6 +95,7 @@ META_LABELS = {
     "自评总分": "total",
     "自评总分(分)": "total",
     "自评得分": "total",
+    "项目总得分": "total",
 }
 _LABELLED_TEXT = re.compile(r"^[\u4e00-\u9fff]{2,4}(方式|机构|类型|日期|时间)[:：]")
 _NOTE_LABEL = re.compile(
@@ -444,7 +445,7 @@ class FormReader:
         if role in ("unit", "unit_name", "supervisor", "project") and _LABELLED_TEXT.match(normalize_key(value)):
             return  # 主管部门 left empty, then 评价方式:部门(单位)绩效自评: the next line's own label and value
         if role == "total":
-            number = to_number(value)
+            number = _points_number(value.strip())
             if number is not None:
                 self.report.stated_total = number
             return

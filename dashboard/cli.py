@@ -12,6 +12,7 @@ from rich.table import Table
 
 from dashboard import paths
 from dashboard.app_cli import register as register_app_command
+from dashboard.auth_cli import user_app
 from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 from dashboard.report.cli import register as register_report_command
@@ -27,6 +28,9 @@ console = Console()
 DbOption = typer.Option(
     None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"
 )
+
+
+app.add_typer(user_app, name="user")
 
 
 def _db(db: Path | None) -> Path:

@@ -183,7 +183,9 @@ def login(path: Path, name: str, password: str, now: dt.datetime | None = None) 
         if entry["failures"] >= settings["max_failures"]:
             entry["locked_until"] = (now + dt.timedelta(minutes=settings["lockout_minutes"])).isoformat()
             entry["failures"] = 0
-            return Attempt(None, f"密码错误次数过多，账号已锁定 {settings['lockout_minutes']} 分钟", locked=True)
+            return Attempt(
+                None, f"密码错误次数过多，账号已锁定 {settings['lockout_minutes']} 分钟", locked=True
+            )
         return Attempt(None, "用户名或密码错误")
 
 
@@ -199,6 +201,8 @@ def is_locked(path: Path, name: str, now: dt.datetime | None = None) -> bool:
     return bool(until and dt.datetime.fromisoformat(until) > now)
 
 
-def session_expired(logged_in_at: dt.datetime, settings: dict[str, int], now: dt.datetime | None = None) -> bool:
+def session_expired(
+    logged_in_at: dt.datetime, settings: dict[str, int], now: dt.datetime | None = None
+) -> bool:
     now = now or dt.datetime.now(dt.UTC)
     return now - logged_in_at > dt.timedelta(minutes=settings["session_minutes"])

@@ -59,7 +59,9 @@ def _variants(name: str, con, scope: tuple[str, ...]) -> list[dict]:
     query = load_query(name)
     base = {k: v for k, v in Selection(scope=scope).params_for(query).items() if k in query.param_names}
     if name == "file_forms":
-        base["paths"] = list(con.execute("select path from sources").df()["path"])  # every file, asked for by name
+        base["paths"] = list(
+            con.execute("select path from sources").df()["path"]
+        )  # every file, asked for by name
     if name == "indicator_history":
         base["indicator"] = "群众来电咨询接听率"
     out = [base]
@@ -138,7 +140,9 @@ METRICS = next(p for p in load_query("department_ranking").params if p.name == "
 @pytest.mark.parametrize("metric", METRICS)
 def test_ranking_ranks_are_computed_within_the_scope(con, scope, metric):
     sel = Selection(year=2022, scope=scope)
-    ranked = run_query("department_ranking", con=con, metric=metric, **sel.params_for(load_query("department_ranking")))
+    ranked = run_query(
+        "department_ranking", con=con, metric=metric, **sel.params_for(load_query("department_ranking"))
+    )
     # The same units' figures without a scope (ranked among everyone) carry the same metric values...
     everyone = run_query("department_ranking", con=con, metric=metric, year=2022, units=list(scope))
     assert set(ranked["unit"]) == set(everyone["unit"]) == set(scope)

@@ -40,7 +40,7 @@ def test_passwords_are_stored_as_salted_scrypt_hashes(users):
 
 def test_five_wrong_passwords_lock_the_account_across_sessions(users):
     now = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
-    for i in range(4):
+    for _ in range(4):
         assert auth.login(users, "jiaoyu", "wrong", now).message == "用户名或密码错误"
     fifth = auth.login(users, "jiaoyu", "wrong", now)
     assert fifth.locked and fifth.user is None
@@ -61,12 +61,15 @@ def test_sessions_expire():
 def test_user_add_cli(tmp_path):
     path = tmp_path / "u.toml"
     r = CliRunner().invoke(
-        cli, ["user", "add", "jt", "--role", "部门", "--unit", TRANSPORT, "--file", str(path)],
+        cli,
+        ["user", "add", "jt", "--role", "部门", "--unit", TRANSPORT, "--file", str(path)],
         env={"JIXIAO_PASSWORD": PASSWORD},
     )
     assert r.exit_code == 0, r.output
     assert auth.read_config(path)[1]["jt"].units == (TRANSPORT,)
-    r = CliRunner().invoke(cli, ["user", "add", "x", "--role", "部门", "--file", str(path)], env={"JIXIAO_PASSWORD": PASSWORD})
+    r = CliRunner().invoke(
+        cli, ["user", "add", "x", "--role", "部门", "--file", str(path)], env={"JIXIAO_PASSWORD": PASSWORD}
+    )
     assert r.exit_code == 1  # a 部门 user needs a unit
 
 

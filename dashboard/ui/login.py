@@ -93,7 +93,12 @@ def admin_panel() -> None:
     st.dataframe(
         pd.DataFrame(
             [
-                {"用户": u.name, "角色": u.role, "单位": "、".join(u.units), "锁定": auth.is_locked(path, u.name)}
+                {
+                    "用户": u.name,
+                    "角色": u.role,
+                    "单位": "、".join(u.units),
+                    "锁定": auth.is_locked(path, u.name),
+                }
                 for u in users.values()
             ]
         ),

@@ -31,7 +31,11 @@ def table_counts(path: Path) -> dict[str, int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         tables = [r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+        counts = {}
+        for t in tables:
+            row = con.execute(f'select count(*) from "{t}"').fetchone()
+            counts[t] = int(row[0]) if row else 0
+        return counts
     finally:
         con.close()
 

@@ -15,13 +15,19 @@ from dashboard import ui
 started = time.perf_counter()
 st.set_page_config(page_title="绩效看板", page_icon=ui.FAVICON, layout="wide", initial_sidebar_state="auto")
 ui.chinese_chrome()
+user = ui.gate()  # None when login is off (JIXIAO_AUTH unset); otherwise stops here until a login succeeds
 
+pages = ui.allowed_pages(ui.PAGES, user)
+first = next(iter(pages))
 page = st.navigation(
     [
-        st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == "overview"))
-        for url_path, (path, title, icon) in ui.PAGES.items()
+        st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == first))
+        for url_path, (path, title, icon) in pages.items()
     ]
 )
+if page.url_path == "admin":
+    page.run()
+    st.stop()
 if ui.database().exists:
     selection, options = ui.sidebar()
     ui.synthetic_banner(selection, options)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from dashboard import paths
 from dashboard.app_cli import register as register_app_command
+from dashboard.auth_cli import user_app
 from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 from dashboard.report.cli import register as register_report_command
@@ -27,6 +28,9 @@ console = Console()
 DbOption = typer.Option(
     None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"
 )
+
+
+app.add_typer(user_app, name="user")
 
 
 def _db(db: Path | None) -> Path:
@@ -179,6 +183,37 @@ register_app_command(app)
 register_report_command(app)
 register_review_command(app)
 register_export_command(app)
+
+
+@app.command()
+def backup(out: Path = typer.Argument(..., help="备份文件"), db: Path | None = DbOption) -> None:
+    """备份数据库：在写入锁下检查点后复制，重新打开校验各表行数（复核与审计日志一并复制）。"""
+    from dashboard.load.backup import BackupError
+    from dashboard.load.backup import backup as do_backup
+    from dashboard.load.files import DatabaseBusy
+
+    try:
+        counts = do_backup(_db(db), out)
+    except (BackupError, DatabaseBusy) as e:
+        console.print(escape(str(e)), style="red")
+        raise typer.Exit(1) from None
+    console.print(f"已备份到 {escape(str(out))}：{len(counts)} 张表，{sum(counts.values())} 行，校验一致")
+
+
+@app.command()
+def restore(src: Path = typer.Argument(..., help="备份文件"), db: Path | None = DbOption) -> None:
+    """从备份恢复数据库：校验后经写入锁与原子替换换入，看板随即读到恢复的数据。"""
+    from dashboard.load.backup import BackupError
+    from dashboard.load.backup import restore as do_restore
+    from dashboard.load.files import DatabaseBusy
+
+    try:
+        counts = do_restore(src, _db(db))
+    except (BackupError, DatabaseBusy) as e:
+        console.print(escape(str(e)), style="red")
+        raise typer.Exit(1) from None
+    console.print(f"已恢复 {escape(str(_db(db)))}：{len(counts)} 张表，{sum(counts.values())} 行，校验一致")
+
 
 if __name__ == "__main__":
     app()

@@ -367,6 +367,8 @@ def query_runner(con: duckdb.DuckDBPyConnection) -> QueryRunner:
 
     def run(name: str, sel: Any = None, /, **params: Any) -> pd.DataFrame:
         selected = sel.params_for(load_query(name)) if sel is not None else {}
+        if "scope" in params and sel is not None and params["scope"] != selected.get("scope"):
+            raise QueryError(f"查询 {name}：访问范围只能来自选择（Selection.scope），不能另行指定")
         return run_query_with(name, {**selected, **params}, con=con)
 
     return run

@@ -119,9 +119,10 @@ def _sql_literal(value: str | None) -> str:
 DERIVED_MACROS = (
     DerivedMacro(
         "unit_years",
-        ("p_dataset", "p_kind", "p_year"),
+        ("p_dataset", "p_kind", "p_year", "p_scope"),
         (("p_dataset", (None, "real", "demo")), ("p_kind", (None, "department", "project"))),
-        "p_year is null or year = p_year or year = p_year - 1",
+        # p_scope (the access scope) is applied here, at read time: the stored rows hold every unit.
+        "(p_year is null or year = p_year or year = p_year - 1) and in_scope(p_scope, unit)",
         "arg_p_dataset, arg_p_kind, year, unit_id",
     ),
 )

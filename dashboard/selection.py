@@ -1,10 +1,15 @@
 """The selection: what part of the data a page, the CLI or the report looks at, and its URL form. Pure.
 
-One `Selection` (dataset, year, units, kind, level-1 class, and an access scope for later) travels from the
+One `Selection` (dataset, year, units, kind, level-1 class, and the access scope) travels from the
 sidebar to every query: `Selection.params_for(query)` gives the bound parameters, every field the query's
 header does not say it ignores (`-- ignores: $level1 (…)`), so a query that forgot a field fails loudly instead
 of silently showing everything. Units are always a list (`$units VARCHAR[]`, NULL = all), so a selection of
 several units narrows every figure the same way one unit does.
+
+`scope` is the access scope of the logged-in user (dashboard/auth.py): None for the 财政局 and 管理员 roles, the
+user's own unit names for a 部门 user. It is not a URL parameter and no query may ignore it: every query in
+queries/ binds `$scope` and hands it to the selection macros (dashboard/sql/views.sql), which drop every unit
+outside it, so rows, counts, ranks and means are computed over the scope alone.
 
 The sidebar widgets are bound to the URL (`bind="query-params"`): the widget key is the query parameter, its
 text is the option's label, and a value equal to the default is left out. So `?year=2022&units=甲&units=乙`
@@ -43,8 +48,8 @@ class Selection:
     units: tuple[str, ...] = field(default_factory=tuple)
     kind: str | None = None  # department | project
     level1: str | None = None  # narrows indicator-level figures only
-    # Reserved for login and per-department access: the units this user may see (None: no restriction). When
-    # set, every query sees at most these units, whatever `units` says.
+    # The access scope: the units this user may see (None: no restriction). Every query sees at most these
+    # units, whatever `units` says (bound as $scope; never taken from the URL).
     scope: tuple[str, ...] | None = None
 
     def replace(self, **changes: Any) -> Selection:
@@ -68,11 +73,13 @@ class Selection:
             "units": self.unit_list,
             "kind": self.kind,
             "level1": self.level1,
+            "scope": list(self.scope) if self.scope is not None else None,
         }
 
     def params_for(self, query: QueryHeader) -> dict[str, Any]:
-        """The parameters for `query` (a dashboard.db.Query): every field but those its header ignores."""
-        ignored = set(query.ignores)
+        """The parameters for `query` (a dashboard.db.Query): every field but those its header ignores (never
+        the scope: a query that does not bind $scope fails)."""
+        ignored = set(query.ignores) - {"scope"}
         return {k: v for k, v in self.params().items() if k not in ignored}
 
     def shows_synthetic(self, options: Options) -> bool:

@@ -2,7 +2,8 @@
 -- label: 单位排名：按所选指标排序，含并列名次、上年名次及名次变化
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project],
---   $metric VARCHAR = 'total' [total|recomputed_score|execution_rate|points_lost_share|findings]
+--   $metric VARCHAR = 'total' [total|recomputed_score|execution_rate|points_lost_share|findings],
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (a unit's figures cover all its indicators)
 -- columns: year, rank, unit_id, unit, dataset, metric, metric_value, is_higher_better, n_ranked, is_tied,
 --   prev_year, prev_rank, prev_metric_value, rank_change, score_basis, dept_report_id, dept_total,
@@ -34,13 +35,13 @@
 -- and come last. prev_rank is the unit's rank in year − 1 under the same metric and filters;
 -- rank_change = prev_rank − rank (positive = moved up); NULL when the unit was not ranked the year before.
 with chosen as (
-    select chosen_year($dataset, $year, $units, $kind) as year
+    select chosen_year($dataset, $year, $units, $kind, $scope) as year
 ),
 
 -- The chosen year and the one before (for the previous rank), every unit.
 unit_figures as (
     select u.*
-    from unit_years($dataset, $kind, (select year from chosen)) u
+    from unit_years($dataset, $kind, (select year from chosen), $scope) u
 ),
 
 metric_values as (

@@ -2,7 +2,8 @@
 -- label: 指标下钻：单位 → 自评表 → 一级指标 → 二级指标 → 指标，逐级汇总分值、得分与扣分
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $level1 VARCHAR = NULL,
---   $max_depth INTEGER = 4
+--   $max_depth INTEGER = 4,
+--   $scope VARCHAR[] = NULL
 -- columns: depth, level, node_id, parent_id, label, unit_id, unit, year, report_id, kind, form, level1, level2,
 --   indicator_id, indicator, n_indicators, weight, score, points_lost, score_pct, n_lost_points, n_target_missed,
 --   target_text, actual_text, is_target_met, status, note, path, source_line, source_ref, level1_seq, level2_seq,
@@ -21,7 +22,7 @@
 -- and indicators in form order (level1_seq, level2_seq, seq: the first indicator's position in the form).
 with forms as (
     select *
-    from selected_forms($dataset, $year, $units, $kind)
+    from selected_forms($dataset, $year, $units, $kind, $scope)
     where $report_id is null or report_id = $report_id
 ),
 

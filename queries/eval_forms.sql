@@ -1,11 +1,13 @@
 -- One row per source file and stored form (a failed file gives one row with no form): what `jixiao eval` compares.
 -- label: 评测：每个文件导入后的表格（年度、单位、预算、总分、指标数）
--- params: $dataset VARCHAR = NULL [real|demo], $path_like VARCHAR = NULL
+-- params: $dataset VARCHAR = NULL [real|demo], $path_like VARCHAR = NULL,
+--   $scope VARCHAR[] = NULL
 -- columns: path, status, error, report_id, source_line, source_ref, kind, year, unit_raw, supervisor, project,
 --   project_code, template, budget_initial, budget_full_year, budget_executed, execution_rate_stated_pct,
 --   execution_rate_pct, stated_total, n_indicators, confidence
 --
 -- $dataset: real or demo (generated) files only; $path_like: a LIKE pattern on the file path (NULL = every file). Forms in file order (their first line).
+-- $scope (the access scope): only files whose forms are all in it (views.sql sources_in_scope).
 with counts as (
     select report_id, count(*) as n_indicators
     from indicators
@@ -35,7 +37,7 @@ final as (
         r.stated_total,
         coalesce(c.n_indicators, 0) as n_indicators,
         r.confidence
-    from sources s
+    from sources_in_scope($scope) s
     left join reports r on r.source_id = s.source_id
     left join counts c on c.report_id = r.report_id
     where ($path_like is null or s.path like $path_like)

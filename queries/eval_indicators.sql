@@ -1,11 +1,13 @@
 -- One row per stored indicator with the columns `jixiao eval` compares against hand-read forms.
 -- label: 评测：导入后的指标行（名称、指标值、完成值、分值、得分）
--- params: $dataset VARCHAR = NULL [real|demo], $path_like VARCHAR = NULL
+-- params: $dataset VARCHAR = NULL [real|demo], $path_like VARCHAR = NULL,
+--   $scope VARCHAR[] = NULL
 -- columns: path, report_id, seq, level1, level2, level3, target_text, actual_text, weight, score, source_line,
 --   source_ref, raw_text, op_text, measure_unit, target_adjusted, coefficient, weight_share, converted_score,
 --   review_score, method, is_core, content, evidence, target_op, target_unit
 --
 -- $dataset: real or demo (generated) files only; $path_like: a LIKE pattern on the file path (NULL = every file). Rows in table order.
+-- $scope (the access scope): only files whose forms are all in it (views.sql sources_in_scope).
 select
     s.path,
     i.report_id,
@@ -35,7 +37,7 @@ select
     i.target_unit
 from indicators i
 join reports r on r.report_id = i.report_id
-join sources s on s.source_id = r.source_id
+join sources_in_scope($scope) s on s.source_id = r.source_id
 where ($path_like is null or s.path like $path_like)
       and ($dataset is null or (case when coalesce(s.is_synthetic, false) then 'demo' else 'real' end) = $dataset)
 order by s.path, i.report_id, i.seq

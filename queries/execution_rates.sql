@@ -1,6 +1,7 @@
 -- One row per unit × year: budget execution of the department form (whole, 基本支出, 项目支出) and of the project forms, stated vs computed.
 -- label: 各单位各年度预算执行率：部门整体（含基本支出、项目支出）与项目表，填报值与重新计算值
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
+--   $scope VARCHAR[] = NULL
 -- ignores: $kind (a unit's department and project forms side by side), $level1 (budgets, not indicators)
 -- columns: unit_id, unit, year, dataset, dept_report_id, dept_full_year_wan, dept_executed_wan,
 --   dept_rate_stated_pct, dept_rate_computed_pct, dept_rate_pct, dept_rate_basis,
@@ -17,7 +18,7 @@
 -- Sums of money are rounded to 4 decimals (0.0001 万元 = 1 元) so float noise never shows as a gap.
 with forms as (
     select *
-    from selected_forms($dataset, $year, $units, null)
+    from selected_forms($dataset, $year, $units, null, $scope)
     where unit_id is not null
       and year is not null
 ),

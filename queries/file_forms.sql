@@ -1,6 +1,7 @@
 -- One row per form stored from the given files: its unit, year, totals, grade, points lost and findings.
 -- label: 文件中的自评表：指定文件导入的每张自评表及其总分、等级、扣分与核查发现（数据导入页的预览）
--- params: $paths VARCHAR[], $dataset VARCHAR = NULL [real|demo]
+-- params: $paths VARCHAR[], $dataset VARCHAR = NULL [real|demo],
+--   $scope VARCHAR[] = NULL
 -- columns: report_id, path, file_name, dataset, unit, year, kind, kind_label, form, n_indicators, weight_total,
 --   stated_total, computed_total, recomputed_score, score_gap, total_gap, grade, stated_grade, computed_grade, execution_rate_pct,
 --   n_lost_points, points_lost, n_findings, n_error_findings
@@ -11,9 +12,8 @@
 -- Order: file, then the form's place in it.
 with forms as (
     select *
-    from form_facts
+    from selected_forms($dataset, null, null, null, $scope)
     where list_contains(cast($paths as varchar[]), path)
-      and ($dataset is null or dataset = $dataset)
 ),
 
 indicator_counts as (

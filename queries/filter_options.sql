@@ -1,16 +1,17 @@
 -- One row per value a sidebar filter can take (years, units, kinds, level-1 classes, datasets, rules), with how many forms have it.
 -- label: 筛选项：可选的年度、单位、类型、一级指标、数据集与核查规则
--- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL
+-- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL,
+--   $scope VARCHAR[] = NULL
 -- columns: dimension, value, label, n_forms, sort_key
 --
 -- dimension: year | latest_year | unit | kind | level1 | dataset | rule. latest_year is the one row of
--- chosen_year($dataset, NULL, …): the year every page opens on (the same rule the queries use for $year NULL). value is text (a year as '2022'); label is what to
+-- chosen_year($dataset, NULL, …, $scope): the year every page opens on (the same rule the queries use for $year NULL). value is text (a year as '2022'); label is what to
 -- show (kinds as 部门整体 / 项目, datasets as 真实数据 / 示例数据, rules by their description). $dataset narrows
 -- every dimension but dataset itself; $year narrows every dimension but year and dataset, so the unit list
--- can follow the chosen year. Order: dimension, then sort_key (years newest first, the rest by label).
+-- can follow the chosen year. $scope (the access scope) narrows every dimension. Order: dimension, then sort_key (years newest first, the rest by label).
 with forms as (
     select *
-    from selected_forms($dataset, null, null, null)
+    from selected_forms($dataset, null, null, null, $scope)
 ),
 
 forms_in_year as (
@@ -29,7 +30,7 @@ options as (
     union all
 
     select 'latest_year', cast(y as varchar), cast(y as varchar), null, null
-    from (select chosen_year($dataset, null, null, null) as y)
+    from (select chosen_year($dataset, null, null, null, $scope) as y)
     where y is not null
 
     union all
@@ -58,7 +59,7 @@ options as (
 
     select 'dataset', dataset, case dataset when 'demo' then '示例数据' else '真实数据' end, count(*),
            case dataset when 'real' then 0 else 1 end
-    from form_facts
+    from selected_forms(null, null, null, null, $scope)
     group by dataset
 
     union all

@@ -1,7 +1,8 @@
 -- One row per validation rule: how many findings it gave, on how many forms and units, within the filters.
 -- label: 核查发现按规则汇总：每条规则的发现数、涉及表格与单位
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $severity VARCHAR = NULL [error|warning|info]
+--   $severity VARCHAR = NULL [error|warning|info],
+--   $scope VARCHAR[] = NULL
 -- ignores: $kind (a unit's findings on forms of every kind), $level1 (findings belong to forms)
 -- columns: rule, severity, description, n_findings, n_forms, n_units, share_pct
 --
@@ -10,7 +11,7 @@
 with findings_in_scope as (
     select fi.finding_id, fi.report_id, fi.rule, fi.severity, f.unit_id
     from findings fi
-    join selected_forms($dataset, $year, $units, null) f on f.report_id = fi.report_id
+    join selected_forms($dataset, $year, $units, null, $scope) f on f.report_id = fi.report_id
     where $severity is null or fi.severity = $severity
 ),
 

@@ -1,13 +1,14 @@
 -- One row per finding, with the unit, year, form and source file it points to; errors first.
 -- label: 核查发现明细：每条发现及其单位、表格与源文件位置
 -- params: $rule VARCHAR = NULL, $units VARCHAR[] = NULL, $year INTEGER = NULL, $dataset VARCHAR = NULL [real|demo],
---   $severity VARCHAR = NULL [error|warning|info], $report_id INTEGER = NULL, $limit INTEGER = NULL
+--   $severity VARCHAR = NULL [error|warning|info], $report_id INTEGER = NULL, $limit INTEGER = NULL,
+--   $scope VARCHAR[] = NULL
 -- ignores: $kind (a unit's findings on forms of every kind), $level1 (findings belong to forms)
 -- columns: finding_id, unit, year, kind, form, rule, severity, description, message, indicator, path, source_line,
 --   report_id, indicator_id, source_ref
 with forms as (
     select report_id, unit, year, kind, form, path
-    from selected_forms($dataset, $year, $units, null)
+    from selected_forms($dataset, $year, $units, null, $scope)
 ),
 
 final as (

@@ -1,7 +1,8 @@
 -- One row per unit × year × validation rule: how many findings, on how many forms and indicators.
 -- label: 核查发现汇总：按单位、年度与规则统计
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $severity VARCHAR = NULL [error|warning|info], $rule VARCHAR = NULL
+--   $severity VARCHAR = NULL [error|warning|info], $rule VARCHAR = NULL,
+--   $scope VARCHAR[] = NULL
 -- ignores: $kind (a unit's findings on forms of every kind), $level1 (findings belong to forms)
 -- columns: unit_id, unit, year, rule, severity, description, n_findings, n_forms, n_indicators,
 --   share_of_unit_pct, example_message
@@ -21,7 +22,7 @@ with findings_in_scope as (
         coalesce(f.unit, '（未知单位）') as unit,
         f.year
     from findings fi
-    join selected_forms($dataset, $year, $units, null) f on f.report_id = fi.report_id
+    join selected_forms($dataset, $year, $units, null, $scope) f on f.report_id = fi.report_id
     where ($severity is null or fi.severity = $severity)
       and ($rule is null or fi.rule = $rule)
 ),

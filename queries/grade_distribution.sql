@@ -1,7 +1,8 @@
 -- One row per year × basis (stated | computed) × grade: how many forms fall in each grade, all four grades always listed.
 -- label: 等级分布：各年度优/良/中/差的表格数量（填报与核算）
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $kind VARCHAR = NULL [department|project]
+--   $kind VARCHAR = NULL [department|project],
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (a grade belongs to a whole form)
 -- columns: year, basis, grade, grade_rank, n_forms, n_graded, share_pct
 --
@@ -11,7 +12,7 @@
 -- share_pct = n_forms / n_graded × 100. Forms without a year are left out.
 with forms as (
     select *
-    from selected_forms($dataset, $year, $units, $kind)
+    from selected_forms($dataset, $year, $units, $kind, $scope)
     where year is not null
 ),
 

@@ -1,7 +1,8 @@
 -- One row per form: its grade (优/良/中/差) on the stated total and on 核算得分, and whether recomputing changes it.
 -- label: 等级：每张表按填报总分与核算得分评定的优/良/中/差，及核算后等级变化
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $kind VARCHAR = NULL [department|project], $changed_only BOOLEAN = false
+--   $kind VARCHAR = NULL [department|project], $changed_only BOOLEAN = false,
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (a grade belongs to a whole form)
 -- columns: report_id, dataset, unit, year, kind, form, stated_total, stated_grade, computed_total,
 --   recomputed_score, computed_grade, is_grade_changed, grade_change, grade, total_basis, path, source_line, source_ref
@@ -33,7 +34,7 @@ with final as (
         f.path,
         f.source_line,
         f.source_ref
-    from selected_forms($dataset, $year, $units, $kind) f
+    from selected_forms($dataset, $year, $units, $kind, $scope) f
     where (not $changed_only or coalesce(f.stated_grade <> f.computed_grade, false))
 )
 

@@ -1,7 +1,8 @@
 -- One row per occurrence of one named indicator (unit × year × form), with the change since its previous occurrence.
 -- label: 指标历年对比：同一指标在各单位、各年度的目标、实际、得分及变化
 -- params: $indicator VARCHAR, $dataset VARCHAR = NULL [real|demo], $units VARCHAR[] = NULL,
---   $kind VARCHAR = NULL [department|project]
+--   $kind VARCHAR = NULL [department|project],
+--   $scope VARCHAR[] = NULL
 -- ignores: $year (a history runs across years), $level1 (one named indicator)
 -- columns: indicator_id, report_id, dataset, unit_id, unit, year, kind, form, level1, level2, indicator,
 --   target_text, target_value, target_unit, actual_text, actual_value, actual_unit, weight, score, points_lost,
@@ -13,7 +14,7 @@
 -- the series' previous occurrence (usually year − 1; prev_year says which). Changes are this − previous.
 with occurrences as (
     select *
-    from selected_indicators($dataset, null, $units, $kind, null)
+    from selected_indicators($dataset, null, $units, $kind, null, $scope)
     where level3 = $indicator
       and year is not null
 ),

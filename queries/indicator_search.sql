@@ -1,7 +1,8 @@
 -- One row per distinct indicator name (level3) matching a keyword, with where and when it occurs and how it scored.
 -- label: 指标搜索：按名称（含同义词）查找指标，列出出现的单位、年度与得分情况
 -- params: $dataset VARCHAR = NULL [real|demo], $keyword VARCHAR = NULL, $year INTEGER = NULL,
---   $units VARCHAR[] = NULL, $kind VARCHAR = NULL [department|project], $level1 VARCHAR = NULL
+--   $units VARCHAR[] = NULL, $kind VARCHAR = NULL [department|project], $level1 VARCHAR = NULL,
+--   $scope VARCHAR[] = NULL
 -- columns: indicator, is_exact_match, level1s, n_indicators, n_units, n_forms, n_years, first_year, last_year,
 --   n_lost_points, n_target_missed, points_lost, mean_score_pct
 --
@@ -12,7 +13,7 @@
 -- Order: the exact name first, then names found in most forms, then by name.
 with indicators_in_scope as (
     select *
-    from selected_indicators($dataset, $year, $units, $kind, $level1)
+    from selected_indicators($dataset, $year, $units, $kind, $level1, $scope)
     where level3 is not null
 ),
 

@@ -2,7 +2,8 @@
 -- label: 低分预警：扣分或未达目标的指标，按扣分从多到少，可按关键词（含同义词）筛选
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $report_id INTEGER = NULL, $project VARCHAR = NULL,
---   $level1 VARCHAR = NULL, $keyword VARCHAR = NULL, $min_points_lost DOUBLE = NULL, $limit INTEGER = NULL
+--   $level1 VARCHAR = NULL, $keyword VARCHAR = NULL, $min_points_lost DOUBLE = NULL, $limit INTEGER = NULL,
+--   $scope VARCHAR[] = NULL
 -- columns: indicator_id, report_id, dataset, unit, year, kind, form, level1, level2, level3, level_path,
 --   target_text, target_op, target_value, target_unit, actual_text, actual_value, actual_unit, weight, score,
 --   points_lost, score_pct, is_target_met, is_lost_points, is_hotline, status, note, path, source_line,
@@ -18,7 +19,7 @@
 -- source_ref is the place in the file as the reader names it (第74行, Sheet1 第3行, 第2页).
 with indicators_in_scope as (
     select i.*
-    from selected_indicators($dataset, $year, $units, $kind, $level1) i
+    from selected_indicators($dataset, $year, $units, $kind, $level1, $scope) i
     where (i.is_lost_points or i.is_target_met = false)
       and ($report_id is null or i.report_id = $report_id)
       and ($project is null or i.project = $project)

@@ -1,7 +1,8 @@
 -- One row per headline figure (KPI) for a year, beside the same figure for the previous year and the change.
 -- label: 总览指标：所选年度的主要数字及与上年相比的变化
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $kind VARCHAR = NULL [department|project]
+--   $kind VARCHAR = NULL [department|project],
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (headline figures cover whole forms)
 -- columns: year, prev_year, kpi, label, value_unit, value, prev_value, delta, is_higher_better, sort_key
 --
@@ -21,12 +22,12 @@
 --   used (grade_scale view), n_grade_changed = forms whose 核算后等级 differs from the reported grade.
 -- All values are DOUBLE so one column holds them; is_higher_better tells how to colour the delta.
 with chosen as (
-    select chosen_year($dataset, $year, $units, $kind) as year
+    select chosen_year($dataset, $year, $units, $kind, $scope) as year
 ),
 
 year_stats as (
     select *
-    from year_stats($dataset, $year, $units, $kind)
+    from year_stats($dataset, $year, $units, $kind, $scope)
 ),
 
 kpis as (

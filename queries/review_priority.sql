@@ -4,7 +4,8 @@
 --   $kind VARCHAR = NULL [department|project], $vague_words VARCHAR[] = NULL, $empty_notes VARCHAR[] = NULL,
 --   $similar_ids INTEGER[] = NULL, $similar_groups INTEGER[] = NULL, $weight_signals VARCHAR[] = NULL,
 --   $weights DOUBLE[] = NULL, $signal VARCHAR = NULL, $min_score DOUBLE = NULL,
---   $status VARCHAR = NULL [待复核|已复核|有问题]
+--   $status VARCHAR = NULL [待复核|已复核|有问题],
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (the signals judge whole forms: a form-level rule needs all its indicators)
 -- columns: rank, report_id, dataset, unit_id, unit, year, kind, form, priority_score, n_signals, n_rows, signals,
 --   reasons, first_indicator_id, stated_total, computed_total, form_key, review_status, reviewed_by,
@@ -23,7 +24,7 @@
 with signal_rows as (
     select *
     from review_signal_rows(
-        $dataset, $year, $units, $kind, $vague_words, $empty_notes, $similar_ids, $similar_groups
+        $dataset, $year, $units, $kind, $vague_words, $empty_notes, $similar_ids, $similar_groups, $scope
     )
 ),
 
@@ -124,7 +125,7 @@ ranked as (
         f.path,
         f.source_line,
         f.source_ref
-    from selected_forms($dataset, $year, $units, $kind) f
+    from selected_forms($dataset, $year, $units, $kind, $scope) f
     cross join lateral (
         select review_form_key(f.dataset, f.unit, f.year, f.kind, f.project) as form_key
     ) k

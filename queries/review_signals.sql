@@ -3,7 +3,8 @@
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $vague_words VARCHAR[] = NULL, $empty_notes VARCHAR[] = NULL,
 --   $similar_ids INTEGER[] = NULL, $similar_groups INTEGER[] = NULL, $signal VARCHAR = NULL,
---   $report_id INTEGER = NULL
+--   $report_id INTEGER = NULL,
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (the signals judge whole forms: a form-level rule needs all its indicators)
 -- columns: signal, signal_group, group_label, signal_label, signal_seq, report_id, dataset, unit_id, unit, year,
 --   kind, form, indicator_id, indicator, indicator_seq, budget_line, figure, detail, path, source_line,
@@ -19,7 +20,7 @@
 with final as (
     select *
     from review_signal_rows(
-        $dataset, $year, $units, $kind, $vague_words, $empty_notes, $similar_ids, $similar_groups
+        $dataset, $year, $units, $kind, $vague_words, $empty_notes, $similar_ids, $similar_groups, $scope
     )
     where ($signal is null or signal = $signal)
       and ($report_id is null or report_id = $report_id)

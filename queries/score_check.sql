@@ -1,7 +1,8 @@
 -- One row per quantitative indicator, per form and per unit-year: the self-given score beside the score the forms' own rule gives.
 -- label: 评分规则核对：定量指标按完成比例应得的分数与自评分之差（按指标、表格、单位）
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $kind VARCHAR = NULL [department|project], $level VARCHAR = NULL [unit|form|indicator]
+--   $kind VARCHAR = NULL [department|project], $level VARCHAR = NULL [unit|form|indicator],
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (the check covers every quantitative indicator of a form)
 -- columns: level, depth, unit_id, unit, year, report_id, kind, form, indicator_id, indicator, target_op_used,
 --   target_text, target_value, target_unit, actual_text, actual_value, actual_unit, rule_ratio, n_quantitative,
@@ -24,7 +25,7 @@ with quantitative as (
         i.*,
         case when i.target_op in ('<=', '<') then '<=' when i.target_op = '=' then '=' else '>=' end
             as target_op_used
-    from selected_indicators($dataset, $year, $units, $kind, null) i
+    from selected_indicators($dataset, $year, $units, $kind, null, $scope) i
     where i.is_target_met is not null
       and i.weight is not null
       and i.score is not null

@@ -3,7 +3,8 @@
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
 --   $kind VARCHAR = NULL [department|project], $level1 VARCHAR = NULL,
 --   $measure VARCHAR = 'score_pct' [score_pct|total|stated_total|recomputed_score|computed_total],
---   $group_by VARCHAR = 'level1' [level1|unit|year|kind|all], $bins INTEGER = 10
+--   $group_by VARCHAR = 'level1' [level1|unit|year|kind|all], $bins INTEGER = 10,
+--   $scope VARCHAR[] = NULL
 -- columns: measure, group_by, group_value, bin_index, bin_lower, bin_upper, bin_label, n_in_bin, n_in_group,
 --   min_value, p25_value, median_value, p75_value, max_value, mean_value, n_below_full, below_full_share_pct,
 --   p10_value
@@ -25,7 +26,7 @@ with values_scored as (
         i.unit,
         i.year,
         i.kind_label
-    from selected_indicators($dataset, $year, $units, $kind, $level1) i
+    from selected_indicators($dataset, $year, $units, $kind, $level1, $scope) i
     where $measure = 'score_pct'
       and i.score_pct is not null
 
@@ -42,7 +43,7 @@ with values_scored as (
         f.unit,
         f.year,
         f.kind_label
-    from selected_forms($dataset, $year, $units, $kind) f
+    from selected_forms($dataset, $year, $units, $kind, $scope) f
     where $measure in ('total', 'stated_total', 'recomputed_score', 'computed_total')
 ),
 

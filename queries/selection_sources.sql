@@ -1,7 +1,8 @@
 -- One row per source file that holds forms of the chosen year and units: the files a report's figures come from.
 -- label: 数据来源：所选年度与单位的自评表来自哪些文件（文件名、是否示例数据、表格数）
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $kind VARCHAR = NULL [department|project]
+--   $kind VARCHAR = NULL [department|project],
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (a file holds whole forms)
 -- columns: source_id, path, file_name, format, dataset, n_forms, n_units, units, first_year, last_year
 --
@@ -11,7 +12,7 @@
 -- Order: real files first, then file name.
 with forms as (
     select *
-    from selected_forms($dataset, $year, $units, $kind)
+    from selected_forms($dataset, $year, $units, $kind, $scope)
 ),
 
 per_file as (

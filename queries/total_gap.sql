@@ -1,7 +1,8 @@
 -- One row per form: the stated total beside the recomputed one (execution score + Σ indicator scores), largest gap first.
 -- label: 总分核对：每张表的填报总分与重新计算总分之差
 -- params: $dataset VARCHAR = NULL [real|demo], $year INTEGER = NULL, $units VARCHAR[] = NULL,
---   $kind VARCHAR = NULL [department|project], $min_abs_gap DOUBLE = NULL
+--   $kind VARCHAR = NULL [department|project], $min_abs_gap DOUBLE = NULL,
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (totals belong to whole forms)
 -- columns: report_id, dataset, unit, year, kind, form, stated_total, computed_total, total_gap, abs_total_gap,
 --   recomputed_score, score_gap, is_score_gap_flagged, total_used, total_basis, weight_total, stated_weight_total, weight_gap, stated_grade, computed_grade,
@@ -39,7 +40,7 @@ with final as (
         path,
         source_line,
         source_ref
-    from selected_forms($dataset, $year, $units, $kind)
+    from selected_forms($dataset, $year, $units, $kind, $scope)
     where ($min_abs_gap is null or abs(total_gap) >= $min_abs_gap)
 )
 

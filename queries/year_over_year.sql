@@ -1,7 +1,8 @@
 -- One row per unit × year: the unit's headline figures beside the same figures for year − 1 and the change.
 -- label: 年度对比：各单位各年度的主要数字及与上年相比的变化
 -- params: $dataset VARCHAR = NULL [real|demo], $units VARCHAR[] = NULL, $kind VARCHAR = NULL [department|project],
---   $year INTEGER = NULL
+--   $year INTEGER = NULL,
+--   $scope VARCHAR[] = NULL
 -- ignores: $level1 (a unit's figures cover all its indicators)
 -- columns: unit_id, unit, year, dataset, n_forms, n_projects, score_basis, unit_total, unit_stated_total,
 --   unit_recomputed_score, execution_rate_pct, budget_full_year_wan, points_lost, points_lost_share_pct, n_lost_points, n_findings,
@@ -36,7 +37,7 @@ with unit_figures as (
         points_lost_share_pct,
         n_lost_points,
         n_findings
-    from unit_years($dataset, $kind, $year)
+    from unit_years($dataset, $kind, $year, $scope)
     where $units is null or list_contains(cast($units as varchar[]), unit)
 ),
 

@@ -44,14 +44,16 @@ def assert_tables_match_views(db: Path) -> None:
                 assert extra.fetchone()[0] == 0, f"{d.view}: rows of {a} missing from {b}"
         rows = con.execute("select distinct year from reports where year is not null").fetchall()
         years = [None, *(r[0] for r in rows)]
+        first_unit = con.execute("select min(unit) from form_facts").fetchone()[0]
+        scopes = [None, [first_unit]]  # the access scope is applied to the stored rows at read time
     finally:
         con.close()
     stored, computed = connect(db), connect(db, derived=False)
     try:
         for m in schema.DERIVED_MACROS:
             for combo in itertools.product(*(values for _, values in m.grid)):
-                for year in years:
-                    args = {**dict(zip((n for n, _ in m.grid), combo)), "p_year": year}
+                for year, scope in itertools.product(years, scopes):
+                    args = {**dict(zip((n for n, _ in m.grid), combo)), "p_year": year, "p_scope": scope}
                     call = f"select * from {m.macro}({', '.join('$' + p for p in m.params)})"
                     a, b = stored.execute(call, args).df(), computed.execute(call, args).df()
                     assert list(a.columns) == list(b.columns)

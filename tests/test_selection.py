@@ -47,6 +47,7 @@ def test_every_field_goes_to_every_query_that_does_not_ignore_it():
         "kind": "project",
         "level1": "产出指标",
         "units": ["甲局"],
+        "scope": None,
     }
     # department_ranking says it ignores $level1; execution_rates also $kind
     assert sel.params_for(load_query("department_ranking")) == {
@@ -54,11 +55,13 @@ def test_every_field_goes_to_every_query_that_does_not_ignore_it():
         "year": 2022,
         "kind": "project",
         "units": ["甲局"],
+        "scope": None,
     }
     assert sel.params_for(load_query("execution_rates")) == {
         "dataset": "real",
         "year": 2022,
         "units": ["甲局"],
+        "scope": None,
     }
     assert Selection().params()["units"] is None  # no units chosen: all
 
@@ -69,6 +72,14 @@ def test_each_query_takes_or_says_it_ignores_every_field(name):
     assert "units" in query.param_names, "units are a list: $units VARCHAR[]"
     for key in KEYS:
         assert (key in query.param_names) != (key in query.ignores), key
+
+
+@pytest.mark.parametrize("name", list_queries())
+def test_every_query_binds_the_access_scope_and_none_may_ignore_it(name):
+    query = load_query(name)
+    assert "scope" in query.param_names and "scope" not in query.ignores
+    assert "$scope" in query.sql.split("\n-- columns:")[-1].split("\n", 1)[-1]  # used in the body, not only declared
+    assert Selection(scope=("甲局",)).params_for(query)["scope"] == ["甲局"]
 
 
 def test_a_parameter_a_query_does_not_declare_fails_loudly(sample_con):

@@ -7,11 +7,12 @@
 -- p_vague_words (vague target words), p_empty_notes (notes that give no reason: 无偏差, 无 …),
 -- p_similar_ids / p_similar_groups (parallel lists: an indicator_id and its group of near-identical notes,
 -- computed over the whole dataset by dashboard/review/notes.py). NULL lists fire no row of their signal.
+-- p_scope: the access scope (views.sql); every table read here keeps to it.
 create or replace macro review_signal_rows(
-    p_dataset, p_year, p_units, p_kind, p_vague_words, p_empty_notes, p_similar_ids, p_similar_groups
+    p_dataset, p_year, p_units, p_kind, p_vague_words, p_empty_notes, p_similar_ids, p_similar_groups, p_scope
 ) as table
 with forms as (
-    select * from selected_forms(p_dataset, p_year, p_units, p_kind)
+    select * from selected_forms(p_dataset, p_year, p_units, p_kind, p_scope)
 ),
 
 inds as (
@@ -159,6 +160,7 @@ previous_year as (
         p.target_text, p.target_value, p.actual_value, p.actual_text
     from indicator_facts p
     where (p_dataset is null or p.dataset = p_dataset)
+      and in_scope(p_scope, p.unit)
       and p.is_target_met
 ),
 
@@ -246,6 +248,7 @@ similar_spread as (
         count(distinct cast(p.unit_id as varchar) || '-' || cast(p.year as varchar)) as n_unit_years
     from similar_members m
     join indicator_facts p on p.indicator_id = m.indicator_id
+    where in_scope(p_scope, p.unit)
     group by m.group_id
 ),
 
@@ -271,6 +274,7 @@ unit_year_lines as (
     join form_facts r on r.report_id = b.report_id
     where b.full_year > 0 and b.executed is not null
       and (p_dataset is null or r.dataset = p_dataset)
+      and in_scope(p_scope, r.unit)
     group by r.unit_id, r.year
 ),
 
@@ -302,7 +306,7 @@ over_budget as (
 project_sums as (
     select unit_id, year, sum(budget_full_year_wan) as projects_full_year_wan, count(*) as n_projects
     from form_facts
-    where kind = 'project' and (p_dataset is null or dataset = p_dataset)
+    where kind = 'project' and (p_dataset is null or dataset = p_dataset) and in_scope(p_scope, unit)
     group by unit_id, year
 ),
 

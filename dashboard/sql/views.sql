@@ -3,11 +3,15 @@
 -- changing them never forces a re-ingest. The tables are in tables.sql.
 --
 -- The selection macros hold the filtering every query shares, as datasette's facets wrap one base query:
---   selected_forms(dataset, year, units, kind)               one row per form in the selection (form_facts)
---   selected_indicators(dataset, year, units, kind, level1)  one row per indicator in it (indicator_facts)
---   chosen_year(dataset, year, units, kind)                  the year asked for, else the latest year with
+--   selected_forms(dataset, year, units, kind, scope)        one row per form in the selection (form_facts)
+--   selected_indicators(dataset, year, units, kind, level1, scope)  one row per indicator in it (indicator_facts)
+--   chosen_year(dataset, year, units, kind, scope)           the year asked for, else the latest year with
 --                                                            forms in the selection (the one definition)
 -- NULL means "all" for every argument; units is a VARCHAR[] of unit names.
+-- scope (the last argument of every selection macro and of unit_years / year_stats / review_signal_rows) is the
+-- access scope: the unit names a logged-in 部门 user may see (NULL: no restriction). It is applied here, at read
+-- time, never inside a view body (the derived tables are stored unscoped), and every query in queries/ binds it
+-- as $scope, so a unit outside it never reaches a row, a count, a rank or a mean.
 
 -- Points lost below this are rounding noise (weights and scores are written with up to 4 decimals); the same
 -- threshold is dashboard/labels.py POINTS_EPSILON (a test pins that they agree).
@@ -184,26 +188,45 @@ from (values
 -- The selection: the filtering every query wraps.
 -- ---------------------------------------------------------------------------------------------------------
 
-create or replace macro selected_forms(p_dataset, p_year, p_units, p_kind) as table
+create or replace macro in_scope(p_scope, p_unit) as
+    p_scope is null or coalesce(list_contains(cast(p_scope as varchar[]), p_unit), false);
+
+create or replace macro selected_forms(p_dataset, p_year, p_units, p_kind, p_scope) as table
 select *
 from form_facts
-where (p_dataset is null or dataset = p_dataset)
+where in_scope(p_scope, unit)
+  and (p_dataset is null or dataset = p_dataset)
   and (p_year is null or year = p_year)
   and (p_units is null or list_contains(cast(p_units as varchar[]), unit))
   and (p_kind is null or kind = p_kind);
 
-create or replace macro selected_indicators(p_dataset, p_year, p_units, p_kind, p_level1) as table
+create or replace macro selected_indicators(p_dataset, p_year, p_units, p_kind, p_level1, p_scope) as table
 select *
 from indicator_facts
-where (p_dataset is null or dataset = p_dataset)
+where in_scope(p_scope, unit)
+  and (p_dataset is null or dataset = p_dataset)
   and (p_year is null or year = p_year)
   and (p_units is null or list_contains(cast(p_units as varchar[]), unit))
   and (p_kind is null or kind = p_kind)
   and (p_level1 is null or level1 = p_level1);
 
-create or replace macro chosen_year(p_dataset, p_year, p_units, p_kind) as coalesce(
+-- The source files a scope may see: every file when p_scope is NULL, else the files that hold at least one form
+-- and only forms of units in the scope (a file that also holds another unit's form, or a failed file, is not
+-- shown to a 部门 user: its name and counts are the bureau's).
+create or replace macro sources_in_scope(p_scope) as table
+select s.*
+from sources s
+where p_scope is null
+   or s.source_id in (
+       select source_id
+       from form_facts
+       group by source_id
+       having bool_and(in_scope(p_scope, unit))
+   );
+
+create or replace macro chosen_year(p_dataset, p_year, p_units, p_kind, p_scope) as coalesce(
     p_year,
-    (select max(year) from selected_forms(p_dataset, null, p_units, p_kind))
+    (select max(year) from selected_forms(p_dataset, null, p_units, p_kind, p_scope))
 );
 
 -- ---------------------------------------------------------------------------------------------------------
@@ -262,13 +285,13 @@ left join finding_counts c on c.report_id = f.report_id;
 --     n_lost_points, n_findings, n_error_findings, n_forms_weight_off over the score forms too;
 --   budget_full_year_wan = the department form's full-year budget, else Σ the projects'.
 -- n_forms and n_projects count all the unit's forms. p_year NULL = every year, else that year and the one before.
-create or replace macro unit_years(p_dataset, p_kind, p_year) as table
+create or replace macro unit_years(p_dataset, p_kind, p_year, p_scope) as table
 with all_forms as (
     select f.*, p.points_lost as form_points_lost, p.weight_scored as form_weight_scored,
            p.n_lost_points as form_n_lost_points, p.n_findings as form_findings,
            p.n_error_findings as form_error_findings, p.is_weight_off,
            bool_or(f.kind = 'department') over (partition by f.unit_id, f.year) as unit_has_department
-    from selected_forms(p_dataset, null, null, p_kind) f
+    from selected_forms(p_dataset, null, null, p_kind, p_scope) f
     join form_points p on p.report_id = f.report_id
     where f.unit_id is not null
       and f.year is not null
@@ -349,11 +372,14 @@ from per_unit_year u;
 --   used (grade_scale), n_grade_changed = forms whose stated grade and 核算后等级 (computed_grade) differ;
 --   dept_budget_full_year_wan = Σ of the department forms' full-year budgets (project forms are parts of them),
 --   n_dept_budgets = the department forms that state one; n_synthetic_forms = demo forms (示例数据).
-create or replace macro year_stats(p_dataset, p_year, p_units, p_kind) as table
+create or replace macro year_stats(p_dataset, p_year, p_units, p_kind, p_scope) as table
 with forms as (
     select f.*
-    from selected_forms(p_dataset, null, p_units, p_kind) f
-    where f.year in (chosen_year(p_dataset, p_year, p_units, p_kind), chosen_year(p_dataset, p_year, p_units, p_kind) - 1)
+    from selected_forms(p_dataset, null, p_units, p_kind, p_scope) f
+    where f.year in (
+        chosen_year(p_dataset, p_year, p_units, p_kind, p_scope),
+        chosen_year(p_dataset, p_year, p_units, p_kind, p_scope) - 1
+    )
 ),
 
 form_stats as (
@@ -405,7 +431,7 @@ finding_stats as (
 
 select
     s.year,
-    s.year = chosen_year(p_dataset, p_year, p_units, p_kind) as is_selected_year,
+    s.year = chosen_year(p_dataset, p_year, p_units, p_kind, p_scope) as is_selected_year,
     s.n_units,
     s.n_forms,
     s.n_department_forms,

@@ -41,11 +41,19 @@ def query(name: str, sel: Selection | None = None, *, db: str | None = None, **p
     `db`: another database file to read (the import preview's staged copy), default the app's."""
     reader = _live(db) if db else database()
     bound = {**(sel.params_for(load_query(name)) if sel is not None else {}), **params}
+    bound["scope"] = _scope_param()  # the session's access scope, whatever the caller passed
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in bound.items()))
     started = time.perf_counter()
     df = _cached_query(str(reader.path), reader.generation(), name, key)
     _timings().append((name, time.perf_counter() - started))
     return df
+
+
+def _scope_param() -> list[str] | None:
+    from dashboard.ui.login import current_scope
+
+    scope = current_scope()
+    return list(scope) if scope is not None else None
 
 
 def close_reader(path: str | Path) -> None:
@@ -77,14 +85,19 @@ def _timings() -> list[tuple[str, float]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def _options(db_path: str, generation: str, dataset: str | None, year: int | None) -> Options:
-    df = _live(db_path).query("filter_options", {"dataset": dataset, "year": year})
+def _options(
+    db_path: str, generation: str, dataset: str | None, year: int | None, scope: tuple[str, ...] | None = None
+) -> Options:
+    df = _live(db_path).query(
+        "filter_options", {"dataset": dataset, "year": year, "scope": list(scope) if scope is not None else None}
+    )
     return Options.from_frame(df)
 
 
 def load_options(dataset: str | None, year: int | None) -> Options:
     live = database()
-    return _options(str(live.path), live.generation(), dataset, year)
+    scope = _scope_param()
+    return _options(str(live.path), live.generation(), dataset, year, tuple(scope) if scope is not None else None)
 
 
 def missing_database_message() -> None:

@@ -67,7 +67,7 @@ def export_buttons(fig: go.Figure, name: str, key: str) -> None:
     ):
         row.download_button(
             label,
-            data=_renderer(fig, fmt),
+            data=audited(_renderer(fig, fmt), f"{name}.{fmt}"),
             file_name=f"{name}.{fmt}",
             mime=export.MIME[fmt],
             help=f"下载{tip}",
@@ -76,6 +76,25 @@ def export_buttons(fig: go.Figure, name: str, key: str) -> None:
             icon=":material/download:",
             type="tertiary",
         )
+
+
+def audited(render: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
+    """The download's bytes, with an audit log line when they are built (a click; login on only). The user is
+    taken now: the bytes are built outside this script run."""
+    from dashboard import audit, paths
+    from dashboard.ui.login import current_user
+
+    user = current_user()
+    if user is None:
+        return render
+    db, who, role = paths.default_db(), user.name, user.role
+
+    def logged() -> bytes:
+        data = render()
+        audit.record(db, who, role, "export", detail=file_name)
+        return data
+
+    return logged
 
 
 def _renderer(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
@@ -151,7 +170,7 @@ def table(
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "CSV",
-        data=lambda: export.table_csv(download),
+        data=audited(lambda: export.table_csv(download), f"{name}.csv"),
         file_name=f"{name}.csv",
         mime=export.MIME["csv"],
         key=f"csv-{key}",
@@ -162,7 +181,7 @@ def table(
     )
     row.download_button(
         "Excel",
-        data=lambda: export.table_xlsx(download, name, number_formats=formats),
+        data=audited(lambda: export.table_xlsx(download, name, number_formats=formats), f"{name}.xlsx"),
         file_name=f"{name}.xlsx",
         mime=export.MIME["xlsx"],
         key=f"xlsx-{key}",

@@ -153,6 +153,9 @@ def commit(staged: StagedImport) -> LoadResult:
         raise
     close_reader(staged.path)
     st.session_state.pop("import_staged", None)
+    from dashboard.ui.login import record
+
+    record("import", detail={"files": len(result.files)} if hasattr(result, "files") else None)
     return result
 
 

@@ -20,7 +20,10 @@ ALL_DATASETS = "all"  # the sidebar's option for real and demo data together (Se
 
 
 def sidebar() -> tuple[Selection, Options]:
+    from dashboard.ui.login import current_scope
+
     sel, options = render_sidebar(load_options)
+    sel = sel.replace(scope=current_scope())  # the queries bind it anyway (ui.query); the report names it
     st.session_state["_selection"] = (sel, options)
     return sel, options
 

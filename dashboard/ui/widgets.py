@@ -21,6 +21,7 @@ PAGES = {  # url_path -> the page file (relative to app.py), its title and icon
     "quality": ("views/quality.py", "数据质量", ":material/fact_check:"),
     "review": ("views/review.py", "复核清单", ":material/rule:"),
     "import": ("views/upload.py", "数据导入", ":material/upload_file:"),
+    "admin": ("views/admin.py", "用户与日志", ":material/admin_panel_settings:"),
 }
 
 

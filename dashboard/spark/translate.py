@@ -244,7 +244,7 @@ def _ordered_list(agg: exp.ArrayAgg, where: exp.Expression | None) -> exp.Expres
     collected = f"collect_list(named_struct({fields}))" + (" filter (where __where)" if where else "")
     sorted_values = f"transform(array_sort({collected}, (l, r) -> {comparator}), x -> x.v)"
     # no rows: DuckDB's list is NULL, Spark's collect_list empty
-    template = sqlglot.parse_one(
+    template = sqlglot.parse_one(  # type: ignore[attr-defined]
         f"select case when size({collected}) = 0 then null else {sorted_values} end", read=WRITE
     ).selects[0]
     values = {f"__k{i}": key.this for i, key in enumerate(keys)} | {"__v": order.this}
@@ -281,12 +281,12 @@ def _rewrite(node: exp.Expression, what: str) -> exp.Expression:
         array, value = (
             (node.this, node.expression) if isinstance(node, exp.ArrayPosition) else node.expressions
         )
-        found = exp.ArrayPosition(this=array.copy(), expression=value.copy())
-        found = exp.Nullif(this=found, expression=exp.Literal.number(0))  # DuckDB: NULL when absent, Spark: 0
+        at = exp.ArrayPosition(this=array.copy(), expression=value.copy())
+        found = exp.Nullif(this=at, expression=exp.Literal.number(0))  # DuckDB: NULL when absent, Spark: 0
         return exp.Cast(this=found, to=exp.DataType.build("int"))  # DuckDB's is an INTEGER, Spark's a BIGINT
     if isinstance(node, exp.Anonymous) and node.name.lower() in _LIST_EXTRACT and len(node.expressions) == 2:
         array, index = node.expressions
-        return exp.func("try_element_at", array.copy(), _element_index(index.copy()))
+        return exp.Anonymous(this="try_element_at", expressions=[array.copy(), _element_index(index.copy())])
     if isinstance(node, exp.Bracket) and any(not isinstance(e, exp.Literal) for e in node.expressions):
         # sqlglot shifts a literal index (DuckDB counts from 1, Spark's [] from 0) but passes any other as is
         raise TranslationError(
@@ -310,7 +310,7 @@ def _semantic_rules(tree: exp.Expression, what: str) -> exp.Expression:
       index under Spark's 0-based [], a silently different element)."""
     nodes = list(tree.walk())
     for node in reversed(nodes):  # children before their parents
-        new = _rewrite(node, what)
+        new = _rewrite(node, what)  # type: ignore[arg-type]
         if new is not node:
             if node is tree:
                 tree = new

@@ -208,9 +208,120 @@ def _spark_idioms(tree: exp.Expression) -> exp.Expression:
     return tree.transform(swap)
 
 
+_LIST_EXTRACT = {"list_extract", "list_element"}
+_LIST_POSITION = {"list_position", "list_indexof", "array_indexof"}
+
+
+def _element_index(index: exp.Expression) -> exp.Expression:
+    """A list index as Spark's element_at takes it: an INT, NULL for 0 (DuckDB's answer there is NULL)."""
+    if isinstance(index, exp.Literal) and index.is_int and int(index.this) != 0:
+        return index
+    nonzero = exp.Nullif(this=index, expression=exp.Literal.number(0))
+    return exp.Cast(this=nonzero, to=exp.DataType.build("int"))
+
+
+def _is_ordered_list(node: exp.Expression | None) -> bool:
+    return isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order)
+
+
+def _ordered_list(agg: exp.ArrayAgg, where: exp.Expression | None) -> exp.Expression:
+    """`list(v order by k0, k1 desc …) [filter (where c)]` in Spark: the (k0, k1, …, v) structs collected, sorted
+    by a comparator that follows each key's direction and NULL placement, then their v. (Spark's collect_list has
+    no order; sqlglot drops it.) A struct is never NULL, so NULL values stay in the list as in DuckDB."""
+    order = agg.this
+    keys = list(order.expressions)
+    comparator = "0"
+    for i in reversed(range(len(keys))):
+        k = f"k{i}"
+        less, more = ("1", "-1") if keys[i].args.get("desc") else ("-1", "1")
+        null_l, null_r = ("-1", "1") if keys[i].args.get("nulls_first") else ("1", "-1")
+        comparator = (
+            f"case when l.{k} is null and r.{k} is not null then {null_l} "
+            f"when l.{k} is not null and r.{k} is null then {null_r} "
+            f"when l.{k} < r.{k} then {less} when l.{k} > r.{k} then {more} else {comparator} end"
+        )
+    fields = ", ".join([f"'k{i}', __k{i}" for i in range(len(keys))] + ["'v', __v"])
+    collected = f"collect_list(named_struct({fields}))" + (" filter (where __where)" if where else "")
+    sorted_values = f"transform(array_sort({collected}, (l, r) -> {comparator}), x -> x.v)"
+    # no rows: DuckDB's list is NULL, Spark's collect_list empty
+    template = sqlglot.parse_one(  # type: ignore[attr-defined]
+        f"select case when size({collected}) = 0 then null else {sorted_values} end", read=WRITE
+    ).selects[0]
+    values = {f"__k{i}": key.this for i, key in enumerate(keys)} | {"__v": order.this}
+    if where is not None:
+        values["__where"] = where
+
+    def put(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and node.name in values:
+            return values[node.name].copy()
+        return node
+
+    return template.transform(put)
+
+
+def _rewrite(node: exp.Expression, what: str) -> exp.Expression:
+    """One node of `_semantic_rules` (its children already rewritten)."""
+    if isinstance(node, exp.Filter) and _is_ordered_list(node.this):
+        return _ordered_list(
+            node.this, node.expression.this if isinstance(node.expression, exp.Where) else None
+        )
+    if _is_ordered_list(node) and not isinstance(node.parent, exp.Filter):
+        assert isinstance(node, exp.ArrayAgg)
+        return _ordered_list(node, None)
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont | exp.PercentileDisc):
+        # sqlglot writes both as Spark's PERCENTILE_APPROX (an approximation); Spark 4 has the exact ones
+        name = "percentile_cont" if isinstance(node.this, exp.PercentileCont) else "percentile_disc"
+        exact = node.copy()
+        exact.set("this", exp.Anonymous(this=name, expressions=[node.this.this.copy()]))
+        return exact
+    position = isinstance(node, exp.ArrayPosition) or (
+        isinstance(node, exp.Anonymous) and node.name.lower() in _LIST_POSITION and len(node.expressions) == 2
+    )
+    if position:
+        array, value = (
+            (node.this, node.expression) if isinstance(node, exp.ArrayPosition) else node.expressions
+        )
+        at = exp.ArrayPosition(this=array.copy(), expression=value.copy())
+        found = exp.Nullif(this=at, expression=exp.Literal.number(0))  # DuckDB: NULL when absent, Spark: 0
+        return exp.Cast(this=found, to=exp.DataType.build("int"))  # DuckDB's is an INTEGER, Spark's a BIGINT
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _LIST_EXTRACT and len(node.expressions) == 2:
+        array, index = node.expressions
+        return exp.Anonymous(this="try_element_at", expressions=[array.copy(), _element_index(index.copy())])
+    if isinstance(node, exp.Bracket) and any(not isinstance(e, exp.Literal) for e in node.expressions):
+        # sqlglot shifts a literal index (DuckDB counts from 1, Spark's [] from 0) but passes any other as is
+        raise TranslationError(
+            f"{what} 用了非常量下标 {node.sql(dialect=READ)}：请写 list_extract(列表, 位置)（可译为 Spark）"
+        )
+    return node
+
+
+def _semantic_rules(tree: exp.Expression, what: str) -> exp.Expression:
+    """Rewrites where sqlglot's Spark output runs but means something else, applied bottom-up (a rewritten
+    call's arguments are rewritten too):
+    - `list(v order by k …)` / `array_agg(v order by k …)`: the order kept (see _ordered_list);
+    - `percentile_cont(p) / percentile_disc(p) within group (order by x)` → the same in Spark (sqlglot writes
+      PERCENTILE_APPROX, whose answer differs from DuckDB's exact interpolation);
+    - `list_position(l, x)` (and `array_position`) → `cast(nullif(array_position(l, x), 0) as int)`: DuckDB
+      gives NULL for a value not in the list, Spark 0 (one difference stays: DuckDB finds a NULL element,
+      Spark gives NULL), and an INTEGER where Spark gives a BIGINT;
+    - `list_extract(l, i)` / `list_element` → `try_element_at(l, cast(nullif(i, 0) as int))`: both count from 1 and from
+      the end for i < 0; DuckDB gives NULL past the end and for 0, Spark's element_at fails on both;
+    - `l[i]` with an index that is not a literal: a TranslationError (sqlglot would keep DuckDB's 1-based
+      index under Spark's 0-based [], a silently different element)."""
+    nodes = list(tree.walk())
+    for node in reversed(nodes):  # children before their parents
+        new = _rewrite(node, what)  # type: ignore[arg-type]
+        if new is not node:
+            if node is tree:
+                tree = new
+            else:
+                node.replace(new)
+    return tree
+
+
 def to_spark(tree: exp.Expression, what: str) -> str:
     """Spark SQL text of a (macro-free) DuckDB tree; constructs Spark cannot express raise TranslationError."""
-    tree = _spark_idioms(tree)
+    tree = _semantic_rules(_spark_idioms(tree), what)
     try:
         return tree.sql(dialect=WRITE, unsupported_level=ErrorLevel.RAISE, comments=False)
     except UnsupportedError as e:

@@ -115,7 +115,7 @@ def figure_pdf(fig: go.Figure, *, width: int | None = None, height: int | None =
 def table_csv(df: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; text that a spreadsheet
     would read as a formula is written as text (cell_safety)."""
-    return cell_safety.csv_frame(df).to_csv(index=False).encode("utf-8-sig")
+    return cell_safety.csv_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def table_xlsx(

@@ -13,6 +13,7 @@ from rich.table import Table
 from dashboard import paths
 from dashboard.app_cli import register as register_app_command
 from dashboard.auth_cli import user_app
+from dashboard.cell_safety import terminal_text
 from dashboard.demo.cli import register as register_demo_command
 from dashboard.query_cli import register as register_query_command
 from dashboard.report.cli import register as register_report_command
@@ -125,14 +126,19 @@ def findings(
     for col in ("单位", "年度", "表格", "规则", "级别", "位置", "说明"):
         table.add_column(col, overflow="fold")
     for row in df.astype(object).where(df.notna(), None).itertuples(index=False):
-        table.add_row(
-            row.unit or "",
-            str(row.year or ""),
-            row.form,
-            row.rule,
-            row.severity,
-            f"{Path(row.path).name}:{row.source_line or ''}",
-            row.message,
+        table.add_row(  # form text as text: no rich markup, no terminal escape sequences
+            *map(
+                terminal_text,
+                (
+                    row.unit or "",
+                    str(row.year or ""),
+                    row.form,
+                    row.rule,
+                    row.severity,
+                    f"{Path(row.path).name}:{row.source_line or ''}",
+                    row.message,
+                ),
+            )
         )
     console.print(table)
 

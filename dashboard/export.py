@@ -21,6 +21,8 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import cell_safety
+
 ImageFormat = Literal["png", "svg", "pdf"]
 
 DEFAULT_WIDTH = 1200
@@ -111,15 +113,17 @@ def figure_pdf(fig: go.Figure, *, width: int | None = None, height: int | None =
 
 
 def table_csv(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; text that a spreadsheet
+    would read as a formula is written as text (cell_safety)."""
+    return cell_safety.csv_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def table_xlsx(
     df: pd.DataFrame, sheet_name: str = "数据", number_formats: Mapping[str, str] | None = None
 ) -> bytes:
     """An .xlsx workbook with one sheet: bold header, frozen first row, column widths fitted to the text, and
-    `number_formats` (column -> Excel format such as '0.00' or '0.0"%"') on the columns that have one."""
+    `number_formats` (column -> Excel format such as '0.00' or '0.0"%"') on the columns that have one. Text is
+    never a formula or a link (cell_safety)."""
     out = io.BytesIO()
     sheet = _sheet_name(sheet_name)
     clean = df.copy()
@@ -130,14 +134,18 @@ def table_xlsx(
             clean[col] = clean[col].map(
                 lambda v: "、".join(map(str, v)) if isinstance(v, list | tuple) else v
             )
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(
+        out, engine="xlsxwriter", engine_kwargs={"options": cell_safety.WORKBOOK_OPTIONS}
+    ) as writer:
         clean.to_excel(writer, sheet_name=sheet, index=False)
         book, ws = writer.book, writer.sheets[sheet]
-        header = book.add_format(
-            {"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True, "valign": "vcenter"}
-        )
+        cells = cell_safety.CellWriter(book)
+        header = {"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True, "valign": "vcenter"}
         for i, col in enumerate(clean.columns):
-            ws.write(0, i, str(col), header)
+            cells.write(ws, 0, i, str(col), header)
+            for r, v in enumerate(clean[col], start=1):  # formula-like text: a string with Excel's apostrophe
+                if isinstance(v, str) and cell_safety.is_formula_like(v):
+                    cells.write(ws, r, i, v)
             width = max([_text_width(str(col))] + [_text_width(str(v)) for v in clean[col].head(500)])
             fmt = (number_formats or {}).get(str(col))
             ws.set_column(

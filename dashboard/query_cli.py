@@ -1,4 +1,6 @@
-"""`jixiao query`: list the SQL files in queries/ and run one with parameters, as a table, CSV or JSON."""
+"""`jixiao query`: list the SQL files in queries/ and run one with parameters, as a table, CSV, XLSX or JSON.
+
+CSV and XLSX go through the exports' cell guard (dashboard/cell_safety.py): form text never becomes a formula."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dashboard import paths
+from dashboard.cell_safety import terminal_text
 
 NULL_WORDS = {"", "null"}
 
@@ -22,17 +25,24 @@ NULL_WORDS = {"", "null"}
 class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
+    xlsx = "xlsx"
     json = "json"
 
 
 def parse_params(pairs: list[str]) -> dict[str, str | None]:
-    """`["year=2022", "unit="]` -> `{"year": "2022", "unit": None}`; an empty value or NULL means NULL."""
+    """`["year=2022", "unit="]` -> `{"year": "2022", "unit": None}`; an empty value or NULL means NULL. A
+    parameter given twice is an error naming it (which value was meant is not guessed)."""
     params: dict[str, str | None] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         key = key.strip().lstrip("$")
         if not sep or not key:
             raise typer.BadParameter(f"参数应写成 名称=值，收到 {pair!r}", param_hint="--param")
+        if key in params:
+            raise typer.BadParameter(
+                f"参数 {key} 重复给出（{key}={params[key] or ''} 与 {pair}），每个参数只能给一次",
+                param_hint="--param",
+            )
         params[key] = None if value.strip().lower() in NULL_WORDS else value
     return params
 
@@ -76,9 +86,21 @@ def print_query_list(console: Console) -> None:
     console.print(table)
 
 
-def print_result(df: Any, name: str, fmt: OutputFormat, console: Console) -> None:
-    if fmt is OutputFormat.csv:
-        df.to_csv(sys.stdout, index=False)
+def print_result(df: Any, name: str, fmt: OutputFormat, console: Console, out: Path | None = None) -> None:
+    from dashboard import cell_safety, export
+
+    if out is not None and fmt is not OutputFormat.table:
+        if fmt is OutputFormat.xlsx:
+            out.write_bytes(export.table_xlsx(df, name))
+        elif fmt is OutputFormat.csv:
+            out.write_bytes(export.table_csv(df))
+        else:
+            out.write_text(
+                json.dumps(_records(df), ensure_ascii=False, indent=2, default=str) + "\n", "utf-8"
+            )
+        Console(stderr=True).print(f"已写出 {escape(str(out))}（{len(df)} 行）")
+    elif fmt is OutputFormat.csv:
+        cell_safety.csv_frame(df).to_csv(sys.stdout, index=False)
     elif fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(_records(df), ensure_ascii=False, indent=2, default=str) + "\n")
     else:
@@ -86,7 +108,7 @@ def print_result(df: Any, name: str, fmt: OutputFormat, console: Console) -> Non
         for col in df.columns:
             table.add_column(escape(str(col)), overflow="fold")
         for row in _records(df):
-            table.add_row(*(escape(_cell(v)) for v in row.values()))
+            table.add_row(*(terminal_text(_cell(v)) for v in row.values()))
         console.print(table)
 
 
@@ -96,7 +118,10 @@ def query(
         None, "--param", "-p", help="参数，写成 名称=值，可重复；值留空或写 NULL 表示不筛选"
     ),
     fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-f", help="输出格式：table、csv 或 json"
+        OutputFormat.table, "--format", "-f", help="输出格式：table、csv、xlsx 或 json"
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="写入文件（xlsx 必填；csv、json 不给时输出到屏幕）"
     ),
     db: Path | None = typer.Option(
         None, "--db", help="DuckDB 数据库文件（默认 data/jixiao.duckdb，或环境变量 JIXIAO_DB）"
@@ -120,21 +145,24 @@ def query(
     if not name:
         errors.print("[red]错误[/red]：请给出查询名称，或用 jixiao query --list 查看全部查询")
         raise typer.Exit(code=2)
+    if fmt is OutputFormat.xlsx and out is None:
+        raise typer.BadParameter("xlsx 格式需要 --out 输出文件", param_hint="--out")
+    params = parse_params(param or [])
     try:
         if engine not in ("duckdb", "spark"):
             raise QueryError(f"未知的引擎 {engine!r}（可选：duckdb、spark）")
         if engine == "spark" or parquet is not None:
             from dashboard.spark.cli import Engine, run_query_on
 
-            df = run_query_on(name, parse_params(param or []), Engine(engine), parquet, master)
+            df = run_query_on(name, params, Engine(engine), parquet, master)
         else:
-            df = run_query_with(name, parse_params(param or []), db_path=db or paths.default_db())
+            df = run_query_with(name, params, db_path=db or paths.default_db())
     except QueryError as e:
         errors.print(f"[red]错误[/red]：{escape(str(e))}")
         raise typer.Exit(code=1) from None
     if limit is not None:
         df = df.head(limit)
-    print_result(df, name, fmt, console)
+    print_result(df, name, fmt, console, out)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dashboard import paths
+from dashboard.cell_safety import terminal_text
 
 
 class Output(StrEnum):
@@ -115,11 +116,11 @@ def review(
         for r in rows.head(top).itertuples():
             t.add_row(
                 str(r.rank),
-                escape(r.unit),
+                terminal_text(r.unit),
                 str(r.year),
-                escape(r.form),
+                terminal_text(r.form),
                 f"{r.priority_score:g}",
-                escape(r.reasons),
+                terminal_text(r.reasons),
             )
         console.print(t)
         return

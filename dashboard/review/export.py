@@ -9,6 +9,8 @@ from collections.abc import Mapping
 import pandas as pd
 import xlsxwriter
 
+from dashboard import cell_safety
+
 # Chinese headers of each sheet, in order (column -> header).
 PRIORITY_COLUMNS = {
     "rank": "复核顺序",
@@ -77,23 +79,20 @@ def _cell(value: object) -> object:
 
 def _sheet(book: xlsxwriter.Workbook, name: str, df: pd.DataFrame, columns: Mapping[str, str]) -> None:
     ws = book.add_worksheet(name)
-    header = book.add_format({"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    cells = cell_safety.CellWriter(book)
+    header = {"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True}
+    wrap = {"text_wrap": True, "valign": "top"}
     cols = [c for c in columns if c in df.columns]
     for j, col in enumerate(cols):
-        ws.write_string(0, j, columns[col], header)
+        cells.write(ws, 0, j, columns[col], header)
         values = [_cell(v) for v in df[col]]
         width = max([_width(columns[col])] + [_width(str(v)) for v in values[:500]])
-        ws.set_column(j, j, min(max(width + 2, 6), 60), wrap if width > 60 else None)
+        ws.set_column(j, j, min(max(width + 2, 6), 60), cells.format(wrap) if width > 60 else None)
         for i, v in enumerate(values, start=1):
             if v == "":
                 continue  # an empty cell stays empty
-            if isinstance(v, str):
-                ws.write_string(i, j, v)  # never a formula, even when the text starts with "="
-            elif isinstance(v, bool):
-                ws.write_boolean(i, j, v)
-            else:
-                ws.write_number(i, j, v)
+            # text is a string cell, never a formula, even when it starts with "=" (then with Excel's apostrophe)
+            cells.write(ws, i, j, v, wrap if width > 60 and isinstance(v, str) else None)
     ws.freeze_panes(1, 0)
     if cols:
         ws.autofilter(0, 0, max(len(df), 1), len(cols) - 1)
@@ -118,9 +117,7 @@ def review_xlsx(
 ) -> bytes:
     """The workbook: 复核清单, 触发明细, 雷同说明, 规则与权重 (rules with a `weight` column)."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = xlsxwriter.Workbook(out, {"in_memory": True, **cell_safety.WORKBOOK_OPTIONS})
     _sheet(book, "复核清单", _prepared(priority), PRIORITY_COLUMNS)
     _sheet(book, "触发明细", _prepared(signal_rows), SIGNAL_COLUMNS)
     _sheet(book, "雷同说明", _prepared(groups), GROUP_COLUMNS)

@@ -119,7 +119,9 @@ def test_free_line_pieces_broken_brackets_and_a_name_run_into_its_target():
     from dashboard.ingest.model import Row
 
     # real/36: 相关性(5 分) is one label; real/31: 22.5 科目调整次数≤10次 is a score, then a name and its target
-    row = Row(line=1, ref="第1行", cells=["相关性(5 分) 5 明确性(5 分) 22.5 科目调整次数≤10次 22.5 满意度≥95%"])
+    row = Row(
+        line=1, ref="第1行", cells=["相关性(5 分) 5 明确性(5 分) 22.5 科目调整次数≤10次 22.5 满意度≥95%"]
+    )
     assert [t.text for t in tokens_of([row])] == [
         "相关性(5分)", "5", "明确性(5分)", "22.5", "科目调整次数", "≤10次", "22.5", "满意度", "≥95%",
     ]  # fmt: skip
@@ -158,7 +160,12 @@ def test_a_criteria_table_under_its_own_title_with_broken_level_names():
     dept = [r for r in _reports("36") if r.kind == "department"]
     assert len(dept) == 1
     first = dept[0].indicators[0]
-    assert (first.level1, first.level2, first.level3, first.score) == ("部门决策", "目标任务", "相关性(5分)", 5)
+    assert (first.level1, first.level2, first.level3, first.score) == (
+        "部门决策",
+        "目标任务",
+        "相关性(5分)",
+        5,
+    )
     assert [i.score for i in dept[0].indicators] == [5, 5, 5, 2, 4, 1]
 
 
@@ -176,4 +183,8 @@ def test_a_web_page_heading_repeated_masked_above_the_table():
     reports = _reports("22")
     assert len(reports) == 1
     (report,) = reports
-    assert (report.kind, report.unit, report.project) == ("transfer", "雅安市名山区林业局", "林业草原改革发展资金")
+    assert (report.kind, report.unit, report.project) == (
+        "transfer",
+        "雅安市名山区林业局",
+        "林业草原改革发展资金",
+    )

@@ -20,12 +20,11 @@ the parser can say how sure it is.
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from collections.abc import Callable, Sequence
-from operator import add
 from dataclasses import dataclass, field
+from operator import add
 
 from dashboard.ingest.cells import CellKind, Token, joined, kind_of
 from dashboard.ingest.values import parse_value
@@ -459,11 +458,7 @@ class Aligner:
                     level3_bad = level3_bad or bool(kx.level1 or kx.level2 or kx.value or kx.has_digit)
                     no_dev = no_dev or (multi and is_no_deviation(tx.text))
                     total = total + single[x][q]
-                if j - i > limit or not (same_line or multi):
-                    cost = INF
-                elif k0.empty or kx.empty:
-                    cost = INF
-                elif n_filled < j - i and not multi:
+                if j - i > limit or not (same_line or multi) or k0.empty or kx.empty or n_filled < j - i and not multi:
                     cost = INF
                 elif numbers >= 2 or (value_role and not first_op and any_value):
                     cost = INF  # `100% 100%`, `健全 100%`, `市级以上 无`: two cells, never one value

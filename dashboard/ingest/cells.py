@@ -29,7 +29,6 @@ from dashboard.ingest.vocab import (
     is_total_label,
     level1_name,
     level2_name,
-    level_key,
     normalize_key,
 )
 

@@ -22,8 +22,8 @@ from dashboard.ui.data import (
     missing_database_message,
     query,
 )
-from dashboard.ui.login import admin_panel, allowed_pages, current_scope, gate, record
 from dashboard.ui.downloads import PLOTLY_CONFIG, chart, export_buttons, table
+from dashboard.ui.login import admin_panel, allowed_pages, current_scope, gate, record
 from dashboard.ui.report import report_button
 from dashboard.ui.sidebar import current, note, page_link, sidebar, synthetic_banner
 from dashboard.ui.widgets import (

@@ -15,7 +15,6 @@ from dashboard.selection import Options, Selection
 from dashboard.selection import page_link as _page_link
 from dashboard.ui.data import load_options
 
-
 ALL_DATASETS = "all"  # the sidebar's option for real and demo data together (Selection.dataset None)
 
 

@@ -44,7 +44,7 @@ _UNIT = rf"(?:万|亿)?(?:{_UNIT_WORDS})"
 _FIGURE = re.compile(rf"[{_OPS}]?\s*(?:{_NUMBER})\s*(?:{_UNIT})?")
 # Words that end many indicator names (严格执行率, 任务完成情况): they cut only right after another form word.
 _WEAK = {"执行率", "预算执行率", "资金执行率", "完成情况", "实际完成", "说明", "备注", "记录", "评分", "实际完成情况"}
-_DIGITS_IN_NAME = re.compile(rf"(?:指标|第|[A-Za-z])$")
+_DIGITS_IN_NAME = re.compile(r"(?:指标|第|[A-Za-z])$")
 
 
 _SPACED = re.compile(rf"(?<=[{_CJK}])[ \u3000]+(?=[{_CJK}])")

@@ -27,39 +27,10 @@ _NAMES = {
     "score": "得分",
 }
 KNOWN_LINES = (
-    "年度资金总额",
-    "资金总额",
-    "全年支出",
-    "总额",
-    "合计",
-    "总计",
-    "年度财政资金总额",
-    "财政资金总额",
-    "年度资金",
-    "财政拨款",
-    "当年财政拨款",
-    "本年财政拨款",
-    "财政资金",
-    "上年结转资金",
-    "上年结转",
-    "其他资金",
-    "财政专户管理资金",
-    "单位资金",
-    "基本支出",
-    "项目支出",
-    "一般公共预算",
-    "政府性基金",
-    "中央资金",
-    "省级资金",
-    "市级资金",
-    "县级资金",
-    "中央补助",
-    "地方资金",
-    "本级资金",
-    "自有资金",
-    "社会资金",
-    "部门(单位)整体支出",
-    "整体支出",
+    "年度资金总额", "资金总额", "全年支出", "总额", "合计", "总计", "年度财政资金总额", "财政资金总额", "年度资金",
+    "财政拨款", "当年财政拨款", "本年财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金", "财政专户管理资金",
+    "单位资金", "基本支出", "项目支出", "一般公共预算", "政府性基金", "中央资金", "省级资金", "市级资金", "县级资金",
+    "中央补助", "地方资金", "本级资金", "自有资金", "社会资金", "部门(单位)整体支出", "整体支出",
 )
 _WAN = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*万(元)?\s*$")
 SKIP = {
@@ -89,13 +60,7 @@ def money(text: str | None) -> float | None:
     if text is None:
         return None
     m = _WAN.match(text)
-    return (
-        float(m.group(1).replace(",", ""))
-        if m
-        else to_number(text)
-        if not text.strip().endswith("%")
-        else None
-    )
+    return float(m.group(1).replace(",", "")) if m else to_number(text) if not text.strip().endswith("%") else None
 
 
 def _is_money(k: CellKind, text: str) -> bool:
@@ -171,12 +136,7 @@ def resolve_figures(row: AlignedRow, roles: list[str]) -> AlignedRow:
     10 | 92.63% | 9.26` under 年初 | 全年 | 执行 | 分值 | 执行率 | 得分) is read so that its sums hold."""
     figure_roles = [r for r in roles if r in FIGURES]
     placed = sorted(
-        (
-            (t, r)
-            for r in figure_roles
-            for t in row.cells.get(r, [])
-            if t.text.strip() and not kind_of(t.text).empty
-        ),
+        ((t, r) for r in figure_roles for t in row.cells.get(r, []) if t.text.strip() and not kind_of(t.text).empty),
         key=lambda p: (p[0].row, p[0].col, p[0].piece),
     )
     if not placed or len(placed) > len(figure_roles):
@@ -204,9 +164,7 @@ def resolve_figures(row: AlignedRow, roles: list[str]) -> AlignedRow:
         left = tuple(figure_roles.index(r) for r in combo)  # lost cells are the later columns
         return (bad, -good, sum(types), *left)
 
-    options = [
-        (j, c) for c in itertools.combinations(figure_roles, len(values)) if (j := judge(c)) is not None
-    ]
+    options = [(j, c) for c in itertools.combinations(figure_roles, len(values)) if (j := judge(c)) is not None]
     if not options:
         return row
     verdict, best = min(options)
@@ -225,9 +183,7 @@ def budget_line(row: AlignedRow) -> tuple[BudgetLine | None, list[Finding]]:
     if not tokens:
         return None, []
     first = tokens[0]
-    figures = {
-        role: row.text(role) for role in ("initial", "full_year", "executed", "rate", "weight", "score")
-    }
+    figures = {role: row.text(role) for role in ("initial", "full_year", "executed", "rate", "weight", "score")}
     if name_text is None and not any(v and to_number(v) is not None for v in figures.values()):
         return None, []
     name = line_name(name_text) if name_text else "（未命名）"

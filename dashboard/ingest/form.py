@@ -140,9 +140,7 @@ _TRANSFER_SECTIONS = {"资金管理情况", "分配科学性", "下达及时性"
 def detect_kind(title: str | None, tokens: list[Token]) -> str:
     key = normalize_key(title or "")
     head = [normalize_key(t.text) for t in tokens[:40]]
-    if "转移支付" in key or any(
-        k.startswith(("转移支付", "中央主管部门", "省级主管部门", "专项名称")) for k in head
-    ):
+    if "转移支付" in key or any(k.startswith(("转移支付", "中央主管部门", "省级主管部门", "专项名称")) for k in head):
         return "transfer"
     if "整体支出" in key or "部门整体" in key:
         return "department"
@@ -250,9 +248,7 @@ def _before_budget(tokens: list[Token], k: int, budgets: list[HeaderRun]) -> boo
 
 
 def _is_budget_caption(key: str) -> bool:
-    return key.startswith(
-        ("预算执行情况", "年度预算数", "项目资金", "年度预算申请", "部门(单位)整体支出", "资金情况")
-    )
+    return key.startswith(("预算执行情况", "年度预算数", "项目资金", "年度预算申请", "部门(单位)整体支出", "资金情况"))
 
 
 def _is_label_piece(text: str) -> bool:
@@ -328,12 +324,8 @@ class FormReader:
         if headers and headers[0].displaced:  # the first row's cells printed inside the header: after it
             out = set(map(id, headers[0].displaced))
             run = tokens[headers[0].start : headers[0].end]
-            tokens = (
-                tokens[: headers[0].start]
-                + [t for t in run if id(t) not in out]
-                + headers[0].displaced
-                + tokens[headers[0].end :]
-            )
+            tokens = (tokens[: headers[0].start] + [t for t in run if id(t) not in out] + headers[0].displaced
+                      + tokens[headers[0].end :])
             self.tokens = tokens
             headers = find_headers(tokens, "indicator")
         moved = reflow(tokens, headers[0].roles if headers else None, headers[0].end if headers else 0)
@@ -426,14 +418,10 @@ class FormReader:
             first = rest[0]
             pieces = [t for t in rest if t.row == first.row]
             if first.piece > 0 and len(pieces) >= 2 and all(_is_org_name(t.text) for t in pieces):
-                value = (
-                    first.text
-                )  # 主管部门 X Y on one line: two names, the second the unit whose label was lost
+                value = first.text  # 主管部门 X Y on one line: two names, the second the unit whose label was lost
                 if role == "supervisor" and len(pieces) == 2:
                     self.meta.setdefault("unlabelled_unit", pieces[1].text)
-            elif (
-                first.piece > 0
-            ):  # a free-text line: the value runs over the line's pieces, to the next label
+            elif first.piece > 0:  # a free-text line: the value runs over the line's pieces, to the next label
                 cut = next((k for k, t in enumerate(pieces) if k and _is_label_piece(t.text)), len(pieces))
                 value = joined(pieces[:cut])
             else:
@@ -451,17 +439,10 @@ class FormReader:
             return
         if role == "unit" and normalize_key(value).startswith("项目负责人") or role == "unit_contact":
             # 实施单位/项目负责人 | 原州区农技中心/杨勃兴 (the label cut at its slash): the unit before the slash
-            role, value = (
-                "unit",
-                re.split(r"[/／]", re.sub(r"^\s*项目负责人[:：]?", "", value), maxsplit=1)[0],
-            )
+            role, value = "unit", re.split(r"[/／]", re.sub(r"^\s*项目负责人[:：]?", "", value), maxsplit=1)[0]
         if role in ("unit", "unit_name", "supervisor") and re.search(r".[□√]", value):
-            value = re.split(r"[□√]", value, maxsplit=1)[
-                0
-            ]  # 投资促进中心□3、一次性项目□: the next cell's boxes
-        if role in ("unit", "unit_name", "supervisor", "project") and _LABELLED_TEXT.match(
-            normalize_key(value)
-        ):
+            value = re.split(r"[□√]", value, maxsplit=1)[0]  # 投资促进中心□3、一次性项目□: the next cell's boxes
+        if role in ("unit", "unit_name", "supervisor", "project") and _LABELLED_TEXT.match(normalize_key(value)):
             return  # 主管部门 left empty, then 评价方式:部门(单位)绩效自评: the next line's own label and value
         if role == "total":
             number = _points_number(value.strip())
@@ -489,9 +470,7 @@ class FormReader:
         if goals and not self.report.goals:
             self.report.goals = goals
 
-    def _read_table(
-        self, body: list[Token], roles: list[str], header: HeaderRun | None, state: TableState
-    ) -> None:
+    def _read_table(self, body: list[Token], roles: list[str], header: HeaderRun | None, state: TableState) -> None:
         reliable = _reliable(body)
         template = detect_family(header_words(header), roles).template if header else _family_of(roles)
         columns = _level_columns(header, body) if reliable and header is not None else None
@@ -551,9 +530,7 @@ class FormReader:
 
     def _single_total(self, label: str, value: float, tokens: list[Token]) -> None:
         """One number after 合计: the weights' total or the score? Decided once the form is read (see below)."""
-        number_tok = next(
-            (t for t in tokens[1:] if _points_number(t.text) is not None), tokens[0]
-        )  # 合计100: glued
+        number_tok = next((t for t in tokens[1:] if _points_number(t.text) is not None), tokens[0])  # 合计100: glued
         self.pending_total = (label, value, tokens[0].text, number_tok)
         cols = self.last_header.columns if self.last_header else {}
         row_cells = [t for t in tokens if t.row == number_tok.row]
@@ -571,9 +548,7 @@ class FormReader:
         report = self.report
         weights, scores = report.weight_total, report.computed_total
         no_scores = not any(i.score is not None for i in report.indicators)
-        if label in ("总分", "自评总分", "得分合计", "总得分", "综合得分") and not (
-            no_scores and weights == value
-        ):
+        if label in ("总分", "自评总分", "得分合计", "总得分", "综合得分") and not (no_scores and weights == value):
             report.stated_total = value
         elif weights is not None and abs(weights - value) < 0.01:
             report.stated_weight_total = value
@@ -601,20 +576,14 @@ class FormReader:
         # A transfer form's 地方主管部门 (市县主管部门) is the supervisor the bureau deals with; 中央主管部门 is the ministry.
         report.supervisor = meta.get("local_supervisor") or meta.get("supervisor")
         m = _TITLE_UNIT_YEAR.match(normalize_key(title)) if title else None
-        place = (
-            bool(m) and _PLACE.fullmatch(m.group("unit")) is not None
-        )  # 彭水自治县2024年度…: no unit, a project
+        place = bool(m) and _PLACE.fullmatch(m.group("unit")) is not None  # 彭水自治县2024年度…: no unit, a project
         if m and not (place or _is_org_name(m.group("unit"))):
             m = None
         if m and not place:
             title_unit = title_unit or original_span(_TITLE_UNIT_YEAR, title, "unit")
         # 实施单位 over 单位名称: on a project form the unit that carried the project out, not the one that filed it
         report.unit = (
-            meta.get("unit")
-            or meta.get("unit_name")
-            or meta.get("unlabelled_unit")
-            or meta.get("filer")
-            or title_unit
+            meta.get("unit") or meta.get("unit_name") or meta.get("unlabelled_unit") or meta.get("filer") or title_unit
         )
         if report.unit and normalize_key(report.unit).startswith(("本单位", "本部门")):
             # 项目实施单位: 本单位 — the unit named under 单位名称 or 填报单位
@@ -623,17 +592,11 @@ class FormReader:
             report.unit = next((t for t in self.lone if _is_org_name(t) and len(t) <= 30), None)
         if report.kind not in ("project", "transfer"):
             return
-        project = meta.get("project") or (
-            original_span(_TITLE_UNIT_YEAR, title, "project") if m and title else None
-        )
+        project = meta.get("project") or (original_span(_TITLE_UNIT_YEAR, title, "project") if m and title else None)
         names = {normalize_key(n) for n in (report.supervisor, report.unit, meta.get("unlabelled_unit")) if n}
         if project is None or normalize_key(project) in names or _is_org_name(project):
             fallback = next(
-                (
-                    t
-                    for t in self.lone
-                    if not _is_org_name(t) and normalize_key(t) not in names and not _YEAR.search(t)
-                ),
+                (t for t in self.lone if not _is_org_name(t) and normalize_key(t) not in names and not _YEAR.search(t)),
                 None,
             )
             if fallback is not None and project is not None:
@@ -662,9 +625,7 @@ class FormReader:
         for text in texts:
             key = normalize_key(text)
             for m in _YEAR.finditer(key):
-                if not re.search(
-                    r"(填报|日期|时间|发布|报告日期)[:：]?$", key[max(0, m.start() - 6) : m.start()]
-                ):
+                if not re.search(r"(填报|日期|时间|发布|报告日期)[:：]?$", key[max(0, m.start() - 6) : m.start()]):
                     return int(m.group(1))
         # No year in the heading: the year the outcome text reports on (2023年,通过开展…), never a date.
         for tok in self.tokens[80:]:
@@ -676,9 +637,7 @@ class FormReader:
     def _order_total_line_first(self) -> None:
         lines = self.report.budget_lines
         total = next((k for k, line in enumerate(lines) if is_total_line(line.line)), 0)
-        unnamed = next(
-            (k for k, line in enumerate(lines) if line.line == "（未命名）" and _has_money(line)), None
-        )
+        unnamed = next((k for k, line in enumerate(lines) if line.line == "（未命名）" and _has_money(line)), None)
         if lines and unnamed is not None and unnamed < total and not _has_money(lines[total]):
             # The figures printed first and the row's label (年度资金总额) after the block: one line.
             name = lines[unnamed].line = lines.pop(total).line
@@ -717,9 +676,7 @@ class FormReader:
                 if after
                 else ("truncated", "表格在指标表中途结束（无合计行、无表后说明），可能被截断；已读取现有内容")
             )
-            report.findings.append(
-                Finding(rule, "warning", text, source_line=last.source_line, source_ref=last.source_ref)
-            )
+            report.findings.append(Finding(rule, "warning", text, source_line=last.source_line, source_ref=last.source_ref))
         for row, ok in self.table_rows:
             if not ok:
                 first = row.tokens[0]
@@ -751,19 +708,11 @@ def _level_columns(header: HeaderRun, body: list[Token]) -> dict[str, int] | Non
 
 
 def _family_of(roles: list[str]) -> str:
-    return (
-        "sichuan"
-        if "op" in roles
-        else "fenzhi_first"
-        if roles.index("weight") < roles.index("target")
-        else "gansu"
-    )
+    return "sichuan" if "op" in roles else "fenzhi_first" if roles.index("weight") < roles.index("target") else "gansu"
 
 
 def _lost(row: AlignedRow) -> bool:
-    return any(
-        t.text.strip() and not kind_of(t.text).empty and not kind_of(t.text).section for t in row.dropped
-    )
+    return any(t.text.strip() and not kind_of(t.text).empty and not kind_of(t.text).section for t in row.dropped)
 
 
 def _inside(run: HeaderRun, others: list[HeaderRun]) -> bool:
@@ -806,16 +755,14 @@ def _labelled_notes(tokens: list[Token]) -> list[Note]:
             label = _note_label(text) if t.piece == 0 or current is None else None
             key = normalize_key(text)
             if label:
-                rest = re.sub(r"^[:：\s]+", "", key[len(label) :]) if label != "注" else key
+                rest = re.sub(r"^[:：\s]+", "", key[len(label):]) if label != "注" else key
                 if label in _PERSON:
                     current = Note(label, rest, t.line)
                 else:
                     current = Note(label, rest if label != "注" else text, t.line)
                 notes.append(current)
                 continue
-            if current is None or (
-                t is row[0] and t.piece == 0 and current.text and current.label not in _PERSON
-            ):
+            if current is None or (t is row[0] and t.piece == 0 and current.text and current.label not in _PERSON):
                 current = Note("", text, t.line)  # a paragraph of its own
                 notes.append(current)
             else:

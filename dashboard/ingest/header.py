@@ -87,9 +87,7 @@ def merge_broken_words(tokens: list[Token]) -> list[Token]:
                     text = a.text + b.text
                 if not header_key(parts[0].text) or not header_key(parts[-1].text):
                     continue  # `(万元)` + `年初预算数`: a marker is not half of a word
-                if _is_word(text) and (
-                    not _is_word(parts[0].text) or normalize_key(parts[-1].text) == "指标"
-                ):
+                if _is_word(text) and (not _is_word(parts[0].text) or normalize_key(parts[-1].text) == "指标"):
                     merged = (width, text)
                     break
                 if width == 2 and kind_of(parts[1].text).suffix_only and level1_name(parts[0].text):

@@ -59,9 +59,7 @@ def _is_sub_block(text: str, state: TableState) -> bool:
     if p is not None and state.level1_points and level_key(state.level1 or "") in criteria:
         name = level1_name(text, state.kind)
         if name and name not in criteria and p < state.level1_points:
-            return (
-                True  # 预算执行(18分) under 执行(35分): a department class name as a criteria table's level 2
-            )
+            return True  # 预算执行(18分) under 执行(35分): a department class name as a criteria table's level 2
     if p is None or state.level1_points is None or state.level2 is None or not state.level2_points:
         return False  # only in tables whose level-2 blocks carry their points too
     if level1_name(text, state.kind):
@@ -92,12 +90,7 @@ def build_indicator(row: AlignedRow, state: TableState) -> Indicator | None:
     """The record of one aligned row (None for caption rows, which only set the levels)."""
     l1 = row.text("level1")
     l2 = row.text("level2")
-    if (
-        l1 is not None
-        and not kind_of(l1).empty
-        and (l2 is None or kind_of(l2).empty)
-        and _is_sub_block(l1, state)
-    ):
+    if l1 is not None and not kind_of(l1).empty and (l2 is None or kind_of(l2).empty) and _is_sub_block(l1, state):
         l1, l2 = None, l1
     if l1 is not None and not kind_of(l1).empty:
         state.level1 = level1_text(l1, state.kind)
@@ -174,11 +167,7 @@ def build_indicator(row: AlignedRow, state: TableState) -> Indicator | None:
                     first.ref,
                 )
             )
-    dropped = [
-        t.text
-        for t in row.dropped
-        if t.text.strip() and not (kind_of(t.text).empty or kind_of(t.text).section)
-    ]
+    dropped = [t.text for t in row.dropped if t.text.strip() and not (kind_of(t.text).empty or kind_of(t.text).section)]
     if dropped:
         state.findings.append(
             Finding(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from dashboard.ingest.cells import kind_of, tokens_of
 from dashboard.ingest.errors import IngestError
-from dashboard.ingest.limits import check_cell
 from dashboard.ingest.form import is_meta_label, parse_form
 from dashboard.ingest.header import find_headers, merge_broken_words
+from dashboard.ingest.limits import check_cell
 from dashboard.ingest.model import Document
 from dashboard.ingest.readers import reader_for
 from dashboard.ingest.segment import FormSlice, split_forms

@@ -92,9 +92,7 @@ def split_forms(tokens: list[Token]) -> list[FormSlice]:
     forms: list[FormSlice] = [FormSlice(None, None, leading=True)]
     table_done = False
     k = 0
-    last_label = (
-        False  # the cell before was a label such as 项目名称: a title-like cell after it is its value
-    )
+    last_label = False  # the cell before was a label such as 项目名称: a title-like cell after it is its value
     while k < len(tokens):
         tok = tokens[k]
         title = None if last_label else title_at(tokens, k)

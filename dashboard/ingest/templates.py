@@ -11,9 +11,7 @@ from importlib import resources
 from dashboard.ingest.vocab import normalize_key
 
 # Markers a header cell may carry that do not change its role: (A) (B) (%) (分) (万元) ①, a trailing colon.
-_MARKERS = re.compile(
-    r"[(（\[【]\s*(?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|％|分|万元|元|个|次|是/否|B/A|[A-Za-z]/[A-Za-z]\s*[×*xX]\s*100\s*[%％])\s*[)）\]】]|[①②③④⑤]|[:：]$"
-)
+_MARKERS = re.compile(r"[(（\[【]\s*(?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|％|分|万元|元|个|次|是/否|B/A|[A-Za-z]/[A-Za-z]\s*[×*xX]\s*100\s*[%％])\s*[)）\]】]|[①②③④⑤]|[:：]$")
 
 
 @dataclass(frozen=True)

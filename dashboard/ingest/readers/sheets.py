@@ -36,7 +36,6 @@ def _check_xlsx_container(path: str | Path, data: bytes) -> None:
 
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]+)\"")
 
 
 def _check_sheet_xml(path: str | Path, data: bytes) -> None:
@@ -53,7 +52,9 @@ def _check_sheet_xml(path: str | Path, data: bytes) -> None:
                 check_merge_area(path, text, rows, columns)
             cells = len(_CELL_TAG.findall(xml))
             if cells > SHEET_CELLS:
-                check_sheet_cells(path, sheet, cells, 1)
+                raise IngestError(
+                    path, f"工作表“{sheet}”过大（{cells} 个单元格，上限 {SHEET_CELLS}），未导入"
+                )
 
 
 def _formulas_without_cached_values(data: bytes) -> bool:

@@ -52,8 +52,8 @@ def merge_bomb() -> bytes:
 
 
 def zip_bomb_xlsx() -> bytes:
-    # A 200 MB member of zeros compresses to about 200 KB.
-    return _xlsx(_SHEET.format(merge=""), {"xl/media/image1.bin": b"\0" * (200 * 1024 * 1024)})
+    # The worksheet itself padded with 200 MB of spaces: it compresses to about 200 KB.
+    return _xlsx(_SHEET.format(merge=" " * (200 * 1024 * 1024)))
 
 
 def docx_grid_bomb() -> bytes:
@@ -167,3 +167,33 @@ def test_batch_with_bombs_keeps_sample(tmp_path: Path) -> None:
     for name in bombs:
         assert by_name[name].status == "failed", by_name[name]
         assert by_name[name].error and by_name[name].error.startswith(name)
+
+
+_PEAK = """
+import sys
+from pathlib import Path
+from dashboard.ingest.parse import parse_bytes
+for p in sys.argv[1:]:
+    doc = parse_bytes(p, Path(p).read_bytes())
+    assert doc.error, p
+# VmHWM: this process's peak resident size (ru_maxrss would carry the parent's over exec).
+status = Path("/proc/self/status").read_text()
+print(next(int(line.split()[1]) // 1024 for line in status.splitlines() if line.startswith("VmHWM")))
+"""
+
+
+def test_bombs_stay_under_500_mb(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    paths = []
+    for name, make in [("m.xlsx", merge_bomb), ("z.xlsx", zip_bomb_xlsx), ("g.docx", docx_grid_bomb)]:
+        (tmp_path / name).write_bytes(make())
+        paths.append(str(tmp_path / name))
+    big = tmp_path / "t.txt"
+    big.write_bytes(oversized_text())
+    paths.append(str(big))
+    done = subprocess.run([sys.executable, "-c", _PEAK, *paths], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    peak_mb = int(done.stdout)
+    assert peak_mb < 500, peak_mb

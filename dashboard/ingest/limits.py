@@ -29,7 +29,7 @@ ZIP_MEMBERS = 10_000
 
 
 def _mb(n: int) -> str:
-    return f"{n / MB:.0f} MB" if n % MB == 0 else f"{n / MB:.1f} MB"
+    return f"{n / MB:.0f} MB" if n % MB == 0 else f"{n / MB:.2f} MB"
 
 
 def check_text_size(path: str | Path, data: bytes) -> None:

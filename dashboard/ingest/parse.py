@@ -9,6 +9,7 @@ from dashboard.ingest.cells import kind_of, tokens_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.form import is_meta_label, parse_form
 from dashboard.ingest.header import find_headers, merge_broken_words
+from dashboard.ingest.limits import check_cell
 from dashboard.ingest.model import Document
 from dashboard.ingest.readers import reader_for
 from dashboard.ingest.segment import FormSlice, split_forms
@@ -53,6 +54,9 @@ def parse_bytes(path: str | Path, data: bytes) -> Document:
     )
     try:
         rows = reader_for(path)(path, data)
+        for row in rows:
+            for cell in row.cells:
+                check_cell(path, cell, f"{row.ref}：")
         tokens = merge_broken_words(tokens_of(rows))
         forms = []
         for f in split_forms(tokens):

@@ -36,7 +36,7 @@ _UNIT_WORDS = (
 )
 _UNIT_WORDS = rf"(?:{_UNIT_WORDS})(?:/(?:{_UNIT_WORDS}|[\u4e00-\u9fff]))?"
 _VALUE = re.compile(
-    rf"^(?P<label>.*?)\s*(?P<op>{OP_PATTERN})?\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*"
+    rf"^(?P<label>.*?)\s*(?P<op>{OP_PATTERN})?\s*(?P<num>[-+]?(?<!\d)\d[\d,]*(?:\.\d+)?)\s*"
     rf"(?P<mag>万亿|千万|百万|万(?!元)|亿(?!元)|千(?![克米瓦]))?\s*(?P<unit>(?:{_UNIT_WORDS}))?\s*(?:以上|以内|以下|左右)?$"
 )
 _LEADING_OP = re.compile(rf"^\s*(?P<op>{OP_PATTERN})\s*(?P<rest>.*)$")

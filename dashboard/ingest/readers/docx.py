@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
+from dashboard.ingest.limits import check_office_zip, check_table_width
 from dashboard.ingest.model import Row
 from dashboard.ingest.readers.grid import Merge, expand_merges, to_rows
 from dashboard.ingest.values import clean_cell
@@ -32,7 +33,18 @@ def _text(element) -> str:
     return clean_cell("\n".join(parts))
 
 
-def _table_matrix(tbl) -> tuple[list[list[str]], list[Merge]]:
+def _grid_count(path: str | Path, element, line: int) -> int:
+    """A gridBefore / gridSpan count, refused above the table-width limit before any column is made."""
+    raw = element.get(f"{W}val", "1")
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 1
+    check_table_width(path, n, f"表格第{line}行：")
+    return max(n, 0)
+
+
+def _table_matrix(tbl, path: str | Path = "", first_line: int = 1) -> tuple[list[list[str]], list[Merge]]:
     matrix: list[list[str]] = []
     merges: list[Merge] = []
     open_v: dict[int, int] = {}  # grid column -> row where its vertical merge started
@@ -41,7 +53,7 @@ def _table_matrix(tbl) -> tuple[list[list[str]], list[Merge]]:
         col = 0
         before = tr.find(f"{W}trPr/{W}gridBefore")
         if before is not None:
-            col = int(before.get(f"{W}val", "0"))
+            col = _grid_count(path, before, first_line + r)
             row.extend([""] * col)
         for tc in tr.findall(f"{W}tc"):
             pr = tc.find(f"{W}tcPr")
@@ -50,7 +62,7 @@ def _table_matrix(tbl) -> tuple[list[list[str]], list[Merge]]:
             if pr is not None:
                 gs = pr.find(f"{W}gridSpan")
                 if gs is not None:
-                    span = int(gs.get(f"{W}val", "1"))
+                    span = max(_grid_count(path, gs, first_line + r), 1)
                 vm = pr.find(f"{W}vMerge")
                 if vm is not None:
                     vmerge = vm.get(f"{W}val", "continue")
@@ -63,6 +75,7 @@ def _table_matrix(tbl) -> tuple[list[list[str]], list[Merge]]:
             row.append("" if vmerge == "continue" else _text(tc))
             row.extend([""] * (span - 1))
             col += span
+            check_table_width(path, col, f"表格第{first_line + r}行：")
         matrix.append(row)
     return matrix, _joined(merges)
 
@@ -84,6 +97,7 @@ def read_docx(path: str | Path, data: bytes) -> list[Row]:
         raise IngestError(path, "Word 文档已加密或为旧版 .doc 格式，请另存为未加密的 .docx 后再导入")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise IngestError(path, "文件已损坏或不是 Word 文档（无法按 .docx 打开）")
+    check_office_zip(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:
@@ -97,7 +111,7 @@ def read_docx(path: str | Path, data: bytes) -> list[Row]:
                 rows.append(Row([text], line, f"第{line}段"))
             line += 1
         elif block.tag == f"{W}tbl":
-            matrix, merges = _table_matrix(block)
+            matrix, merges = _table_matrix(block, path, line)
             expand_merges(matrix, merges)
             table_rows = to_rows(matrix, "", first_line=line)
             for row in table_rows:

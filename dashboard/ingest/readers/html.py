@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
+from dashboard.ingest.limits import check_text_size
 from dashboard.ingest.model import Row
 from dashboard.ingest.readers.grid import Merge, expand_merges
 from dashboard.ingest.values import clean_cell
@@ -46,6 +47,7 @@ def _charset(data: bytes) -> str | None:
 
 
 def decode_html(data: bytes, path: str | Path) -> str:
+    check_text_size(path, data)
     if not data.strip():
         raise IngestError(path, "文件为空")
     declared = _charset(data)

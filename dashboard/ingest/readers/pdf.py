@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
+from dashboard.ingest.limits import check_pdf_pages
 from dashboard.ingest.model import Row
 from dashboard.ingest.readers.grid import expand_merges
 from dashboard.ingest.readers.ruling import Segment, find_tables
@@ -152,6 +153,7 @@ def read_pdf(path: str | Path, data: bytes) -> list[Row]:
                 raise IngestError(path, "PDF 已加密（设置了打开密码），请去除密码后再导入") from e
             raise IngestError(path, f"无法打开 PDF（{e}）") from e
         try:
+            check_pdf_pages(path, len(pdf))
             pages = [_page_content(pdf[k]) for k in range(len(pdf))]
         finally:
             pdf.close()

@@ -8,6 +8,13 @@ import zipfile
 from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
+from dashboard.ingest.limits import (
+    SHEET_CELLS,
+    check_merge_area,
+    check_office_zip,
+    check_sheet_cells,
+    range_shape,
+)
 from dashboard.ingest.model import Row
 from dashboard.ingest.readers.grid import Merge, cell_text, expand_merges, to_rows
 
@@ -24,6 +31,30 @@ def _check_xlsx_container(path: str | Path, data: bytes) -> None:
         raise IngestError(path, "这是旧版 .xls 格式的文件，但扩展名为 .xlsx，请改为 .xls 或另存为 .xlsx")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise IngestError(path, "文件已损坏或不是 Excel 工作簿（无法按 .xlsx 打开）")
+    check_office_zip(path, data)
+
+
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _check_sheet_xml(path: str | Path, data: bytes) -> None:
+    """Before openpyxl expands them (it makes one object per merged cell): merged ranges and cells per sheet."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            xml = z.read(name)
+            sheet = Path(name).stem
+            for ref in _MERGE_REF.findall(xml):
+                text = ref.decode("ascii", "replace")
+                rows, columns = range_shape(text)
+                check_merge_area(path, text, rows, columns)
+            cells = len(_CELL_TAG.findall(xml))
+            if cells > SHEET_CELLS:
+                raise IngestError(
+                    path, f"工作表“{sheet}”过大（{cells} 个单元格，上限 {SHEET_CELLS}），未导入"
+                )
 
 
 def _formulas_without_cached_values(data: bytes) -> bool:
@@ -40,6 +71,7 @@ def read_xlsx(path: str | Path, data: bytes) -> list[Row]:
     import openpyxl
 
     _check_xlsx_container(path, data)
+    _check_sheet_xml(path, data)
     if _formulas_without_cached_values(data):
         raise IngestError(path, "工作簿含公式但没有保存计算结果（请在 Excel/WPS 中打开并保存后再导入）")
     try:
@@ -50,6 +82,7 @@ def read_xlsx(path: str | Path, data: bytes) -> list[Row]:
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
+        check_sheet_cells(path, ws.title, ws.max_row, ws.max_column)
         matrix: list[list[str]] = []
         for row in ws.iter_rows():
             matrix.append([cell_text(c.value, "%" in (c.number_format or "")) for c in row])
@@ -73,6 +106,9 @@ def read_xls(path: str | Path, data: bytes) -> list[Row]:
         raise IngestError(path, f"无法打开 .xls 工作簿（{text[:80]}）") from e
     rows: list[Row] = []
     for sheet in book.sheets():
+        check_sheet_cells(path, sheet.name, sheet.nrows, sheet.ncols)
+        for r0, r1, c0, c1 in sheet.merged_cells:
+            check_merge_area(path, f"第{r0 + 1}至{r1}行", r1 - r0, c1 - c0)
         matrix: list[list[str]] = []
         for r in range(sheet.nrows):
             cells = []

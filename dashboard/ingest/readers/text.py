@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
+from dashboard.ingest.limits import check_text_size
 from dashboard.ingest.model import Row
 from dashboard.ingest.readers.glued import is_glued, unglue, unglue_pieces
 from dashboard.ingest.values import clean_cell
@@ -38,6 +39,7 @@ def collapse_spaced(text: str) -> str:
 
 
 def decode(data: bytes, path: str | Path) -> str:
+    check_text_size(path, data)
     if not data.strip():
         raise IngestError(path, "文件为空")
     if b"\x00" in data[:4096]:

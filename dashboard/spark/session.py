@@ -33,7 +33,7 @@ def get_session(master: str | None = None, shuffle_partitions: int | None = None
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.memory", os.environ.get("JIXIAO_SPARK_DRIVER_MEMORY", "1g"))
+        .config("spark.driver.memory", os.environ.get("JIXIAO_SPARK_DRIVER_MEMORY", "2g"))
     )
     try:
         spark = builder.getOrCreate()

@@ -80,6 +80,8 @@ def test_the_first_corpus_reads_almost_whole(result):
         ("901010010", None, "row", ["90", "10", "100", "10"]),
         ("250105010", None, "row", ["250", "10", "50", "10"]),
         ("0.4100.110", None, "row", ["0.4", "10", "0.1", "10"]),
+        # real/42: weight, target and actual all 12.5
+        ("12.512.512.5", None, "", ["12.5", "12.5", "12.5"]),
     ],
 )
 def test_split_figures(figure, following, after, cells):
@@ -188,3 +190,20 @@ def test_a_web_page_heading_repeated_masked_above_the_table():
         "雅安市名山区林业局",
         "林业草原改革发展资金",
     )
+
+
+def test_a_document_preview_cut_into_numbered_chunks_inside_a_figure():
+    # real/42: 1、… 分值(10分)执行率(B/A)得分 … 年度资金总额:310.2154.741050%5 …申报的数量12.51 / 3、2.512.5完成值…
+    (report,) = _reports("42")
+    total = report.total_line
+    assert (total.initial, total.executed, total.weight, total.execution_rate_stated_pct, total.score) == (
+        310.2,
+        154.74,
+        10,
+        50,
+        5,
+    )
+    assert report.supervisor == "北京市海淀区人民政府学院路街道办事处"
+    (ind,) = report.indicators
+    assert (ind.weight, ind.target_text, ind.actual_text, ind.score) == (12.5, "12.5", "12.5", 12.5)
+    assert ind.source_ref == "第19行"  # the line where the joined chunks begin

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard.db import QueryError, list_queries, load_query, run_query
 from dashboard.selection import (
+from tests.test_queries_units import NOT_SELECTIONS  # queries that are not about a selection
     KEYS,
     Options,
     Selection,
@@ -25,8 +26,6 @@ OPTIONS = Options(
     datasets=("real", "demo"),
     latest_year=2024,
 )
-# Queries that are not about a selection: the sidebar's options, the files tried.
-from tests.test_queries_units import NOT_SELECTIONS  # queries that are not about a selection
 
 
 def test_options_from_the_filter_options_query(sample_con):

@@ -61,6 +61,7 @@ META_LABELS = {
     "转移支付(项目)名称": "project",
     "转移支付名称": "project",
     "主管部门": "supervisor",
+    "主管部门及代码": "supervisor",
     "主管单位": "supervisor",
     "中央主管部门": "supervisor",
     "省级主管部门": "supervisor",

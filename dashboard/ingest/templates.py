@@ -12,7 +12,7 @@ from dashboard.ingest.vocab import normalize_key
 
 # Markers a header cell may carry that do not change its role: (A) (B) (%) (分) (万元) ①, a trailing colon.
 _MARKERS = re.compile(
-    r"[(（\[【]\s*(?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|％|分|万元|元|个|次|是/否|B/A|[A-Za-z]/[A-Za-z]\s*[×*xX]\s*100\s*[%％])\s*[)）\]】]|[①②③④⑤]|[:：]$"
+    r"[(（\[【]\s*(?:[A-Za-z]|[A-Za-z]/[A-Za-z]|%|％|分|\d+(?:\.\d+)?\s*分|万元|元|个|次|是/否|B/A|[A-Za-z]/[A-Za-z]\s*[×*xX]\s*100\s*[%％])\s*[)）\]】]|[①②③④⑤]|[:：]$"
 )
 
 

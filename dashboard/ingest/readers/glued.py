@@ -29,7 +29,7 @@ _OPS = "≥≤><=＝﹦≧≦"
 # Words that cut a glued line; two-character words only from this list (others occur inside names).
 _SHORT = {"分值", "得分", "权重", "总分", "合计", "指标", "总计", "说明"}
 _EXTRA = (
-    "项目名称", "主管部门", "实施单位", "项目负责人及电话", "项目负责人", "联系电话", "资金情况(万元)", "项目资金(万元)",
+    "项目名称", "主管部门及代码", "主管部门", "实施单位", "项目负责人及电话", "项目负责人", "联系电话", "资金情况(万元)", "项目资金(万元)",
     "年度资金总额:", "年度资金总额", "其中:本年财政拨款", "其中:当年财政拨款", "其中:财政拨款", "本年财政拨款",
     "上年结转资金", "其他资金", "年度总体目标", "年初设定目标", "预期目标", "实际完成情况", "年度总体目标完成情况综述",
     "全年实际完成情况", "绩效指标", "一级指标", "二级指标", "三级指标", "自评得分", "自评总分", "项目总得分",
@@ -222,9 +222,7 @@ def _unit_of(figure: str) -> str:
 def _boundary_before(before: str, figure: str) -> bool:
     if _DIGITS_IN_NAME.search(before):
         return False
-    if before[-1] in "(（" and figure[-1] != "%":
-        return False  # (2020) is text
-    return True
+    return not (before[-1] in "(（" and figure[-1] != "%")  # (2020) is text
 
 
 def _ends_figure(figure: str, after: str, previous_figure: bool, after_text: bool) -> bool:
@@ -293,6 +291,11 @@ def split_figures(figure: str, following: str | None = None, after: str = "") ->
             return [*reading[:-1], reading[-1] + suffix]
     if whole is not None and (pct and whole <= 150 or not suffix and whole <= 100):
         return [figure]
+    if not suffix and "." in digits:
+        for k in (2, 3, 4):  # 12.512.512.5: weight, target and actual all 12.5
+            part = digits[: len(digits) // k]
+            if len(digits) % k == 0 and part * k == digits and _valid(part) and "." in part:
+                return [part] * k
     for weight, rest in _partitions(digits, 2):
         w = float(weight)
         if w > 40:
@@ -410,10 +413,7 @@ def _level_glued(piece: str) -> bool:
 def unglue_pieces(line: str) -> str:
     """A space-separated line whose pieces begin with a level name glued to what follows
     (`产出指标数量指标足额保障率=100% 22.5`): those pieces cut apart, the rest left as it is."""
-    if " " not in line.strip() and len(line) < 60:
-        pieces = [line]
-    else:
-        pieces = line.split(" ")
+    pieces = [line] if " " not in line.strip() and len(line) < 60 else line.split(" ")
     glued = [_level_glued(p) for p in pieces]
     if not any(glued):
         return line

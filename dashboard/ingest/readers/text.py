@@ -59,18 +59,24 @@ def strip_pinyin(text: str) -> str:
 
 def join_page_chunks(lines: list[str]) -> list[str]:
     """Document-sharing sites cut a document into chunks `1、…`, `2、…` wherever a page ends, even inside a word:
-    the chunks are joined back when they number 1, 2, 3 … and run long."""
+    the chunks are joined back when they number 1, 2, 3 … and run long (the last one may be short: the preview
+    ends there)."""
     numbered = [(k, int(m.group(1))) for k, line in enumerate(lines) if (m := _CHUNK.match(line.strip()))]
     chunks = [(k, n) for k, n in numbered if len(lines[k]) > 80]
     if len(chunks) < 2 or [n for _, n in chunks] != list(range(chunks[0][1], chunks[0][1] + len(chunks))):
         return lines
+    after = [(k, n) for k, n in numbered if k > chunks[-1][0]]
+    if after and after[0][1] == chunks[-1][1] + 1 and len(lines[after[0][0]]) > 20 and len(after) == 1:
+        chunks.append(after[0])  # the excerpt's last chunk, cut short where the preview ends
     starts = {k for k, _ in chunks}
     out: list[str] = []
     for k, line in enumerate(lines):
         if k in starts:
             body = _CHUNK.sub("", line.strip(), count=1)
             if k != chunks[0][0] and out:
-                out[-1] = out[-1].rstrip("\n") + body
+                target = max(i for i, previous in enumerate(out) if previous.strip() or i == 0)
+                out[target] = out[target].rstrip("\r\n") + body  # over the blank line between two chunks
+                out.append("\n")  # the lines after keep their numbers
                 continue
             out.append(body)
             continue

@@ -166,7 +166,9 @@ class FileScore:
     provinces: list[str] = field(default_factory=list)
     mismatches: list[Mismatch] = field(default_factory=list)
 
-    def check(self, name: str, ok: bool, expected: Any, got: Any, where: str | None, context: str | None) -> None:
+    def check(
+        self, name: str, ok: bool, expected: Any, got: Any, where: str | None, context: str | None
+    ) -> None:
         self.total += 1
         if ok:
             self.correct += 1
@@ -210,7 +212,9 @@ class EvalResult:
 
 
 # -- comparing ------------------------------------------------------------------------------------------------
-def _report_checks(exp: dict, got: dict | None, indicators: list[dict]) -> list[tuple[str, bool, Any, Any, str | None]]:
+def _report_checks(
+    exp: dict, got: dict | None, indicators: list[dict]
+) -> list[tuple[str, bool, Any, Any, str | None]]:
     """(field, ok, expected, got, where) for one expected form against one stored form (None: not found)."""
     g = got or {}
     where = g.get("source_ref")
@@ -218,7 +222,9 @@ def _report_checks(exp: dict, got: dict | None, indicators: list[dict]) -> list[
     kind = g.get("kind")
     checks.append(("kind", got is not None and exp.get("kind") == kind, exp.get("kind"), kind, where))
     year = g.get("year")
-    checks.append(("year", got is not None and same_number(exp.get("year"), year), exp.get("year"), year, where))
+    checks.append(
+        ("year", got is not None and same_number(exp.get("year"), year), exp.get("year"), year, where)
+    )
     for name, column in (("unit", "unit_raw"), ("supervisor", "supervisor"), ("project", "project")):
         value = g.get(column)
         if name == "project" and g.get("project_code") and value:
@@ -230,14 +236,25 @@ def _report_checks(exp: dict, got: dict | None, indicators: list[dict]) -> list[
         value = g.get(column)
         ok = got is not None and same_number(budget.get(name), value)
         checks.append((f"budget.{name}", ok, budget.get(name), value, where))
-    rate = g.get("execution_rate_stated_pct")  # the rate as printed; the computed one is not read off the form
+    rate = g.get(
+        "execution_rate_stated_pct"
+    )  # the rate as printed; the computed one is not read off the form
     ok = got is not None and same_number(budget.get("execution_rate_pct"), rate)
     checks.append(("budget.execution_rate_pct", ok, budget.get("execution_rate_pct"), rate, where))
     total = g.get("stated_total")
-    checks.append(("total_score", got is not None and same_number(exp.get("total_score"), total),
-                   exp.get("total_score"), total, where))
+    checks.append(
+        (
+            "total_score",
+            got is not None and same_number(exp.get("total_score"), total),
+            exp.get("total_score"),
+            total,
+            where,
+        )
+    )
     count = len(indicators) if got is not None else None
-    checks.append(("indicator_count", count == exp.get("indicator_count"), exp.get("indicator_count"), count, where))
+    checks.append(
+        ("indicator_count", count == exp.get("indicator_count"), exp.get("indicator_count"), count, where)
+    )
     return checks
 
 
@@ -255,8 +272,9 @@ def _indicator_checks(sample: dict, got: dict | None) -> list[tuple[str, bool, A
         expected = sample.get(name)
         if split and name in ("target", "actual") and expected is not None:
             # A split-target template's 指标性质 / 指标值 / 度量单位 cells read as one value (≥ | 95 | % -> ≥95%).
-            expected = fold_op_and_unit(str(expected), sample.get("op") if name == "target" else None,
-                                        sample.get("measure_unit"))
+            expected = fold_op_and_unit(
+                str(expected), sample.get("op") if name == "target" else None, sample.get("measure_unit")
+            )
         if name in ("level1", "level2"):
             e, v = norm_level(sample.get(name)), norm_level(value)
             ok = e == v
@@ -307,7 +325,11 @@ def _sample_score(sample: dict, got: dict) -> float:
 def _match_samples(samples: list[dict], indicators: list[dict]) -> list[dict | None]:
     """Each sampled indicator's stored row: the best-fitting one, each stored row used once (greedy)."""
     pairs = sorted(
-        ((_sample_score(s, g), -abs(k - j), k, j) for k, s in enumerate(samples) for j, g in enumerate(indicators)),
+        (
+            (_sample_score(s, g), -abs(k - j), k, j)
+            for k, s in enumerate(samples)
+            for j, g in enumerate(indicators)
+        ),
         reverse=True,
     )
     chosen: dict[int, dict | None] = {}
@@ -322,7 +344,9 @@ def _match_samples(samples: list[dict], indicators: list[dict]) -> list[dict | N
 
 def _form_fit(exp: dict, got: dict, indicators: list[dict]) -> int:
     fit = sum(ok for _, ok, _, _, _ in _report_checks(exp, got, indicators))
-    for sample, g in zip(exp.get("indicators_sample") or [], _match_samples(exp.get("indicators_sample") or [], indicators)):
+    for sample, g in zip(
+        exp.get("indicators_sample") or [], _match_samples(exp.get("indicators_sample") or [], indicators)
+    ):
         fit += sum(ok for _, ok, _, _ in _indicator_checks(sample, g))
     return fit
 
@@ -349,7 +373,9 @@ def _align_forms(expected: list[dict], got: list[dict], inds: dict[Any, list[dic
     return out
 
 
-def score_file(entry: dict, folder: str, forms: list[dict], inds: dict[Any, list[dict]], meta: dict) -> FileScore:
+def score_file(
+    entry: dict, folder: str, forms: list[dict], inds: dict[Any, list[dict]], meta: dict
+) -> FileScore:
     name = entry["file"]
     result = FileScore(name, folder)
     expected = entry.get("reports") or []
@@ -405,7 +431,9 @@ def evaluate_folder(folder: str | Path) -> list[FileScore]:
     for i in indicators:
         by_report[i["report_id"]].append(i)
     return [
-        score_file(e, folder.name, by_path.get(str(folder / e["file"]), []), by_report, meta.get(e["file"], {}))
+        score_file(
+            e, folder.name, by_path.get(str(folder / e["file"]), []), by_report, meta.get(e["file"], {})
+        )
         for e in entries
     ]
 

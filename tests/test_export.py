@@ -144,7 +144,14 @@ def test_a_table_exports_what_it_shows():
         "note": ("偏差原因", "long"),
     }
     frame, formats = labels.export_frame(rows, spec)
-    assert list(frame.columns) == ["单位", "扣分（分）", "扣分占比（%）", "预算执行率（%）", "上年名次", "偏差原因"]
+    assert list(frame.columns) == [
+        "单位",
+        "扣分（分）",
+        "扣分占比（%）",
+        "预算执行率（%）",
+        "上年名次",
+        "偏差原因",
+    ]
     lines = export.table_csv(frame).decode("utf-8-sig").splitlines()
     # What the table shows: 1.44 (format %.2f), 0.2% → 0.2 under a header saying %, 100.0% → 100.0, — for missing.
     assert lines[1] == "武威市卫生健康委员会,1.44,0.2,100.0,3,无偏差"

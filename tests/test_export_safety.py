@@ -46,7 +46,9 @@ def assert_no_formulas(data: bytes) -> dict[str, openpyxl.cell.cell.Cell]:
 
 def assert_payloads_are_text(by_text: dict, payloads=PAYLOADS) -> None:
     for p in payloads:
-        cell = by_text.get(p, by_text.get(p.replace("\r", "_x000D_")))  # OOXML escapes a CR in text as _x000D_
+        cell = by_text.get(
+            p, by_text.get(p.replace("\r", "_x000D_"))
+        )  # OOXML escapes a CR in text as _x000D_
         assert cell is not None, (p, list(by_text))
         assert cell.data_type == "s" and cell.quotePrefix, p  # a string with Excel's apostrophe mark
 
@@ -98,13 +100,18 @@ def test_a_page_table_download_is_safe():
     """ui.table's buttons export labels.export_frame through table_csv / table_xlsx."""
     rows = pd.DataFrame({"indicator": PAYLOADS, "points_lost": [-2.5] * len(PAYLOADS), "note": PAYLOADS})
     frame, formats = labels.export_frame(
-        rows, {"indicator": ("三级指标", "name"), "points_lost": ("扣分", "score"), "note": ("偏差原因", "long")}
+        rows,
+        {"indicator": ("三级指标", "name"), "points_lost": ("扣分", "score"), "note": ("偏差原因", "long")},
     )
     shown = list(frame.iloc[:, 0])  # as the page displays them (export_frame trims surrounding whitespace)
     assert all(cell_safety.is_formula_like(t) for t in shown)
-    assert_payloads_are_text(assert_no_formulas(export.table_xlsx(frame, "低分预警", number_formats=formats)), shown)
+    assert_payloads_are_text(
+        assert_no_formulas(export.table_xlsx(frame, "低分预警", number_formats=formats)), shown
+    )
     lines = list(csv.reader(io.StringIO(export.table_csv(frame).decode("utf-8-sig"), newline="")))
-    assert all(line[0].startswith("'") and line[2].startswith("'") and line[1] == "-2.5" for line in lines[1:])
+    assert all(
+        line[0].startswith("'") and line[2].startswith("'") and line[1] == "-2.5" for line in lines[1:]
+    )
 
 
 def test_review_workbook_has_no_formula_cells():
@@ -112,7 +119,9 @@ def test_review_workbook_has_no_formula_cells():
         [{"rank": 1, "unit": PAYLOADS[0], "year": 2022, "kind": "project", "form": PAYLOADS[1],
           "priority_score": -2.5, "reasons": PAYLOADS[4], "path": "/a/" + PAYLOADS[2], "source_line": 3}]
     )  # fmt: skip
-    signals = pd.DataFrame([{"unit": "甲局", "indicator": PAYLOADS[3], "detail": PAYLOADS[5], "note": PAYLOADS[6]}])
+    signals = pd.DataFrame(
+        [{"unit": "甲局", "indicator": PAYLOADS[3], "detail": PAYLOADS[5], "note": PAYLOADS[6]}]
+    )
     groups = pd.DataFrame([{"group_id": 1, "note": PAYLOADS[6], "indicator": PAYLOADS[3]}])
     rules = pd.DataFrame([{"group_label": "偏差说明", "signal_label": "=1+1", "weight": 2.0, "rule": "-x"}])
     data = review_export.review_xlsx(priority, signals, groups, rules)
@@ -137,7 +146,9 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def query(db: Path, *args: str):
     return CliRunner().invoke(
-        app, ["query", "drilldown", "--db", str(db), "-p", "units=武威市教育局", *args], env={"COLUMNS": "200"}
+        app,
+        ["query", "drilldown", "--db", str(db), "-p", "units=武威市教育局", *args],
+        env={"COLUMNS": "200"},
     )
 
 

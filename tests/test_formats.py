@@ -161,7 +161,9 @@ def test_free_text(source, mode):
     doc = parse_bytes(f"{name}.txt", write_free(grid, mode).encode())
     got, want = records(doc, goals=False), records_without_goals(expected, keep=False)
     assert len(got) == len(want)
-    differ = [(g, w) for g, w in zip(got, want) if g != w and not _ambiguous_without_columns(name, mode, g, w)]
+    differ = [
+        (g, w) for g, w in zip(got, want) if g != w and not _ambiguous_without_columns(name, mode, g, w)
+    ]
     assert not differ, differ
 
 

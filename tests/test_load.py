@@ -187,7 +187,9 @@ def test_a_log_left_beside_the_database_is_kept_by_the_next_start(db_copy, tmp_p
 # -- bug 2: two writers ------------------------------------------------------------------------------------------
 def test_app_start_during_an_ingest_waits_and_the_ingest_rows_survive(db_copy, tmp_path):
     folder = forms_folder(tmp_path, 10)
-    hold = tmp_path / "hold"  # the ingest waits after its first file while this exists: no race with a slow machine
+    hold = (
+        tmp_path / "hold"
+    )  # the ingest waits after its first file while this exists: no race with a slow machine
     hold.touch()
     ingesting = subprocess.Popen(
         [

@@ -37,7 +37,13 @@ def test_tail_of_a_previous_form_is_ingested_and_a_decoy_table_skipped():
     cut, form = doc.reports
     # The tail: its one complete row and its stated total, said to start mid-form; no year or unit to rank by.
     (row,) = cut.indicators
-    assert (row.level3, row.target_text, row.actual_text, row.weight, row.score) == ("企业满意度", "≥95%", "≥95%", 5, 5)
+    assert (row.level3, row.target_text, row.actual_text, row.weight, row.score) == (
+        "企业满意度",
+        "≥95%",
+        "≥95%",
+        5,
+        5,
+    )
     assert cut.stated_total == 88 and cut.stated_weight_total == 100
     assert {"starts_mid_form", "missing_metadata"} <= set(rules(cut))
     assert form.project == "校园安全经费" and len(form.indicators) == 4

@@ -18,7 +18,9 @@ def test_the_list_puts_the_lenient_form_first_with_its_reasons():
     first = rows.iloc[0]
     # 农村公路建设: lenient 3 + full score on a missed target 3 + 安全事故's target 0 without a unit 0.5
     assert (first["unit"], first["form"], first["priority_score"]) == (TRANSPORT, RURAL, 6.5)
-    assert first["reasons"].startswith("1项定量指标自评分高于评分规则，共多3.25分；1项定量指标未达目标仍得满分")
+    assert first["reasons"].startswith(
+        "1项定量指标自评分高于评分规则，共多3.25分；1项定量指标未达目标仍得满分"
+    )
     assert set(rows["unit"]) >= {EDU, TRANSPORT}
     assert (rows["priority_score"] > 0).all()  # only flagged forms by default
     # the chosen form's triggering rows, each with its source line and a link to its indicator
@@ -33,7 +35,12 @@ def test_a_row_opens_the_drill_down_of_its_form():
     at = open_page("review", year="2022", dataset="真实数据")
     rows = tables(at)[1]
     query = parse_qs(urlsplit(rows.iloc[0]["link"]).query)
-    assert query["unit"] == [TRANSPORT] and query["year"] == ["2022"] and "form" in query and "indicator" in query
+    assert (
+        query["unit"] == [TRANSPORT]
+        and query["year"] == ["2022"]
+        and "form" in query
+        and "indicator" in query
+    )
 
 
 def test_the_signal_filter_comes_from_the_url():

@@ -8,7 +8,6 @@ import pytest
 
 from dashboard.db import QueryError, list_queries, load_query, run_query
 from dashboard.selection import (
-from tests.test_queries_units import NOT_SELECTIONS  # queries that are not about a selection
     KEYS,
     Options,
     Selection,
@@ -17,6 +16,7 @@ from tests.test_queries_units import NOT_SELECTIONS  # queries that are not abou
     to_query_params,
     url_value_to_apply,
 )
+from tests.test_queries_units import NOT_SELECTIONS  # queries that are not about a selection
 
 OPTIONS = Options(
     years=(2024, 2023, 2022),
@@ -77,7 +77,9 @@ def test_each_query_takes_or_says_it_ignores_every_field(name):
 def test_every_query_binds_the_access_scope_and_none_may_ignore_it(name):
     query = load_query(name)
     assert "scope" in query.param_names and "scope" not in query.ignores
-    assert "$scope" in query.sql.split("\n-- columns:")[-1].split("\n", 1)[-1]  # used in the body, not only declared
+    assert (
+        "$scope" in query.sql.split("\n-- columns:")[-1].split("\n", 1)[-1]
+    )  # used in the body, not only declared
     assert Selection(scope=("甲局",)).params_for(query)["scope"] == ["甲局"]
 
 

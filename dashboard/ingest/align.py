@@ -80,10 +80,18 @@ COLUMN_MATCH = -0.3
 COLUMN_MISMATCH = 0.2
 # How many tokens one role may take, and the cost of each token beyond the first.
 MAX_SPAN = 40
-SPAN = {"note": (MAX_SPAN, 0.05), "method": (MAX_SPAN, 0.05), "evidence": (20, 0.1), "record": (20, 0.1),
-        "content": (6, 0.3),
-        "level3": (4, 1.5), "target": (3, 0.6), "actual": (3, 0.6),
-        "line": (3, 0.1), "reason": (8, 0.1)}
+SPAN = {
+    "note": (MAX_SPAN, 0.05),
+    "method": (MAX_SPAN, 0.05),
+    "evidence": (20, 0.1),
+    "record": (20, 0.1),
+    "content": (6, 0.3),
+    "level3": (4, 1.5),
+    "target": (3, 0.6),
+    "actual": (3, 0.6),
+    "line": (3, 0.1),
+    "reason": (8, 0.1),
+}
 # Roles that may also take several whole cells: long text, and a budget line's name after its block caption
 # (部门(单位)整体支出(万元) | 全年支出 | 361.95 …).
 VALUE_ROLES = ("target", "actual", "target_adjusted")
@@ -297,7 +305,11 @@ HABIT_ROLES = ("level3", "target", "actual", "measure_unit", "op", "weight", "sc
 
 def habits(rows: list[AlignedRow], roles: Sequence[str]) -> dict[str, float]:
     """How often each value column is filled in a table's rows (a first reading): the table's own habits."""
-    body = [r for r in rows if not r.is_heading and (r.filled("weight") or r.filled("score") or r.filled("target"))]
+    body = [
+        r
+        for r in rows
+        if not r.is_heading and (r.filled("weight") or r.filled("score") or r.filled("target"))
+    ]
     if len(body) < HABIT_MIN_ROWS:
         return {}
     return {role: sum(r.filled(role) for r in body) / len(body) for role in roles if role in HABIT_ROLES}
@@ -327,7 +339,9 @@ def with_habits(aligner: Aligner, fill: dict[str, float]) -> Aligner:
             return cost + blank.get(role, 0.0)
         return cost + penalty.get(role, 0.0)
 
-    return Aligner(aligner.roles, aligner.reliable_rows, aligner.columns, emit, skip, aligner.cheap_duplicates)
+    return Aligner(
+        aligner.roles, aligner.reliable_rows, aligner.columns, emit, skip, aligner.cheap_duplicates
+    )
 
 
 @dataclass
@@ -337,7 +351,9 @@ class Aligner:
     columns: dict[str, int] | None = None  # role -> column index, for grids whose columns can be trusted
     emit: Callable[[str, CellKind, str], float] = emission
     skip: dict[str, tuple[float, float, float]] = field(default_factory=lambda: SKIP)
-    cheap_duplicates: bool = True  # indicator rows spill copies of a cell; budget lines repeat figures (7.29 7.29)
+    cheap_duplicates: bool = (
+        True  # indicator rows spill copies of a cell; budget lines repeat figures (7.29 7.29)
+    )
 
     def align_twice(self, tokens: list[Token]) -> list[AlignedRow]:
         """Read once, learn the table's habits, read again with them."""
@@ -393,7 +409,9 @@ class Aligner:
         # Each token's cost in each role alone (the emission plus its echo and column adjustments); the emission
         # depends on the text only, so it is asked once per distinct text.
         by_text: dict[str, list[float]] = {}
-        adjusted = [q for q in range(m) if roles[q] == "actual" or (columns is not None and roles[q] in columns)]
+        adjusted = [
+            q for q in range(m) if roles[q] == "actual" or (columns is not None and roles[q] in columns)
+        ]
         single: list[list[float]] = []
         for i in range(n):
             k, text = kinds[i], tokens[i].text
@@ -443,7 +461,9 @@ class Aligner:
             first_op = None if k0.empty else k0.op_only
             any_value = not k0.empty and (k0.value or k0.number is not None)
             level3_bad = not k0.empty and bool(k0.level1 or k0.level2 or k0.value or k0.has_digit)
-            no_dev = multi and not k0.empty and is_no_deviation(tokens[i].text)  # only multi-cell spans leave a line
+            no_dev = (
+                multi and not k0.empty and is_no_deviation(tokens[i].text)
+            )  # only multi-cell spans leave a line
             total = 0 if k0.empty else 0 + e
             for j in range(i + 2, last + 1):
                 x = j - 1
@@ -458,7 +478,14 @@ class Aligner:
                     level3_bad = level3_bad or bool(kx.level1 or kx.level2 or kx.value or kx.has_digit)
                     no_dev = no_dev or (multi and is_no_deviation(tx.text))
                     total = total + single[x][q]
-                if j - i > limit or not (same_line or multi) or k0.empty or kx.empty or n_filled < j - i and not multi:
+                if (
+                    j - i > limit
+                    or not (same_line or multi)
+                    or k0.empty
+                    or kx.empty
+                    or n_filled < j - i
+                    and not multi
+                ):
                     cost = INF
                 elif numbers >= 2 or (value_role and not first_op and any_value):
                     cost = INF  # `100% 100%`, `健全 100%`, `市级以上 无`: two cells, never one value
@@ -493,7 +520,10 @@ class Aligner:
         # Can a span starting at token i run on into token i + 1 within one cell? Only free-text pieces of one line
         # do, and multi-cell roles; nothing else needs spans_of.
         runs_on = [
-            i + 1 < n and tokens[i + 1].row == tokens[i].row and tokens[i + 1].piece > 0 and not kinds[i].empty
+            i + 1 < n
+            and tokens[i + 1].row == tokens[i].row
+            and tokens[i + 1].piece > 0
+            and not kinds[i].empty
             for i in range(n)
         ]
         for i in range(n):
@@ -574,7 +604,9 @@ class Aligner:
                     if c < target_row[q]:
                         target_row[q] = c
                         back_row[q] = (i, r, "same")
-                if j == i + 1:  # drop token i from row q: after the rows r < q placing it in q, before a new row
+                if (
+                    j == i + 1
+                ):  # drop token i from row q: after the rows r < q placing it in q, before a new row
                     c0 = row[q]
                     if c0 < INF:
                         c = c0 + d

@@ -33,7 +33,9 @@ class _Run:
     groups: list[tuple[int, int]]  # (start, end) of each group
 
 
-def reflow(tokens: list[Token], roles: list[str] | tuple[str, ...] | None = None, start: int = 0) -> list[Token]:
+def reflow(
+    tokens: list[Token], roles: list[str] | tuple[str, ...] | None = None, start: int = 0
+) -> list[Token]:
     """The token stream with orphan figure groups moved behind their names (see the module doc); only tokens
     from `start` on (the indicator header's end) are looked at."""
     order = [r for r in (roles or DEFAULT_ROLES) if r in FIGURE_ROLES]
@@ -55,8 +57,13 @@ def _fits(role: str, k: CellKind, text: str, weight: float | None) -> bool:
     if role in ("target", "actual"):
         if k.value or k.pct or k.bare:
             return not (k.level1 or k.level2)
-        return k.text_like and k.length <= 6 and not (k.level1 or k.level2 or k.levelish or k.seq or k.scored) \
-            and role_of(text, "indicator") is None and not is_total_label(text)
+        return (
+            k.text_like
+            and k.length <= 6
+            and not (k.level1 or k.level2 or k.levelish or k.seq or k.scored)
+            and role_of(text, "indicator") is None
+            and not is_total_label(text)
+        )
     if not k.small or k.number is None or k.number < 0:
         return False
     if role == "weight":
@@ -122,7 +129,12 @@ def _place(tokens: list[Token], run: _Run) -> list[Token] | None:
     while region and kind_of(tokens[region[0]].text).small and stop < len(tokens):
         totals.append(tokens[region.pop(0)])
     lead: list[Token] = []
-    if bound and region and kind_of(tokens[region[0]].text).length == 1 and _fragment_of(before, tokens[region[0]], False):
+    if (
+        bound
+        and region
+        and kind_of(tokens[region[0]].text).length == 1
+        and _fragment_of(before, tokens[region[0]], False)
+    ):
         lead.append(tokens[region.pop(0)])
     names = _names(tokens, region)
     if names is None or len(names) != len(orphans):

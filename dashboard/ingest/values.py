@@ -160,7 +160,9 @@ def _round(x: float) -> float:
     return float(round(x, 6))
 
 
-_UNIT_ONLY = re.compile(rf"^(?:万|亿|千|百万|千万)?(?:{_UNIT_WORDS})(?:\([\u4e00-\u9fff]{{1,6}}\))?$")  # %(百分比)
+_UNIT_ONLY = re.compile(
+    rf"^(?:万|亿|千|百万|千万)?(?:{_UNIT_WORDS})(?:\([\u4e00-\u9fff]{{1,6}}\))?$"
+)  # %(百分比)
 _OP_ONLY = re.compile(rf"^\s*(?:\d{{3}}\s*)?(?:{OP_PATTERN})\s*$")  # Yunnan prints a code first: `004 >=`
 _OP_CODE = re.compile(r"^\s*\d{3}\s*")
 

@@ -29,21 +29,82 @@ _OPS = "≥≤><=＝﹦≧≦"
 # Words that cut a glued line; two-character words only from this list (others occur inside names).
 _SHORT = {"分值", "得分", "权重", "总分", "合计", "指标", "总计", "说明"}
 _EXTRA = (
-    "项目名称", "主管部门及代码", "主管部门", "实施单位", "项目负责人及电话", "项目负责人", "联系电话", "资金情况(万元)", "项目资金(万元)",
-    "年度资金总额:", "年度资金总额", "其中:本年财政拨款", "其中:当年财政拨款", "其中:财政拨款", "本年财政拨款",
-    "上年结转资金", "其他资金", "年度总体目标", "年初设定目标", "预期目标", "实际完成情况", "年度总体目标完成情况综述",
-    "全年实际完成情况", "绩效指标", "一级指标", "二级指标", "三级指标", "自评得分", "自评总分", "项目总得分",
-    "专项资金名称", "专项名称", "县级主管部门", "省级主管部门", "市县主管部门", "市县财政部门", "自治区主管部门",
-    "单位名称", "填报日期", "评价结论", "存在问题", "改进措施", "绩效目标完成情况", "中央财政", "省级财政",
-    "负责人及电话", "中央补助", "省级补助", "自治区补助", "市县资金", "财政拨款", "资金来源", "预算执行情况(万元)", "一般预算内",
-    "达成预期指标", "达成预期目标", "达到预期指标", "达到预期目标",
+    "项目名称",
+    "主管部门及代码",
+    "主管部门",
+    "实施单位",
+    "项目负责人及电话",
+    "项目负责人",
+    "联系电话",
+    "资金情况(万元)",
+    "项目资金(万元)",
+    "年度资金总额:",
+    "年度资金总额",
+    "其中:本年财政拨款",
+    "其中:当年财政拨款",
+    "其中:财政拨款",
+    "本年财政拨款",
+    "上年结转资金",
+    "其他资金",
+    "年度总体目标",
+    "年初设定目标",
+    "预期目标",
+    "实际完成情况",
+    "年度总体目标完成情况综述",
+    "全年实际完成情况",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "自评得分",
+    "自评总分",
+    "项目总得分",
+    "专项资金名称",
+    "专项名称",
+    "县级主管部门",
+    "省级主管部门",
+    "市县主管部门",
+    "市县财政部门",
+    "自治区主管部门",
+    "单位名称",
+    "填报日期",
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "绩效目标完成情况",
+    "中央财政",
+    "省级财政",
+    "负责人及电话",
+    "中央补助",
+    "省级补助",
+    "自治区补助",
+    "市县资金",
+    "财政拨款",
+    "资金来源",
+    "预算执行情况(万元)",
+    "一般预算内",
+    "达成预期指标",
+    "达成预期目标",
+    "达到预期指标",
+    "达到预期目标",
 )
 _LEVEL1_SUFFIX = r"(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
 _NUMBER = r"\d[\d.]*\d|\d"  # digits with any dots: 194.9194.9100 holds three figures
 _UNIT = rf"(?:万|亿)?(?:{_UNIT_WORDS})"
 _FIGURE = re.compile(rf"[{_OPS}]?\s*(?:{_NUMBER})\s*(?:{_UNIT})?")
 # Words that end many indicator names (严格执行率, 任务完成情况): they cut only right after another form word.
-_WEAK = {"执行率", "预算执行率", "资金执行率", "完成情况", "实际完成", "说明", "备注", "记录", "评分", "实际完成情况"}
+_WEAK = {
+    "执行率",
+    "预算执行率",
+    "资金执行率",
+    "完成情况",
+    "实际完成",
+    "说明",
+    "备注",
+    "记录",
+    "评分",
+    "实际完成情况",
+}
 _DIGITS_IN_NAME = re.compile(r"(?:指标|第|[A-Za-z])$")
 
 
@@ -85,7 +146,6 @@ def _header_run(text: str) -> int:
         best = max(best, run)
         last = m.end()
     return best
-
 
 
 @functools.cache
@@ -161,8 +221,11 @@ def _join_note_header(pieces: list[str]) -> list[str]:
     joining = False
     for piece in pieces:
         simple = to_simplified(piece)
-        if joining and len(piece) <= 8 and not _FIGURE.fullmatch(piece) and (
-            not _vocabulary().fullmatch(simple) or simple in ("改进措施", "原因分析")
+        if (
+            joining
+            and len(piece) <= 8
+            and not _FIGURE.fullmatch(piece)
+            and (not _vocabulary().fullmatch(simple) or simple in ("改进措施", "原因分析"))
         ):
             out[-1] += piece
             continue
@@ -182,16 +245,28 @@ def _split_segment(text: str, after_total: bool = False, core: bool = False) -> 
         figure = m.group()
         unit = re.search(rf"[{_CJK}]$", figure)
         after = text[end:]
-        if unit and len(_unit_of(figure)) == 1 and after[:1] and re.match(rf"[{_CJK}]", after) and (
-            figure.lstrip(_OPS) != last_figure.lstrip(_OPS)  # 0起0起: the actual repeats the target's unit
+        if (
+            unit
+            and len(_unit_of(figure)) == 1
+            and after[:1]
+            and re.match(rf"[{_CJK}]", after)
+            and (
+                figure.lstrip(_OPS)
+                != last_figure.lstrip(_OPS)  # 0起0起: the actual repeats the target's unit
+            )
         ):
             figure, end = figure[:-1], end - 1  # 10群众…: the 群 begins the next word
             after = text[end:]
         if start > 0 and start > pos and not _boundary_before(text[:start], figure):
             continue
-        row_run = start > pos and _ROW_RUN_BEFORE.search(text[pos:start]) is not None and _ROW_RUN.fullmatch(figure)
-        if after and re.match(rf"[{_CJK}A-Za-z(（]", after) and not row_run and not _ends_figure(
-            figure, after, previous_figure, start > pos
+        row_run = (
+            start > pos and _ROW_RUN_BEFORE.search(text[pos:start]) is not None and _ROW_RUN.fullmatch(figure)
+        )
+        if (
+            after
+            and re.match(rf"[{_CJK}A-Za-z(（]", after)
+            and not row_run
+            and not _ends_figure(figure, after, previous_figure, start > pos)
         ):
             continue  # digits that begin a word: 12345热线, 3个乡镇
         if start > pos and row_run:
@@ -375,8 +450,11 @@ def _budget_run(digits: str) -> list[str] | None:
             rate, before = values[-1], values[:-1]
             if not 0 < rate <= 150:
                 continue
-            ratios = [i for i in range(1, len(before)) if before[i - 1] > 0
-                      and abs(before[i] / before[i - 1] * 100 - rate) < 0.6]
+            ratios = [
+                i
+                for i in range(1, len(before))
+                if before[i - 1] > 0 and abs(before[i] / before[i - 1] * 100 - rate) < 0.6
+            ]
             if not ratios:
                 continue
             score = 3.0 - 0.4 * (parts - 3) - 0.1 * sum(len(x.split(".")[1]) for x in numbers if "." in x)
@@ -418,4 +496,3 @@ def unglue_pieces(line: str) -> str:
     if not any(glued):
         return line
     return " ".join(unglue(p) if g else p for p, g in zip(pieces, glued))
-

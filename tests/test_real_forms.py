@@ -207,3 +207,20 @@ def test_a_document_preview_cut_into_numbered_chunks_inside_a_figure():
     (ind,) = report.indicators
     assert (ind.weight, ind.target_text, ind.actual_text, ind.score) == (12.5, "12.5", "12.5", 12.5)
     assert ind.source_ref == "第19行"  # the line where the joined chunks begin
+
+
+def test_a_report_style_fund_block_with_its_total_line_first():
+    # real/63: 工作活动(项目)名称 | 第四次经济普查经费; 预算安排 (万元) | 实际到位金额 | 实际支出金额 | 结余金额;
+    # 合计 | 8 | 8 | 7.9879 | 0.0121 (a budget line, not the form's 合计); then 二、工作活动(项目)绩效目标情况
+    (report,) = _reports("63")
+    assert (report.unit, report.supervisor, report.project) == (
+        "宁晋县统计局",
+        "宁晋县统计局",
+        "第四次经济普查经费",
+    )
+    assert report.stated_total is None
+    lines = [
+        (b.line, b.initial, b.executed, b.source_ref) for b in report.budget_lines if b.initial is not None
+    ]
+    assert lines == [("合计", 8, 7.9879, "第29行"), ("县财政资金", 8, 7.9879, "第32行")]
+    assert not any(b.line.startswith("二、") for b in report.budget_lines)

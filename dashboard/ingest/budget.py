@@ -224,12 +224,13 @@ def budget_line(row: AlignedRow) -> tuple[BudgetLine | None, list[Finding]]:
     tokens = row.tokens
     if not tokens:
         return None, []
-    first = tokens[0]
+    first = next((t for t in tokens if t.text.strip()), tokens[0])  # not the empty cells before the label
     figures = {
         role: row.text(role) for role in ("initial", "full_year", "executed", "rate", "weight", "score")
     }
-    if name_text is None and not any(v and to_number(v) is not None for v in figures.values()):
-        return None, []
+    numbers = any(v and to_number(v) is not None for v in figures.values())
+    if not numbers and (name_text is None or re.match(r"^[一二三四五六七八九十]+、", name_text)):
+        return None, []  # no figures, and no name or the next section's heading (二、…绩效目标情况)
     name = line_name(name_text) if name_text else "（未命名）"
     line = BudgetLine(
         line=name,

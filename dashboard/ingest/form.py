@@ -80,6 +80,9 @@ META_LABELS = {
     "是否为专项资金": "special_fund",
     "项目实施单位": "unit",
     "项目单位": "unit",
+    "工作活动(项目)名称": "project",
+    "工作活动(项目)承担单位": "unit",
+    "工作活动(项目)主管部门": "supervisor",
     "资金使用单位": "unit",
     "部门名称": "unit",
     "单位名称": "unit_name",
@@ -195,7 +198,7 @@ def _blocks(tokens: list[Token], headers: list[HeaderRun], budgets: list[HeaderR
             starts.append(Block("meta", k, k + 1, body_start=k + 1))
         elif is_goal_label(text) or key in GOAL_STARTS or key.startswith(("1.项目年度目标", "项目年度目标")):
             starts.append(Block("goals", k, k + 1, body_start=k + 1))
-        elif is_total_label(text) or _glued_total(text):
+        elif (is_total_label(text) or _glued_total(text)) and not _budget_total_row(tokens, starts, k, key):
             starts.append(Block("total", k, k + 1, body_start=k + 1))
         elif _note_label(text) and tok.piece == 0 and header_ends.get(k) != tok.row:
             # (备注 right after a header's last cell, on its row, is the header's own last column)
@@ -215,6 +218,15 @@ def _blocks(tokens: list[Token], headers: list[HeaderRun], budgets: list[HeaderR
     if starts:
         starts[-1].end = len(tokens)
     return starts
+
+
+def _budget_total_row(tokens: list[Token], starts: list[Block], k: int, key: str) -> bool:
+    """合计 as the first line under a budget header (合计 | 8 | 8 | 7.9879): the budget's total line, not the form's."""
+    before = [b for b in starts if b.start < k]
+    last = max(before, key=lambda b: b.start, default=None)
+    if key not in ("合计", "总计") or last is None or last.kind != "budget":
+        return False
+    return all(not t.text for t in tokens[last.body_start : k])
 
 
 def _cut_scattered_table(tokens: list[Token], blocks: list[Block], budgets: list[HeaderRun]) -> list[Block]:

@@ -224,3 +224,10 @@ def test_a_report_style_fund_block_with_its_total_line_first():
     ]
     assert lines == [("合计", 8, 7.9879, "第29行"), ("县财政资金", 8, 7.9879, "第32行")]
     assert not any(b.line.startswith("二、") for b in report.budget_lines)
+
+
+def test_a_budget_labelled_in_a_sentence_with_its_breakdown_after():
+    # real/23: 资金情况(万元)年度金额(提前下达):208万元资金使用情况(万元)合计:109.8万元中央财政165万元中央财政84.5万元…
+    (report,) = _reports("23")
+    (line,) = report.budget_lines
+    assert (line.full_year, line.executed) == (208, 109.8)

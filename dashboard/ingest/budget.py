@@ -263,6 +263,9 @@ def budget_line(row: AlignedRow) -> tuple[BudgetLine | None, list[Finding]]:
 
 
 _LABELLED_ROLES = ("initial", "full_year", "arrived", "executed", "balance")
+# Words that name a budget figure only as a label before its value (Sichuan's 专项资金 form: 年度金额(提前下达):
+# 208万元 资金使用情况(万元) 合计:109.8万元); as table headers they would be too loose.
+_LABEL_ONLY = {"年度金额": "full_year", "年度金额(提前下达)": "full_year", "资金使用情况": "executed"}
 _UNIT_MARK = re.compile(r"^[(（]?万元[)）]?$")
 
 
@@ -275,10 +278,15 @@ def labelled_budget(tokens: list[Token]) -> BudgetLine | None:
     n = len(tokens)
     for k, tok in enumerate(tokens):
         role = _cell_role(tok.text, "budget") if tok.text.strip() else None
+        role = role or _LABEL_ONLY.get(re.sub(r"[(（]万元[)）]|[:：]$", "", normalize_key(tok.text)))
         if role not in _LABELLED_ROLES or role in found:
             continue
         j = k + 1
-        while j < n and (not tokens[j].text.strip() or _UNIT_MARK.match(normalize_key(tokens[j].text))):
+        while j < n and (
+            not tokens[j].text.strip()
+            or _UNIT_MARK.match(normalize_key(tokens[j].text))
+            or normalize_key(tokens[j].text).rstrip(":：") == "合计"  # 资金使用情况(万元) | 合计: | 109.8万元
+        ):
             j += 1
         if j < n and j - k <= 3 and tokens[j].row - tok.row <= 2:
             value = money(tokens[j].text)

@@ -231,3 +231,19 @@ def test_a_budget_labelled_in_a_sentence_with_its_breakdown_after():
     (report,) = _reports("23")
     (line,) = report.budget_lines
     assert (line.full_year, line.executed) == (208, 109.8)
+
+
+def test_an_ocr_copy_with_dashes_read_as_yi_and_a_scrambled_weight_header():
+    # real/20 (OCR): 自评得分98财政审…; 考值参分 (参考分值); 项目目标完整性4一目标明确、内容细化、目标量化4; 预算执行率10一100%9
+    (report,) = _reports("20")
+    assert report.stated_total == 98
+    by_name = {i.level3: i for i in report.indicators}
+    first = by_name["项目目标完整性"]
+    assert (first.weight, first.target_text, first.actual_text, first.score) == (
+        4,
+        "一",
+        "目标明确、内容细化、目标量化",
+        4,
+    )
+    rate = by_name["预算执行率"]
+    assert (rate.weight, rate.target_text, rate.actual_text, rate.score) == (10, "一", "100%", 9)

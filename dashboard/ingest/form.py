@@ -455,6 +455,8 @@ class FormReader:
                 same_row = [t for t in rest if t.row == tokens[0].row and t.piece == 0]
                 if role == "supervisor" and len(same_row) == 2:
                     self.meta.setdefault("unlabelled_unit", same_row[1].text)
+            if role == "total" and _points_number(first.text.strip()) is not None:
+                value = first.text  # 自评得分 | 98 | 财政审… (OCR): the figure alone
             if len(value) > 80:  # a label followed by a sentence: not a header value
                 return
         caption = next((c for c in _BUDGET_CAPTIONS if value.endswith(c)), None)

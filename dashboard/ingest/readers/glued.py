@@ -193,9 +193,39 @@ def unglue(line: str) -> str:
         if _vocabulary().fullmatch(simplified[start:end].strip()):
             pieces.append(segment)
         else:
-            after_total = bool(pieces) and pieces[-1] in TOTAL_LABELS
+            after_total = bool(pieces) and (
+                pieces[-1] in TOTAL_LABELS or pieces[-1] in ("自评得分", "项目总得分")
+            )
             pieces.extend(_split_segment(segment, after_total, core))
-    return " ".join(p for p in _join_note_header(_split_rate_score(pieces)) if p)
+    return " ".join(p for p in _join_note_header(_split_rate_score(_ocr_dashes(pieces))) if p)
+
+
+_FIGURE_PIECE = re.compile(r"^\d{1,3}(?:\.\d+)?%?$")
+_DASH_GLUED = re.compile(r"^(\d{1,3}(?:\.\d+)?)一(\d.*)?$")
+_WORDS_WITH_YI = "级般是次年个项类致些定体站网户卡对人码律揽线批"
+
+
+def _ocr_dashes(pieces: list[str]) -> list[str]:
+    """An OCR'd empty-cell dash (— read as 一) run into its neighbours: `4 一目标明确` is weight 4, target 一 and
+    actual 目标明确; `10一100%` is 10, 一, 100%. Words that begin with 一 (一级指标, 一般, 一次性) stay whole."""
+    out: list[str] = []
+    for piece in pieces:
+        m = _DASH_GLUED.match(piece)
+        if m:
+            out.extend(p for p in (m.group(1), "一", m.group(2)) if p)
+            continue
+        if (
+            out
+            and _FIGURE_PIECE.match(out[-1])
+            and len(piece) > 1
+            and piece[0] == "一"
+            and piece[1] not in _WORDS_WITH_YI
+            and re.match(rf"[{_CJK}]", piece[1])
+        ):
+            out.extend(("一", piece[1:]))
+            continue
+        out.append(piece)
+    return out
 
 
 def _split_rate_score(pieces: list[str]) -> list[str]:

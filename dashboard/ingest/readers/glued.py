@@ -84,6 +84,8 @@ _EXTRA = (
     "预算执行情况(万元)",
     "一般预算内",
     "达成预期指标",
+    "定量指标",
+    "定性指标",
     "达成预期目标",
     "达到预期指标",
     "达到预期目标",
@@ -164,9 +166,20 @@ def _vocabulary() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternatives}){marker}{_LEVEL1_SUFFIX}")
 
 
+_OCR_ZERO = re.compile(r"(?<=[)）])O(?=\d)")
+_UNIT_NATURE = re.compile(rf"(?<=[{_CJK}])([%％])(?=定[量性]指标)")
+_DOUBLED_GRADE = re.compile(rf"(?<=[{_CJK}]{{2}})([好高是否低优良])\1(?=\d)")
+_UNIT_FIGURE = re.compile(rf"(?<=[{_CJK}])([%％])(?=[≥≤><=]|\d+(?:\.\d+)?[%％])")
+
+
 def unglue(line: str) -> str:
     """The line with a space between every two cells it ran together (see the module doc)."""
     line = _SPACED.sub("", line.strip())  # 绩 效 指 标, 年度 总体 目标: letter-spacing of merged cells
+    line = _OCR_ZERO.sub("O ", line)  # 执行率得分(分)O76%: an OCR'd cell (0 or a smudge) before the rate
+    line = _UNIT_NATURE.sub(r" \1 ", line)  # 财政供养人员控制率%定量指标: name, 计量单位, 指标性质
+    line = _DOUBLED_GRADE.sub(r" \1 \1 ", line)  # 资金使用合规性好好100%: name, target 好, actual 好
+    if "计量单位" in line:  # under a 计量单位 column, 预算完成率%70%: name, unit, target
+        line = _UNIT_FIGURE.sub(r" \1 ", line)
     simplified = to_simplified(line)
     if len(simplified) != len(line):  # cannot map positions back: cut on the Simplified text itself
         line = simplified
@@ -194,7 +207,7 @@ def unglue(line: str) -> str:
             pieces.append(segment)
         else:
             after_total = bool(pieces) and (
-                pieces[-1] in TOTAL_LABELS or pieces[-1] in ("自评得分", "项目总得分")
+                pieces[-1] in TOTAL_LABELS or pieces[-1] in ("自评得分", "项目总得分", "自评总分(分)")
             )
             pieces.extend(_split_segment(segment, after_total, core))
     return " ".join(p for p in _join_note_header(_split_rate_score(_ocr_dashes(pieces))) if p)
@@ -325,7 +338,7 @@ def _unit_of(figure: str) -> str:
 
 
 def _boundary_before(before: str, figure: str) -> bool:
-    if _DIGITS_IN_NAME.search(before):
+    if _DIGITS_IN_NAME.search(before) and not figure[:1].isspace():
         return False
     return not (before[-1] in "(（" and figure[-1] != "%")  # (2020) is text
 
@@ -381,14 +394,14 @@ def split_figures(figure: str, following: str | None = None, after: str = "") ->
         reading = _row_run(digits)
         if reading:
             return reading
+    whole = _number(digits)
     year = _YEAR.match(digits) and (after != "figure" or suffix)
     if len(digits) < 4 and digits.count(".") <= 1 or len(digits) > 16 or year:
         return [figure]
-    if after == "total" and not suffix:
+    if after == "total" and not suffix and not (whole is not None and whole <= 100 and "." in digits):
         for first, second in _partitions(digits, 2):
             if float(first) <= 100 and float(second) <= float(first):
                 return [first, second]  # 总分 10098: the weights' 100, then the score
-    whole = _number(digits)
     pct = bool(m.group("pct"))
     if pct:
         reading = _budget_run(digits)

@@ -41,7 +41,7 @@ def test_no_real_form_is_rejected_whole(result):
 
 def test_overall_field_accuracy_does_not_fall(result):
     print(f"real forms: {result.correct}/{result.total} fields = {result.accuracy:.1%}")
-    assert result.accuracy >= 0.87
+    assert result.accuracy >= 0.90
 
 
 def test_the_first_corpus_reads_almost_whole(result):
@@ -247,3 +247,9 @@ def test_an_ocr_copy_with_dashes_read_as_yi_and_a_scrambled_weight_header():
     )
     rate = by_name["预算执行率"]
     assert (rate.weight, rate.target_text, rate.actual_text, rate.score) == (10, "一", "100%", 9)
+
+
+def test_a_department_form_titled_by_its_kind_names_its_unit_on_the_部门_line():
+    # real/43: 部门整体支出绩效自评表 | … / 部门 | 金寨县茶谷和美丽乡村建设服务中心 (the title's 部门 is the kind)
+    (report,) = _reports("43")
+    assert report.unit == "金寨县茶谷和美丽乡村建设服务中心"

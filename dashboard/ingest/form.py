@@ -85,6 +85,7 @@ META_LABELS = {
     "工作活动(项目)主管部门": "supervisor",
     "资金使用单位": "unit",
     "部门名称": "unit",
+    "部门": "unit_name",  # Anhui 部门整体: 部门 | 金寨县茶谷和美丽乡村建设服务中心 (only before an organisation's name)
     "单位名称": "unit_name",
     "项目类别": "category",
     "项目属性": "category",
@@ -464,6 +465,8 @@ class FormReader:
             value = value[: -len(caption)]  # …机关项目资金: the budget block's caption ran into the name
         if role is None or not value.strip() or kind_of(value).empty:
             return
+        if key == "部门" and not _is_org_name(value):
+            return  # 部门 | 预算执行情况: the start of a caption, not a label
         if role == "unit" and normalize_key(value).startswith("项目负责人") or role == "unit_contact":
             # 实施单位/项目负责人 | 原州区农技中心/杨勃兴 (the label cut at its slash): the unit before the slash
             role, value = (
@@ -613,6 +616,8 @@ class FormReader:
     def _fill_names(self) -> None:
         report, meta, title = self.report, self.meta, self.form.title
         title_unit = original_span(_TITLE_UNIT, title, "unit") if title else None
+        if title_unit and normalize_key(title_unit) in ("部门", "单位", "本部门", "本单位", "部门(单位)"):
+            title_unit = None  # 部门整体支出绩效自评表: the form's kind, not a unit's name
         # A transfer form's 地方主管部门 (市县主管部门) is the supervisor the bureau deals with; 中央主管部门 is the ministry.
         report.supervisor = meta.get("local_supervisor") or meta.get("supervisor")
         m = _TITLE_UNIT_YEAR.match(normalize_key(title)) if title else None

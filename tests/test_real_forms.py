@@ -253,3 +253,11 @@ def test_a_department_form_titled_by_its_kind_names_its_unit_on_the_部门_line(
     # real/43: 部门整体支出绩效自评表 | … / 部门 | 金寨县茶谷和美丽乡村建设服务中心 (the title's 部门 is the kind)
     (report,) = _reports("43")
     assert report.unit == "金寨县茶谷和美丽乡村建设服务中心"
+
+
+def test_a_box_drawing_double_line_typed_for_the_equals_sign():
+    # real/47: | 社会效益 指标 | 政策知晓率 | ═ | 100 | % | 98% | 10 | 9 |
+    (report,) = _reports("47")
+    ind = next(i for i in report.indicators if i.level3 == "政策知晓率")
+    assert (ind.op_text, ind.target_text, ind.target_op, ind.target_value) == ("═", "═100%", "=", 100)
+    assert (ind.actual_text, ind.weight, ind.score) == ("98%", 10, 9)

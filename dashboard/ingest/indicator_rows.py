@@ -218,7 +218,7 @@ def fold_op_and_unit(text: str | None, op: str | None, unit: str | None) -> str 
     text = text.strip()
     if op and is_op_only(op) and not parse_value(text).op:
         text = op_sign(op) + text
-    if unit and not is_empty(unit) and is_bare_number(text.lstrip("≥≤<>=≧≦＜＞﹦＝")):
+    if unit and not is_empty(unit) and is_bare_number(text.lstrip("≥≤<>=≧≦＜＞﹦＝═")):
         text = text + unit.strip()
     return text
 

@@ -21,7 +21,7 @@ _OPS = [
     (("≤", "≦", "<=", "＜=", "不高于", "不超过", "不多于", "小于等于", "不大于"), "<="),
     (("＞", ">", "大于", "高于", "超过"), ">"),
     (("＜", "<", "小于", "低于"), "<"),
-    (("=", "＝", "﹦", "等于"), "="),
+    (("=", "＝", "﹦", "═", "等于"), "="),  # ═: a box-drawing double line typed for =
 ]
 _OP_WORDS = sorted(((w, op) for words, op in _OPS for w in words), key=lambda p: -len(p[0]))
 OP_PATTERN = "|".join(re.escape(w) for w, _ in _OP_WORDS)

@@ -555,8 +555,13 @@ class FormReader:
             return False
         label = normalize_key(tokens[0].text)
         glued = re.match(r"^(总分|自评总分|总计|合计)(?:\(分\))?[:：]?(\d+(?:\.\d+)?)$", label)
-        figures = [_points_number(t.text) for t in tokens[1:] if not t.text.endswith("%")]  # 总分 | 100分 too
-        numbers = [x for x in figures if x is not None]
+        numbers: list[float] = []
+        for t in tokens[1:]:
+            number = None if t.text.endswith("%") else _points_number(t.text)  # 总分 | 100分 too
+            if number is not None:
+                numbers.append(number)
+            elif numbers and len(normalize_key(t.text)) > 3:
+                break  # 总分 99.6 偏差大或目标未完成原因分析 … 备注:1.: the note's numbering is no score
         if glued:
             numbers = [float(glued.group(2))] + numbers
             label = glued.group(1)

@@ -229,7 +229,9 @@ def budget_line(row: AlignedRow) -> tuple[BudgetLine | None, list[Finding]]:
         role: row.text(role) for role in ("initial", "full_year", "executed", "rate", "weight", "score")
     }
     numbers = any(v and to_number(v) is not None for v in figures.values())
-    if not numbers and (name_text is None or re.match(r"^[一二三四五六七八九十]+、", name_text)):
+    if not numbers and (
+        name_text is None or re.match(r"^[一二三四五六七八九十]+、|.*绩效目标", normalize_key(name_text))
+    ):
         return None, []  # no figures, and no name or the next section's heading (二、…绩效目标情况)
     name = line_name(name_text) if name_text else "（未命名）"
     line = BudgetLine(

@@ -227,7 +227,13 @@ def _budget_total_row(tokens: list[Token], starts: list[Block], k: int, key: str
     last = max(before, key=lambda b: b.start, default=None)
     if key not in ("合计", "总计") or last is None or last.kind != "budget":
         return False
-    return all(not t.text for t in tokens[last.body_start : k])
+    if all(not t.text for t in tokens[last.body_start : k]):
+        return True
+    # 一般预算内拨款 63 63 100% 合计 63 63 100%: amounts and a rate after it, as in the budget's own lines
+    after = [t.text for t in tokens[k + 1 : k + 6] if t.text.strip()][:4]
+    return any(re.fullmatch(r"\d+(?:\.\d+)?\s*[%％]", x.strip()) for x in after) and all(
+        kind_of(x).value or kind_of(x).pct or kind_of(x).bare for x in after[:2]
+    )
 
 
 def _cut_scattered_table(tokens: list[Token], blocks: list[Block], budgets: list[HeaderRun]) -> list[Block]:

@@ -26,6 +26,7 @@ from dashboard.ui.downloads import PLOTLY_CONFIG, chart, export_buttons, table
 from dashboard.ui.login import admin_panel, allowed_pages, current_scope, gate, record
 from dashboard.ui.report import report_button
 from dashboard.ui.sidebar import current, note, page_link, sidebar, synthetic_banner
+from dashboard.ui.text import md_code, md_text
 from dashboard.ui.widgets import (
     PAGES,
     display_path,
@@ -41,6 +42,8 @@ from dashboard.ui.widgets import (
 )
 
 __all__ = [
+    "md_code",
+    "md_text",
     "admin_panel",
     "allowed_pages",
     "current_scope",

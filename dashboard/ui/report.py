@@ -14,6 +14,7 @@ from dashboard.report.pdf import soffice_path
 from dashboard.selection import Selection
 from dashboard.ui.data import query
 from dashboard.ui.login import record
+from dashboard.ui.text import md_text
 
 
 def report_button(selection: Selection, *, key: str = "report") -> None:
@@ -34,14 +35,16 @@ def report_button(selection: Selection, *, key: str = "report") -> None:
                 selection,
                 formats,
                 run=query,
-                progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=message),
+                progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=md_text(message)),
             )
         except report.ReportError as e:
             bar.empty()
-            st.error(str(e))
+            st.error(md_text(e))
             return
         bar.empty()
-        record("report", selection.describe(), {"scope": list(selection.scope or ()), "formats": list(formats)})
+        record(
+            "report", selection.describe(), {"scope": list(selection.scope or ()), "formats": list(formats)}
+        )
         st.session_state[state_key] = (selection, files)
     stored = st.session_state.get(state_key)
     if not stored or stored[0] != selection:  # a report of another view is not offered for this one

@@ -138,3 +138,43 @@ def test_broken_in_the_middle_is_not_taken_for_a_cut():
     text = "绩效自评表\n" * 5
     with pytest.raises(IngestError, match="无法识别文件编码"):
         decode_text(text.encode() + b"\x80\x80\xff" + text.encode(), "m.txt")
+
+
+def test_the_store_writes_the_encoding_once_sources_has_the_column(tmp_path, monkeypatch):
+    """The column is one line of dashboard/sql/tables.sql away: the writer fills every column from the
+    Document's field of that name, so `encoding varchar` in `sources` stores it (and failed files keep NULL)."""
+    from dashboard import schema
+    from dashboard.load import ingest
+
+    tables = schema.tables_sql()
+    anchor = "    n_reports    integer,\n"
+    assert anchor in tables
+    monkeypatch.setattr(
+        schema, "tables_sql", lambda: tables.replace(anchor, anchor + "    encoding     varchar,\n")
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    (folder / "a_utf8.txt").write_bytes(SAMPLE.read_bytes())
+    (folder / "b_unicode.txt").write_bytes(
+        utf16(text.replace("武威市政府政务服务中心", "武威市教育局"), "le")
+    )
+    (folder / "c_gbk.txt").write_bytes(
+        text.replace("武威市政府政务服务中心", "武威市财政局").encode("gb18030")
+    )
+    (folder / "d_binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    db = tmp_path / "enc.duckdb"
+    ingest([folder], db, workers=1)
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("select path, status, encoding from sources order by path").fetchall()
+    finally:
+        con.close()
+    assert [(Path(p).name, s, e) for p, s, e in rows] == [
+        ("a_utf8.txt", "ok", "utf-8"),
+        ("b_unicode.txt", "ok", "utf-16-le"),
+        ("c_gbk.txt", "ok", "gb18030"),
+        ("d_binary.txt", "failed", None),
+    ]

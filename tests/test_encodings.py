@@ -10,11 +10,14 @@ import codecs
 import dataclasses
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from dashboard import schema
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.parse import parse_bytes
 from dashboard.ingest.readers.text import decode_text
+from dashboard.load import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "000_0ed4b7e3fbc5b049.txt"
@@ -143,9 +146,6 @@ def test_broken_in_the_middle_is_not_taken_for_a_cut():
 def test_the_store_writes_the_encoding_once_sources_has_the_column(tmp_path, monkeypatch):
     """The column is one line of dashboard/sql/tables.sql away: the writer fills every column from the
     Document's field of that name, so `encoding varchar` in `sources` stores it (and failed files keep NULL)."""
-    from dashboard import schema
-    from dashboard.load import ingest
-
     tables = schema.tables_sql()
     anchor = "    n_reports    integer,\n"
     assert anchor in tables
@@ -165,8 +165,6 @@ def test_the_store_writes_the_encoding_once_sources_has_the_column(tmp_path, mon
     (folder / "d_binary.txt").write_bytes(b"\x00\x01\x02" * 100)
     db = tmp_path / "enc.duckdb"
     ingest([folder], db, workers=1)
-    import duckdb
-
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute("select path, status, encoding from sources order by path").fetchall()

@@ -77,6 +77,15 @@ def test_md_text_keeps_ordinary_text_and_figures_unchanged():
         assert md_text(text) == text
 
 
+def test_md_text_breaks_gfm_autolinks():
+    """GFM (Streamlit's renderer, not the CommonMark one above) links bare URLs: their `://` and `www.` are broken."""
+    escaped = md_text("见 http://x/b.png 与 https://y 和 WWW.example.com")
+    assert (
+        not re.search(r"(?<!\\)://", escaped) and "http\\://x/b.png" in escaped and "https\\://y" in escaped
+    )
+    assert "WWW\\.example.com" in escaped and not re.search(r"(?i)www\.", escaped)
+
+
 @pytest.mark.parametrize("name", ["a`b`.txt", "``x``.txt", "`lead", "trail`", "x ``` y", "plain.txt"])
 def test_md_code_is_one_code_span_whatever_backticks_it_holds(name):
     html = rendered(f"**来源**：{md_code(name)} 之后")

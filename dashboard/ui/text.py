@@ -16,6 +16,8 @@ from typing import Any
 # autolinks, Streamlit's :color[…] / :material/icon: directives and $math$, entity references). Any ASCII
 # punctuation may be backslash-escaped in CommonMark, and renders as itself.
 _INLINE = re.compile(r"([\\`*_\[\]<>~$|!:&])")
+# GFM turns `www.x.cn` into a link by itself (`http://` is already broken by the escaped colon).
+_WWW = re.compile(r"(?i)(www)\.")
 # Block markers, meaningful only at the start of a line: headings, lists, block quotes, thematic breaks and
 # setext underlines (`---`, `===`), ordered-list numbers (`1.` `1)`).
 _BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+*](?=\s|$)|[-=]{2,}\s*$|\d{1,9}(?=[.)](?:\s|$)))")
@@ -25,7 +27,7 @@ def _escape_line(line: str) -> str:
     indent = len(line) - len(line.lstrip(" \t"))
     # Four leading spaces would make an indented code block: keep the indent visible as no-break spaces.
     head, body = "\u00a0" * indent, line[indent:]
-    body = _INLINE.sub(r"\\\1", body)
+    body = _WWW.sub(r"\1\\.", _INLINE.sub(r"\\\1", body))
     m = _BLOCK_START.match(body)
     if m:  # `1.` -> `1\.` (the number stays, the list marker does not); `# x` -> `\# x`
         cut = len(m.group(2)) if m.group(2)[0].isdigit() else 0

@@ -7,6 +7,7 @@
     report.py     the one-click 绩效分析报告 button
     imports.py    the 数据导入 page's work: limits, parsing, the staged copy it previews
     review.py     the 复核清单 page's work: note groups, review queries with weights, the team's workbook
+    text.py       md_text / md_code: form-derived text put into a Markdown element shows as written
 
 Pages import only this package, dashboard.charts and dashboard.labels (tests/test_architecture.py).
 """

@@ -25,6 +25,7 @@ BEACON = "![信标](http://x/b.png) **粗** `code`"
 PROJECT = "[点我](http://x/) _斜_ ~~删~~"
 FILE_NAME = "自评`表` **粗**.txt"
 UNIT = "武威市教育局"
+HOSTILE_UNIT = "[链接](http://x/)**粗**局"
 
 PAYLOADS = [
     BEACON,
@@ -107,6 +108,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = project_form(unit=UNIT, project=PROJECT).replace("安保人员", BEACON)
     text = text.replace("无偏差", BEACON, 1)  # the deviation note of that indicator
     (raw / FILE_NAME).write_text(text, encoding="utf-8")
+    (raw / "unit.txt").write_text(project_form(unit=HOSTILE_UNIT, supervisor=HOSTILE_UNIT), encoding="utf-8")
     db = folder / "md.duckdb"
     summary = ingest([raw], db, workers=1)
     assert not summary.failed, summary.failed
@@ -141,8 +143,9 @@ def open_page(page: str, **query: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update(query)
     at.run()
-    at.switch_page(PAGES[page][0])
-    at.run()
+    if page != "overview":
+        at.switch_page(PAGES[page][0])
+        at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -183,3 +186,13 @@ def test_review_page_shows_a_markdown_project_name_as_text(hostile_env):
     assert heading == f"触发明细：{UNIT} 2022年｜{md_text(PROJECT)}"
     assert text_of(rendered(heading)).strip() == f"触发明细：{UNIT} 2022年｜{PROJECT}"
     assert_no_markup(markdown_bodies(at))
+
+
+def test_overview_caption_shows_a_markdown_unit_name_as_text(hostile_env):
+    at = open_page("overview", year="2022", units=HOSTILE_UNIT)
+    caption = next(c.value for c in at.caption if c.value.startswith("口径："))
+    assert md_text(HOSTILE_UNIT) in caption and HOSTILE_UNIT not in caption
+    assert HOSTILE_UNIT in text_of(rendered(caption))
+    assert_no_markup(markdown_bodies(at))
+    for body in markdown_bodies(at):
+        assert "<a " not in rendered(body) and "<strong>粗" not in rendered(body), body

@@ -4,6 +4,7 @@ database whose indicator, project and file names are Markdown payloads."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 from pathlib import Path
@@ -196,3 +197,61 @@ def test_overview_caption_shows_a_markdown_unit_name_as_text(hostile_env):
     assert_no_markup(markdown_bodies(at))
     for body in markdown_bodies(at):
         assert "<a " not in rendered(body) and "<strong>粗" not in rendered(body), body
+
+
+# -- every Markdown element of the pages ---------------------------------------------------------------------------
+
+MARKDOWN_ELEMENTS = {
+    "subheader",
+    "markdown",
+    "caption",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "toast",
+    "title",
+}
+MARKDOWN_ELEMENTS |= {"header", "write"}
+# What a page may put into a Markdown element without md_text: its own words and numbers (the year of the
+# selection, counts, labels' constants and number formats, the import limits).
+PAGE_OWN = re.compile(
+    r"^(sel\.year|len\(.*\)|labels\.[A-Z_]+|labels\.(as_int|fmt_\w+)\(.*\)|labels\.STATUS_LABELS\.get\(.*\)"
+    r"|imp\.[A-Z_]+|'、'\.join\(imp\.TYPES\)|real_year|only|real)$"
+)
+
+
+def _shown_as_text(node) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in {
+        "md_text",
+        "md_code",
+    }:
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(
+            _shown_as_text(v.value) or PAGE_OWN.match(ast.unparse(v.value))
+            for v in node.values
+            if isinstance(v, ast.FormattedValue)
+        )
+    if isinstance(node, ast.BinOp):
+        return all(_shown_as_text(x) or PAGE_OWN.match(ast.unparse(x)) for x in (node.left, node.right))
+    if isinstance(node, ast.IfExp):
+        return _shown_as_text(node.body) and _shown_as_text(node.orelse)
+    return False
+
+
+def test_every_markdown_element_of_the_pages_gets_text_through_md_text():
+    """A new `st.subheader(row["unit"])` fails here: wrap the value in ui.md_text (or md_code in a code span)."""
+    root = Path(__file__).resolve().parents[1] / "dashboard"
+    unsafe, seen = [], 0
+    for path in sorted([*root.joinpath("views").glob("*.py"), *root.joinpath("ui").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            is_element = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if is_element and node.func.attr in MARKDOWN_ELEMENTS and node.args:
+                seen += 1
+                if not _shown_as_text(node.args[0]):
+                    unsafe.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node.args[0])[:80]}")
+    assert seen > 50  # the scan sees the pages' elements
+    assert not unsafe, unsafe

@@ -176,3 +176,12 @@ def test_the_store_writes_the_encoding_once_sources_has_the_column(tmp_path, mon
         ("c_gbk.txt", "ok", "gb18030"),
         ("d_binary.txt", "failed", None),
     ]
+
+
+def test_a_whole_gbk_file_ending_in_its_only_character_is_not_taken_for_cut_utf8():
+    data = b"Total: 100\n" * 5 + "分".encode("gb18030")
+    decoded = decode_text(data, "t.txt")
+    assert (decoded.encoding, decoded.cut_bytes, decoded.text[-1]) == ("gb18030", 0, "分")
+    cut_utf8 = ("合计 100\n" * 5).encode() + "分".encode()[:-1]  # CJK before the cut: UTF-8, cut
+    decoded = decode_text(cut_utf8, "u.txt")
+    assert (decoded.encoding, decoded.cut_bytes) == ("utf-8", 2) and decoded.text.endswith("100\n")

@@ -105,10 +105,13 @@ def decode_text(data: bytes, path: str | Path) -> Decoded:
         raise IngestError(path, "不是文本文件（含二进制内容），无法按文本读取")
     utf8 = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     # UTF-8 first, even cut: Chinese UTF-8 text cut inside a character often decodes as GB18030 mojibake.
-    for encoding in (utf8, "gb18030"):
-        decoded = _decode_cut(data, encoding)
-        if decoded is not None:
-            return decoded
+    decoded = _decode_cut(data, utf8)
+    if decoded is not None and not (decoded.cut_bytes and decoded.text.isascii()):
+        return decoded
+    # ASCII up to a non-UTF-8 tail is more likely a whole GBK file with one character at its end than a cut one.
+    found = _decode_cut(data, "gb18030") or decoded
+    if found is not None:
+        return found
     raise IngestError(path, "无法识别文件编码（已尝试 UTF-8、GB18030、带 BOM 的 UTF-16）")
 
 

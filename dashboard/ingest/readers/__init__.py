@@ -59,9 +59,6 @@ def last_rows() -> list[Row] | None:
     return _last_rows.get()
 
 
-__all__ = ["ACCEPTED", "ARCHIVES", "READERS", "Decoded", "last_decoded", "last_rows", "reader_for"]
-
-
 def forget_rows() -> None:
     _last_rows.set(None)
 
@@ -82,3 +79,16 @@ def reader_for(path: str | Path) -> Reader:
         return rows
 
     return read
+
+
+__all__ = [
+    "ACCEPTED",
+    "ARCHIVES",
+    "READERS",
+    "Decoded",
+    "Reader",
+    "forget_rows",
+    "last_decoded",
+    "last_rows",
+    "reader_for",
+]

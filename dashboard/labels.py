@@ -38,6 +38,21 @@ def kind_label(value: str | None) -> str:
     return ALL if value is None else KIND_LABELS.get(value, value)
 
 
+# How a text file was decoded (Document.encoding): shown beside each file on the import page.
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8（带 BOM）",
+    "gb18030": "GB18030 / GBK",
+    "utf-16-le": "UTF-16 LE（Unicode 文本）",
+    "utf-16-be": "UTF-16 BE（Unicode 文本）",
+}
+
+
+def encoding_label(value: str | None) -> str:
+    """'—' for containers that are not text (Excel, Word, PDF, scans)."""
+    return MISSING if not value else ENCODING_LABELS.get(value, value.upper())
+
+
 def level1_label(value: str | None) -> str:
     return ALL if value is None else value
 

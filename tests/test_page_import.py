@@ -108,3 +108,30 @@ def test_discard_leaves_the_database_alone(own_db):
     assert not at.dataframe  # the preview is gone, the uploader is empty again
     assert own_db.stat().st_mtime_ns == before
     assert not (own_db.parent / "uploads").exists() and not staged_copies(own_db)
+
+
+def test_unicode_gbk_and_cut_text_files_are_previewed_with_their_encoding(own_db):
+    """Excel's "Unicode 文本" (UTF-16 LE with BOM), a GBK file and a file cut inside its last character."""
+    at = open_page("import")
+    unicode_text = "\ufeff" + project_form("武威市教育局", 2023, "甲项目").replace("\n", "\r\n")
+    cut = (project_form("武威市教育局", 2023, "乙项目") + "填表人：张三").encode("utf-8")[:-1]
+    upload(
+        at,
+        ("unicode.txt", unicode_text.encode("utf-16-le"), "text/plain"),
+        ("gbk.txt", project_form("武威市教育局", 2023, "丙项目").encode("gb18030"), "text/plain"),
+        ("cut.txt", cut, "text/plain"),
+    )
+    preview = at.dataframe[0].value.set_index("name")
+    assert preview["encoding"].to_dict() == {
+        "unicode.txt": "UTF-16 LE（Unicode 文本）",
+        "gbk.txt": "GB18030 / GBK",
+        "cut.txt": "UTF-8",
+    }
+    assert set(preview["status"]) == {"可导入"} and list(preview["forms"]) == [1, 1, 1]
+    forms = at.dataframe[1].value
+    assert sorted(forms["computed_total"]) == [77, 77, 77]
+    findings = at.dataframe[2].value
+    cut_messages = [m for m in findings["message"] if "最后一个字符中途结束" in m]
+    assert cut_messages == [
+        "文件“cut.txt”在最后一个字符中途结束（UTF-8，舍弃了不完整的 2 个字节），文件可能不完整；已读取其余内容"
+    ]

@@ -170,3 +170,6 @@ class Document:
     template: str | None = None
     is_synthetic: bool = False
     skipped: list[str] = field(default_factory=list)  # parts of the file that are not forms, said out loud
+    # How a text container (.txt/.tsv/.md, web pages) was decoded: utf-8, utf-8-sig, gb18030, utf-16-le …;
+    # None for the other containers. Stored in sources.encoding where the schema has that column.
+    encoding: str | None = None

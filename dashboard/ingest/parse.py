@@ -10,8 +10,8 @@ from dashboard.ingest.errors import IngestError
 from dashboard.ingest.form import is_meta_label, parse_form
 from dashboard.ingest.header import find_headers, merge_broken_words
 from dashboard.ingest.limits import check_cell
-from dashboard.ingest.model import Document
-from dashboard.ingest.readers import reader_for
+from dashboard.ingest.model import Document, Finding, Row
+from dashboard.ingest.readers import Decoded, last_decoded, reader_for
 from dashboard.ingest.segment import FormSlice, split_forms
 from dashboard.ingest.validate import validate_report
 
@@ -43,6 +43,19 @@ def _describe_skipped(form: FormSlice) -> str:
     return f"{where}（{first.text[:24]}…）不是自评表的内容（没有表头、预算行或指标行），未导入"
 
 
+def _cut_finding(path: str, decoded: Decoded, rows: list[Row]) -> Finding:
+    """The file ends inside a character: its last form may be cut short (the reader kept everything before)."""
+    last = rows[-1] if rows else None
+    return Finding(
+        "truncated",
+        "warning",
+        f"文件“{Path(path).name}”在最后一个字符中途结束（{decoded.encoding.upper()}，"
+        f"舍弃了不完整的 {decoded.cut_bytes} 个字节），文件可能不完整；已读取其余内容",
+        source_line=last.line if last else None,
+        source_ref=last.ref if last else None,
+    )
+
+
 def parse_bytes(path: str | Path, data: bytes) -> Document:
     """Parse one file's content; errors are returned in the Document, never raised."""
     path = str(path)
@@ -54,6 +67,8 @@ def parse_bytes(path: str | Path, data: bytes) -> Document:
     )
     try:
         rows = reader_for(path)(path, data)
+        decoded = last_decoded()
+        doc.encoding = decoded.encoding if decoded else None
         for row in rows:
             for cell in row.cells:
                 check_cell(path, cell, f"{row.ref}：")
@@ -79,6 +94,8 @@ def parse_bytes(path: str | Path, data: bytes) -> Document:
         if not doc.reports:
             doc.skipped = [s for s in doc.skipped if s not in {str(e).split(": ", 1)[-1] for e in errors}]
             raise errors[0]
+        if decoded and decoded.cut_bytes:
+            doc.reports[-1].findings.append(_cut_finding(path, decoded, rows))
         templates = sorted({r.template for r in doc.reports})
         doc.template = ",".join(templates)
     except IngestError as e:

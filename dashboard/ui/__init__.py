@@ -7,6 +7,7 @@
     report.py     the one-click 绩效分析报告 button
     imports.py    the 数据导入 page's work: limits, parsing, the staged copy it previews
     review.py     the 复核清单 page's work: note groups, review queries with weights, the team's workbook
+    text.py       md_text / md_code: form-derived text put into a Markdown element shows as written
 
 Pages import only this package, dashboard.charts and dashboard.labels (tests/test_architecture.py).
 """
@@ -26,6 +27,7 @@ from dashboard.ui.downloads import PLOTLY_CONFIG, chart, export_buttons, table
 from dashboard.ui.login import admin_panel, allowed_pages, current_scope, gate, record
 from dashboard.ui.report import report_button
 from dashboard.ui.sidebar import current, note, page_link, sidebar, synthetic_banner
+from dashboard.ui.text import md_code, md_text
 from dashboard.ui.widgets import (
     PAGES,
     display_path,
@@ -41,6 +43,8 @@ from dashboard.ui.widgets import (
 )
 
 __all__ = [
+    "md_code",
+    "md_text",
     "admin_panel",
     "allowed_pages",
     "current_scope",

@@ -16,6 +16,7 @@ from dashboard import paths
 from dashboard.db import load_query
 from dashboard.reader import SharedReader
 from dashboard.selection import Options, Selection
+from dashboard.ui.text import md_text
 
 
 @st.cache_resource(show_spinner=False)
@@ -105,6 +106,6 @@ def load_options(dataset: str | None, year: int | None) -> Options:
 
 def missing_database_message() -> None:
     st.error(
-        f"还没有数据库（{database().path}）。请在项目目录运行 `make run`（或 `jixiao app`），它会先导入 "
+        f"还没有数据库（{md_text(database().path)}）。请在项目目录运行 `make run`（或 `jixiao app`），它会先导入 "
         "data/raw 中的自评表和示例数据，再启动看板；也可以在“数据导入”页上传自评表。"
     )

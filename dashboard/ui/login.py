@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import audit, auth, paths
+from dashboard.ui.text import md_text
 
 _KEY = "_auth_user"
 DEPARTMENT_HIDDEN = ("import", "review")  # a 部门 user is read-only: no import, no 复核 marks
@@ -44,7 +45,7 @@ def gate() -> auth.User | None:
     entry = st.session_state.get(_KEY)
     if entry and not auth.session_expired(entry[1], settings):
         user = entry[0]
-        st.sidebar.caption(f"已登录：{user.name}（{user.role}）")
+        st.sidebar.caption(md_text(f"已登录：{user.name}（{user.role}）"))
         if st.sidebar.button("退出登录", key="_logout"):
             record("logout")
             del st.session_state[_KEY]
@@ -66,7 +67,7 @@ def gate() -> auth.User | None:
             audit.record(db, attempt.user.name, attempt.user.role, "login")
             st.rerun()
         audit.record(db, name, "", "locked" if attempt.locked else "login_failed", detail=attempt.message)
-        st.error(attempt.message)
+        st.error(md_text(attempt.message))
     st.stop()
 
 

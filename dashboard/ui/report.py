@@ -14,6 +14,7 @@ from dashboard.report.pdf import soffice_path
 from dashboard.selection import Selection
 from dashboard.ui.data import query
 from dashboard.ui.login import record
+from dashboard.ui.text import md_text
 
 
 def report_button(selection: Selection, *, key: str = "report") -> None:
@@ -34,11 +35,11 @@ def report_button(selection: Selection, *, key: str = "report") -> None:
                 selection,
                 formats,
                 run=query,
-                progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=message),
+                progress=lambda done, message: bar.progress(min(max(done, 0.0), 1.0), text=md_text(message)),
             )
         except report.ReportError as e:
             bar.empty()
-            st.error(str(e))
+            st.error(md_text(e))
             return
         bar.empty()
         record(

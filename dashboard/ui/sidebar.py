@@ -14,6 +14,7 @@ from dashboard.labels import dataset_label, kind_label, level1_label, year_label
 from dashboard.selection import Options, Selection
 from dashboard.selection import page_link as _page_link
 from dashboard.ui.data import load_options
+from dashboard.ui.text import md_text
 
 ALL_DATASETS = "all"  # the sidebar's option for real and demo data together (Selection.dataset None)
 
@@ -107,7 +108,9 @@ def _keep_valid(state: Any, key: str, options: list, fallback: Any) -> None:
 
 def _unknown_year(asked: str, latest: int | None) -> None:
     shown = f"，显示的是{latest}年" if latest else ""
-    st.warning(f"所选数据集中没有{asked}年的自评表{shown}。", icon=":material/event_busy:")
+    st.warning(
+        md_text(f"所选数据集中没有{asked}年的自评表{shown}。"), icon=":material/event_busy:"
+    )  # asked: from the URL
 
 
 def _reset(dataset: str | None, latest_year: int | None) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import labels, paths
 from dashboard.selection import url_value_to_apply
+from dashboard.ui.text import md_text
 
 PAGES = {  # url_path -> the page file (relative to app.py), its title and icon
     "overview": ("views/overview.py", "总览", ":material/dashboard:"),
@@ -136,7 +137,9 @@ def metric(
     help: str | None = None,
     description: str | None = None,
 ) -> None:
-    """st.metric with a numeric change: no arrow and no colour when nothing changed."""
+    """st.metric with a numeric change: no arrow and no colour when nothing changed. Label and value are shown
+    as text (they may come from a form); the delta is a number the page formatted."""
+    label, value = md_text(label), md_text(value)
     if delta is None or labels.is_missing(delta):
         col.metric(label, value, help=help)
         return

@@ -75,7 +75,7 @@ if indicator_id is None:
     st.caption("面积为分值，颜色为状态：绿色达标，橙色未达目标但未扣分，红色扣分。点击方块逐级展开。")
 else:
     row = leaves[leaves["indicator_id"] == indicator_id].iloc[0]
-    st.subheader(str(row["indicator"]))
+    st.subheader(ui.md_text(row["indicator"]))
     st.text(f"{row['form']} › {row['level1']} › {row['level2']}")
     m = st.columns(5)
     ui.metric(m[0], "目标", str(row["target_text"] or "—"))
@@ -90,7 +90,7 @@ else:
     )
     st.markdown(
         f"**状态**：{labels.STATUS_LABELS.get(row['status'], row['status'])}　　"
-        f"**来源**：`{ui.source_text(row['path'], row['source_line'])}`"
+        f"**来源**：{ui.md_code(ui.source_text(row['path'], row['source_line']))}"
     )
     st.markdown("**偏差原因及改进措施**")
     st.text(str(row["note"]) if isinstance(row["note"], str) and row["note"] else "（未填写）")

@@ -7,7 +7,7 @@ from dashboard import charts, labels, ui
 sel, options = ui.current()
 
 st.title(f"总览 · {sel.year}年" if sel.year else "总览")
-st.caption(f"口径：{sel.describe()}。{labels.SCORE_NOTE}")
+st.caption(f"口径：{ui.md_text(sel.describe())}。{labels.SCORE_NOTE}")  # a unit's or class's name
 ui.report_button(sel)  # 绩效分析报告 of this view: Word and PDF, with a progress bar
 
 if options.has_real and options.has_demo and sel.dataset != "real":

@@ -71,7 +71,9 @@ ui.metric(m[2], "最高优先分", labels.fmt_number(rows["priority_score"].max(
 ui.metric(m[3], "已复核", f"{int((rows['review_status'] != '待复核').sum())}张")
 common = signal_frame.groupby("signal_label")["report_id"].nunique().sort_values(ascending=False).head(3)
 if len(common):
-    st.caption("最常见的信号：" + "；".join(f"{name}（{int(n)}张表）" for name, n in common.items()))
+    st.caption(
+        ui.md_text("最常见的信号：" + "；".join(f"{name}（{int(n)}张表）" for name, n in common.items()))
+    )
 
 if rows.empty:
     st.info("所选范围内没有触发复核信号的自评表。")
@@ -113,7 +115,7 @@ st.download_button(
 picked = ui.selected_row(event)
 chosen = rows.loc[picked] if picked is not None else rows.iloc[0]
 report_id = int(chosen["report_id"])
-st.subheader(f"触发明细：{chosen['unit']} {chosen['year']}年｜{chosen['form']}")
+st.subheader(ui.md_text(f"触发明细：{chosen['unit']} {chosen['year']}年｜{chosen['form']}"))
 st.text(str(chosen["reasons"]))
 
 with st.form(key=f"review-mark-{report_id}", border=True):
@@ -138,9 +140,9 @@ with st.form(key=f"review-mark-{report_id}", border=True):
     if st.form_submit_button("保存复核状态", icon=":material/save:"):
         problem = ui.review.set_status(chosen, new_status, reviewer, comment)
         if problem:
-            st.error(problem)
+            st.error(ui.md_text(problem))
         else:
-            st.toast(f"已保存：{chosen['form']} {new_status}")
+            st.toast(ui.md_text(f"已保存：{chosen['form']} {new_status}"))
             st.rerun()
 mine = signal_frame[signal_frame["report_id"] == report_id].reset_index(drop=True)
 mine["source"] = [ui.source_text(p, ln) for p, ln in zip(mine["path"], mine["source_line"])]

@@ -20,7 +20,7 @@ state = st.session_state
 state.setdefault("import_round", 0)
 for key, show in (("import_done", st.success), ("import_notice", st.warning)):
     if key in state:
-        show(state.pop(key), icon=":material/info:")
+        show(ui.md_text(state.pop(key)), icon=":material/info:")
 
 # No `type=` filter: the checks below refuse other files with a message in Chinese.
 files = st.file_uploader(
@@ -46,6 +46,7 @@ def files_table(uploads: list, staged: imp.StagedImport | None, forms: pd.DataFr
                 "name": u.name,
                 "status": imp.STATUS.get(status, status),
                 "dataset": "示例数据" if u.doc.is_synthetic else "真实数据",
+                "encoding": labels.encoding_label(u.doc.encoding),
                 "forms": int(counts["forms"]) if counts is not None else 0,
                 "indicators": int(counts["indicators"]) if counts is not None else 0,
                 "findings": int(counts["findings"]) if counts is not None else 0,
@@ -58,6 +59,7 @@ def files_table(uploads: list, staged: imp.StagedImport | None, forms: pd.DataFr
             "name": ("文件", "text"),
             "status": ("状态", "text"),
             "dataset": ("数据集", "text"),
+            "encoding": ("编码", "text"),
             "forms": ("自评表", "int"),
             "indicators": ("指标", "int"),
             "findings": ("核查发现", "int"),
@@ -178,11 +180,11 @@ def commit(staged: imp.StagedImport) -> None:
             st.rerun()
         except imp.DatabaseBusy as e:
             status.update(label="数据库正在写入，未导入", state="error")
-            st.error(str(e))
+            st.error(ui.md_text(e))
             return
         except Exception as e:  # the live database is untouched; say what happened
             status.update(label="导入失败，数据库未改变", state="error")
-            st.error(f"导入失败：{e}")
+            st.error(ui.md_text(f"导入失败：{e}"))
             return
         status.update(label="导入完成", state="complete")
     ui.clear_caches()
@@ -207,15 +209,19 @@ def preview_and_commit(files: list) -> None:
     """Check the limits, parse, stage the copy and preview it; commit or discard on the buttons."""
     kept, refused = imp.check_limits(files)
     for message in refused:
-        st.error(message, icon=":material/block:")
+        st.error(ui.md_text(message), icon=":material/block:")
     bar = st.progress(0.0, text="正在解析…") if kept else None
     uploads = imp.parse_all(
         kept,
         on_file=lambda i, name: (
-            bar and bar.progress((i + 1) / len(kept), text=f"正在解析 {i + 1}/{len(kept)}：{name}")
+            bar
+            and bar.progress((i + 1) / len(kept), text=ui.md_text(f"正在解析 {i + 1}/{len(kept)}：{name}"))
         ),
         on_page=lambda name, page, pages: (
-            bar and bar.progress(min(page / pages, 1.0), text=f"正在识别扫描件 {name}：第 {page}/{pages} 页")
+            bar
+            and bar.progress(
+                min(page / pages, 1.0), text=ui.md_text(f"正在识别扫描件 {name}：第 {page}/{pages} 页")
+            )
         ),
     )
     if bar:
@@ -224,7 +230,7 @@ def preview_and_commit(files: list) -> None:
         with st.spinner("正在写入数据库副本并核查…"):
             staged = imp.staged_for(uploads)
     except imp.DatabaseBusy as e:
-        st.error(str(e), icon=":material/hourglass_top:")
+        st.error(ui.md_text(e), icon=":material/hourglass_top:")
         return
     if staged is not None:
         paths_ok = [str(u.dest) for u in uploads if u.doc.error is None]

@@ -19,7 +19,7 @@ from dashboard.ingest.readers.office import read_legacy
 from dashboard.ingest.readers.pdf import read_pdf
 from dashboard.ingest.readers.scan import read_image
 from dashboard.ingest.readers.sheets import read_xls, read_xlsx
-from dashboard.ingest.readers.text import read_text
+from dashboard.ingest.readers.text import Decoded, forget_decoded, last_decoded, read_text
 
 Reader = Callable[[str | Path, bytes], list[Row]]
 
@@ -73,8 +73,22 @@ def reader_for(path: str | Path) -> Reader:
     reader = READERS[suffix]
 
     def read(path: str | Path, data: bytes) -> list[Row]:
+        forget_decoded()  # last_decoded() then tells how this file was decoded (None: not a text container)
         rows = reader(path, data)
         _last_rows.set(rows)
         return rows
 
     return read
+
+
+__all__ = [
+    "ACCEPTED",
+    "ARCHIVES",
+    "READERS",
+    "Decoded",
+    "Reader",
+    "forget_rows",
+    "last_decoded",
+    "last_rows",
+    "reader_for",
+]

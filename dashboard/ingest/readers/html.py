@@ -19,6 +19,7 @@ from dashboard.ingest.errors import IngestError
 from dashboard.ingest.limits import check_text_size
 from dashboard.ingest.model import Row
 from dashboard.ingest.readers.grid import Merge, expand_merges
+from dashboard.ingest.readers.text import Decoded, note_decoded
 from dashboard.ingest.values import clean_cell
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -53,9 +54,11 @@ def decode_html(data: bytes, path: str | Path) -> str:
     declared = _charset(data)
     for encoding in [e for e in (declared, "utf-8-sig", "gb18030") if e]:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+        note_decoded(Decoded(text, encoding))
+        return text
     raise IngestError(path, "无法识别网页编码（已尝试网页声明的编码、UTF-8、GB18030）")
 
 
@@ -70,7 +73,9 @@ def _mhtml_html(data: bytes, path: str | Path) -> str:
                 charset = "gb18030"
             if charset:
                 try:
-                    return payload.decode(charset)
+                    text = payload.decode(charset)
+                    note_decoded(Decoded(text, charset.lower()))
+                    return text
                 except (UnicodeDecodeError, LookupError):
                     pass
             return decode_html(payload, path)

@@ -7,12 +7,18 @@ of one-cell-per-paragraph tables write them; a truly blank line is no cell.
 
 Before that, two artefacts of the sites forms are copied from are undone: the pinyin a mirror site inserts after
 characters (`項(xiàng)目`), and the page markers of document-sharing sites, which cut the text into numbered chunks
-(`…成渝地区\\n2、双城经济圈…`). Encodings UTF-8 (with or without BOM) and GB18030/GBK; Windows line endings.
+(`…成渝地区\\n2、双城经济圈…`). Encodings UTF-8 (with or without BOM), GB18030/GBK and UTF-16 LE/BE with a BOM
+(Excel's "Unicode 文本" export, tab-separated); Windows line endings. A file cut inside its last character (a
+download or copy that stopped a byte short) is read without that character: `Decoded.cut_bytes` says so, and
+parse.py turns it into a `truncated` finding.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.ingest.errors import IngestError
@@ -38,18 +44,81 @@ def collapse_spaced(text: str) -> str:
     return _SPACED_PAIR.sub(lambda m: m.group(1).replace(" ", ""), text)
 
 
-def decode(data: bytes, path: str | Path) -> str:
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # utf-8 | utf-8-sig (with BOM) | gb18030 | utf-16-le | utf-16-be
+    cut_bytes: int = 0  # bytes of an incomplete last character that were dropped (0: the file is whole)
+
+
+# The longest incomplete tail a cut can leave: 3 bytes of a 4-byte UTF-8 or GB18030 character, 3 of a UTF-16
+# surrogate pair.
+_MAX_CUT = 3
+_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+_last_decoded: ContextVar[Decoded | None] = ContextVar("last_decoded", default=None)
+
+
+def last_decoded() -> Decoded | None:
+    """How the last text read in this context was decoded (None when no text reader ran)."""
+    return _last_decoded.get()
+
+
+def forget_decoded() -> None:
+    _last_decoded.set(None)
+
+
+def note_decoded(decoded: Decoded) -> None:
+    """Record how a reader decoded its file (the web-page reader decodes on its own)."""
+    _last_decoded.set(decoded)
+
+
+def _decode_cut(data: bytes, encoding: str) -> Decoded | None:
+    """`data` in `encoding`, whole or with an incomplete last character dropped; None when it is not that."""
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except UnicodeDecodeError as e:
+        if len(data) - e.start > _MAX_CUT:
+            return None  # broken before its end: another encoding, or not text
+    for cut in range(1, _MAX_CUT + 1):
+        try:
+            return Decoded(data[:-cut].decode(encoding), encoding, cut)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def decode_text(data: bytes, path: str | Path) -> Decoded:
+    """The text of a text file and how it was decoded; IngestError when it is empty, binary or undecodable."""
     check_text_size(path, data)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            decoded = _decode_cut(data[len(bom) :], encoding)
+            if decoded is None:
+                raise IngestError(path, f"文件以 {encoding.upper()} 字节顺序标记开头，但内容无法按该编码解码")
+            if not decoded.text.strip():
+                raise IngestError(path, "文件为空")
+            return decoded
     if not data.strip():
         raise IngestError(path, "文件为空")
     if b"\x00" in data[:4096]:
         raise IngestError(path, "不是文本文件（含二进制内容），无法按文本读取")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise IngestError(path, "无法识别文件编码（已尝试 UTF-8、GB18030）")
+    utf8 = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    # UTF-8 first, even cut: Chinese UTF-8 text cut inside a character often decodes as GB18030 mojibake.
+    decoded = _decode_cut(data, utf8)
+    if decoded is not None and not (decoded.cut_bytes and decoded.text.isascii()):
+        return decoded
+    # ASCII up to a non-UTF-8 tail is more likely a whole GBK file with one character at its end than a cut one.
+    found = _decode_cut(data, "gb18030") or decoded
+    if found is not None:
+        return found
+    raise IngestError(path, "无法识别文件编码（已尝试 UTF-8、GB18030、带 BOM 的 UTF-16）")
+
+
+def decode(data: bytes, path: str | Path) -> str:
+    decoded = decode_text(data, path)
+    note_decoded(decoded)
+    return decoded.text
 
 
 def strip_pinyin(text: str) -> str:

@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import schema
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.parse import parse_bytes
 from dashboard.ingest.readers.text import decode_text
@@ -143,15 +142,9 @@ def test_broken_in_the_middle_is_not_taken_for_a_cut():
         decode_text(text.encode() + b"\x80\x80\xff" + text.encode(), "m.txt")
 
 
-def test_the_store_writes_the_encoding_once_sources_has_the_column(tmp_path, monkeypatch):
-    """The column is one line of dashboard/sql/tables.sql away: the writer fills every column from the
-    Document's field of that name, so `encoding varchar` in `sources` stores it (and failed files keep NULL)."""
-    tables = schema.tables_sql()
-    anchor = "    n_reports    integer,\n"
-    assert anchor in tables
-    monkeypatch.setattr(
-        schema, "tables_sql", lambda: tables.replace(anchor, anchor + "    encoding     varchar,\n")
-    )
+def test_the_store_writes_the_encoding_of_each_source(tmp_path):
+    """sources.encoding: the writer fills every column from the Document's field of that name (failed files keep
+    NULL)."""
     folder = tmp_path / "in"
     folder.mkdir()
     text = SAMPLE.read_text(encoding="utf-8")

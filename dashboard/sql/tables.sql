@@ -15,6 +15,7 @@ create table if not exists sources (
     error        varchar,
     is_synthetic boolean,    -- generated demo data (示例数据), never real figures
     n_reports    integer,
+    encoding     varchar,    -- the text encoding a text or web file was decoded from (utf-8, gb18030, utf-16-le …)
     notes        varchar     -- parts of the file that were not forms and were skipped, said out loud
 );
 

@@ -203,9 +203,7 @@ no_unit as (
 ),
 
 lost_notes as (
-    select
-        i.*,
-        regexp_replace(coalesce(i.note, ''), '[\s。．.，,；;：:、!！]+', '', 'g') as note_key
+    select i.*
     from inds i
     where i.weight - i.score > 0.005
 ),

@@ -89,7 +89,8 @@ def _options(
     db_path: str, generation: str, dataset: str | None, year: int | None, scope: tuple[str, ...] | None = None
 ) -> Options:
     df = _live(db_path).query(
-        "filter_options", {"dataset": dataset, "year": year, "scope": list(scope) if scope is not None else None}
+        "filter_options",
+        {"dataset": dataset, "year": year, "scope": list(scope) if scope is not None else None},
     )
     return Options.from_frame(df)
 
@@ -97,7 +98,9 @@ def _options(
 def load_options(dataset: str | None, year: int | None) -> Options:
     live = database()
     scope = _scope_param()
-    return _options(str(live.path), live.generation(), dataset, year, tuple(scope) if scope is not None else None)
+    return _options(
+        str(live.path), live.generation(), dataset, year, tuple(scope) if scope is not None else None
+    )
 
 
 def missing_database_message() -> None:

@@ -41,7 +41,9 @@ def report_button(selection: Selection, *, key: str = "report") -> None:
             st.error(str(e))
             return
         bar.empty()
-        record("report", selection.describe(), {"scope": list(selection.scope or ()), "formats": list(formats)})
+        record(
+            "report", selection.describe(), {"scope": list(selection.scope or ()), "formats": list(formats)}
+        )
         st.session_state[state_key] = (selection, files)
     stored = st.session_state.get(state_key)
     if not stored or stored[0] != selection:  # a report of another view is not offered for this one

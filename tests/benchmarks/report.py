@@ -186,6 +186,24 @@ def render() -> str:
                 f"{j / max(b, 0.1):.1f}× | {p / max(j, 0.1):.1f}× |"
             )
         lines += [""]
+    hot = q.get("hot") or {}
+    if hot:
+        lines += [
+            "## Hot queries: where a call's time goes (province tier)",
+            "",
+            "call = run_query to a DataFrame; plan = EXPLAIN alone (parse, bind, optimise, no execution); the "
+            "heaviest operators from DuckDB's JSON profile (EXPLAIN ANALYZE's tree; ms summed over threads).",
+            "",
+            "| query | rows | call | plan | heaviest operators |",
+            "|---|---|---|---|---|",
+        ]
+        for key, r in hot.items():
+            ops = "; ".join(
+                f"{o['operator']} {o['ms']:.0f} ms" + (f" ({o['detail']})" if o["detail"] else "")
+                for o in r["operators"]
+            ).replace("|", "\\|")
+            lines.append(f"| `{key}` | {r['call']['rows']:,} | {_ms(r['call'])} | {_ms(r['plan'])} | {ops} |")
+        lines += [""]
     queries = q.get("queries") or {}
     if queries:
         lines += [

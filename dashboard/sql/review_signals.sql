@@ -197,9 +197,8 @@ no_unit as (
         i.indicator || '：目标“' || i.target_text || '”' as detail,
         i.source_line, i.source_ref
     from inds i
-    join indicators raw on raw.indicator_id = i.indicator_id
     where i.target_value is not null
-      and coalesce(nullif(trim(i.target_unit), ''), nullif(trim(raw.measure_unit), '')) is null
+      and coalesce(nullif(trim(i.target_unit), ''), nullif(trim(i.measure_unit), '')) is null
 ),
 
 lost_notes as (

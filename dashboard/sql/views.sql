@@ -145,6 +145,7 @@ select
     i.target_op,
     i.target_value,
     i.target_unit,
+    i.measure_unit,
     i.actual_text,
     i.actual_value,
     i.actual_unit,

@@ -15,10 +15,11 @@ with forms as (
     select * from selected_forms(p_dataset, p_year, p_units, p_kind, p_scope)
 ),
 
+-- The forms' indicators, filtered on indicator_facts' own columns (the same rows as a semi-join on forms),
+-- so the stored table's zone maps skip the other years.
 inds as (
     select i.*
-    from indicator_facts i
-    where i.report_id in (select report_id from forms)
+    from selected_indicators(p_dataset, p_year, p_units, p_kind, null, p_scope) i
 ),
 
 quantitative as (

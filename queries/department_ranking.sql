@@ -44,9 +44,11 @@ unit_figures as (
     from unit_years($dataset, $kind, (select year from chosen), $scope) u
 ),
 
+-- The windows rank narrow rows (unit, year, value); the unit's 30 figures are joined to the ranked rows after.
 metric_values as (
     select
-        f.*,
+        f.unit_id,
+        f.year,
         case $metric
             when 'total' then f.unit_total
             when 'recomputed_score' then f.unit_recomputed_score
@@ -76,6 +78,7 @@ ranked_ties as (
         r.*,
         count(*) over (partition by r.year, r.rank) > 1 and r.rank is not null as is_tied
     from ranked r
+    where r.year = (select year from chosen)
 ),
 
 final as (
@@ -83,8 +86,8 @@ final as (
         r.year,
         r.rank,
         r.unit_id,
-        r.unit,
-        r.dataset,
+        u.unit,
+        u.dataset,
         $metric as metric,
         r.metric_value,
         r.is_higher_better,
@@ -94,39 +97,39 @@ final as (
         p.rank as prev_rank,
         p.metric_value as prev_metric_value,
         p.rank - r.rank as rank_change,
-        r.score_basis,
-        r.dept_report_id,
-        r.dept_total,
-        r.dept_stated_total,
-        r.dept_computed_total,
-        r.n_projects,
-        r.projects_mean_total,
-        r.projects_mean_stated_total,
-        r.unit_total,
-        r.unit_stated_total,
-        r.unit_recomputed_score,
-        r.unit_computed_total,
-        r.score_gap,
-        r.is_score_gap_flagged,
+        u.score_basis,
+        u.dept_report_id,
+        u.dept_total,
+        u.dept_stated_total,
+        u.dept_computed_total,
+        u.n_projects,
+        u.projects_mean_total,
+        u.projects_mean_stated_total,
+        u.unit_total,
+        u.unit_stated_total,
+        u.unit_recomputed_score,
+        u.unit_computed_total,
+        u.score_gap,
+        u.is_score_gap_flagged,
         g.grade,
         gr.grade as recomputed_grade,
-        r.n_score_forms,
-        r.n_forms_weight_off,
-        r.execution_rate_pct,
-        r.points_lost,
-        r.weight_scored,
-        r.points_lost_share_pct,
-        r.n_findings,
-        r.n_error_findings
+        u.n_score_forms,
+        u.n_forms_weight_off,
+        u.execution_rate_pct,
+        u.points_lost,
+        u.weight_scored,
+        u.points_lost_share_pct,
+        u.n_findings,
+        u.n_error_findings
     from ranked_ties r
-    join chosen y on y.year = r.year
+    join unit_figures u on u.unit_id = r.unit_id and u.year = r.year
     left join ranked p on p.unit_id = r.unit_id and p.year = r.year - 1
     left join grade_scale g
-        on (g.min_total is null or r.unit_total >= g.min_total)
-       and (g.max_total is null or r.unit_total < g.max_total)
+        on (g.min_total is null or u.unit_total >= g.min_total)
+       and (g.max_total is null or u.unit_total < g.max_total)
     left join grade_scale gr
-        on (gr.min_total is null or r.unit_recomputed_score >= gr.min_total)
-       and (gr.max_total is null or r.unit_recomputed_score < gr.max_total)
+        on (gr.min_total is null or u.unit_recomputed_score >= gr.min_total)
+       and (gr.max_total is null or u.unit_recomputed_score < gr.max_total)
 )
 
 select * from final

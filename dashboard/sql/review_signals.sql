@@ -15,10 +15,11 @@ with forms as (
     select * from selected_forms(p_dataset, p_year, p_units, p_kind, p_scope)
 ),
 
+-- The forms' indicators, filtered on indicator_facts' own columns (the same rows as a semi-join on forms),
+-- so the stored table's zone maps skip the other years.
 inds as (
     select i.*
-    from indicator_facts i
-    where i.report_id in (select report_id from forms)
+    from selected_indicators(p_dataset, p_year, p_units, p_kind, null, p_scope) i
 ),
 
 quantitative as (
@@ -197,15 +198,12 @@ no_unit as (
         i.indicator || '：目标“' || i.target_text || '”' as detail,
         i.source_line, i.source_ref
     from inds i
-    join indicators raw on raw.indicator_id = i.indicator_id
     where i.target_value is not null
-      and coalesce(nullif(trim(i.target_unit), ''), nullif(trim(raw.measure_unit), '')) is null
+      and coalesce(nullif(trim(i.target_unit), ''), nullif(trim(i.measure_unit), '')) is null
 ),
 
 lost_notes as (
-    select
-        i.*,
-        regexp_replace(coalesce(i.note, ''), '[\s。．.，,；;：:、!！]+', '', 'g') as note_key
+    select i.*
     from inds i
     where i.weight - i.score > 0.005
 ),

@@ -145,6 +145,7 @@ select
     i.target_op,
     i.target_value,
     i.target_unit,
+    i.measure_unit,
     i.actual_text,
     i.actual_value,
     i.actual_unit,
@@ -161,6 +162,9 @@ select
         else 'ok'
     end as status,
     i.note,
+    -- The note without blanks and punctuation: the review signals compare it (empty, too short, a word list);
+    -- stored with the derived table so no call runs the regular expression over every note.
+    regexp_replace(coalesce(i.note, ''), '[\s。．.，,；;：:、!！]+', '', 'g') as note_key,
     i.source_line,
     i.source_ref
 from indicators i

@@ -36,9 +36,21 @@ def current() -> tuple[Selection, Options]:
 
 
 def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> tuple[Selection, Options]:
-    """Draw the selection widgets; `options_for(dataset, year)` gives the valid values (units follow the year)."""
+    """Draw the selection widgets; `options_for(dataset, year)` gives the valid values (units follow the year).
+
+    One call per rerun as a rule: filter_options' datasets do not depend on its $dataset nor its years on its
+    $year, so the options for the dataset and year the widgets already hold fill every widget. It is asked
+    again only when a widget ends on another value (the first run, a value no longer valid)."""
     state = st.session_state
-    all_options = options_for(None, None)
+    held = (_dataset_value(state.get("dataset")), state.get("year"))
+    answers = {held: options_for(*held)}
+
+    def options_at(dataset: str | None, year: int | None) -> Options:
+        if (dataset, year) not in answers:
+            answers[(dataset, year)] = options_for(dataset, year)
+        return answers[(dataset, year)]
+
+    all_options = answers[held]
     sb = st.sidebar
     sb.markdown("**筛选**")
 
@@ -57,11 +69,11 @@ def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> 
             format_func=lambda d: dataset_label(None if d == ALL_DATASETS else d),
             help="真实数据：导入的真实自评表；示例数据：为演示生成的虚构自评表",
         )
-        dataset = None if chosen == ALL_DATASETS else chosen
+        dataset = _dataset_value(chosen)
     else:
         dataset = datasets[0] if datasets else None
 
-    year_options = options_for(dataset, None)
+    year_options = options_at(dataset, held[1])  # its years and latest year do not depend on the year
     latest = year_options.latest_year
     years: list[int | None] = [latest, *[y for y in year_options.years if y != latest]] if latest else [None]
     asked = st.query_params.get("year")
@@ -70,7 +82,7 @@ def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> 
     _keep_valid(state, "year", years, years[0])
     year = sb.selectbox("年度", years, key="year", bind="query-params", format_func=year_label)
 
-    options = options_for(dataset, year)
+    options = options_at(dataset, year)
     if "units" in state:
         kept = [u for u in state["units"] if u in options.units]
         if kept != list(state["units"]):
@@ -99,6 +111,11 @@ def render_sidebar(options_for: Callable[[str | None, int | None], Options]) -> 
     )
     sel = Selection(dataset=dataset, year=year, units=tuple(units), kind=kind, level1=level1)
     return sel, dataclasses.replace(options, datasets=all_options.datasets)
+
+
+def _dataset_value(chosen: str | None) -> str | None:
+    """The Selection.dataset of the dataset widget's value (ALL_DATASETS: None)."""
+    return None if chosen == ALL_DATASETS else chosen
 
 
 def _keep_valid(state: Any, key: str, options: list, fallback: Any) -> None:

@@ -41,6 +41,14 @@ NOTES = """\
   `department_ranking` with the default metric reads 7,600 stored unit-year rows, yet spends its time in two
   window functions (rank and ties) and the previous-year self-join over 30 columns; bare DuckDB ranks three
   columns. Storing the ranks per (dataset, kind, metric) at write time would close it.
+- **Planning, not execution, is most of a small query's time** (issue 15, `test_hot_queries_where_the_time_goes`
+  reports it as `plan`): of the one-unit drill-down's ≈50 ms, ≈45 ms is DuckDB binding and optimising its text
+  (the selection macros expand into every CTE that names them); on the stored tables it executes in ≈5 ms. The
+  ranking: ≈26 of ≈45 ms. DuckDB's Python API cannot EXECUTE these as prepared statements with named parameters
+  ("Unexpected prepared parameter"); fewer layers in the query text, or the per-selection result cache the app
+  already has (`ui.query`), are what close it. `review_priority` now reads `note_key` and `measure_unit` stored
+  in `derived_indicator_facts` (no regular expression over every note, no join with the 3 M raw indicator rows
+  per call) and its indicators through `selected_indicators`.
 - **"Before" column.** "before (views)" computes the views per call with today's query texts. For
   `low_scoring_indicators` that includes `hotline_indicators` over the whole corpus (the old query matched only
   the in-scope rows), so its ratio overstates the gain: measured separately on the old code, the low-score list
@@ -185,6 +193,24 @@ def render() -> str:
                 f"| `{key}` | {_ms(r['jixiao'])} | {_ms(r['bare_duckdb'])} | {_ms(r['pandas'])} | "
                 f"{j / max(b, 0.1):.1f}× | {p / max(j, 0.1):.1f}× |"
             )
+        lines += [""]
+    hot = q.get("hot") or {}
+    if hot:
+        lines += [
+            "## Hot queries: where a call's time goes (province tier)",
+            "",
+            "call = run_query to a DataFrame; plan = EXPLAIN alone (parse, bind, optimise, no execution); the "
+            "heaviest operators from DuckDB's JSON profile (EXPLAIN ANALYZE's tree; ms summed over threads).",
+            "",
+            "| query | rows | call | plan | heaviest operators |",
+            "|---|---|---|---|---|",
+        ]
+        for key, r in hot.items():
+            ops = "; ".join(
+                f"{o['operator']} {o['ms']:.0f} ms" + (f" ({o['detail']})" if o["detail"] else "")
+                for o in r["operators"]
+            ).replace("|", "\\|")
+            lines.append(f"| `{key}` | {r['call']['rows']:,} | {_ms(r['call'])} | {_ms(r['plan'])} | {ops} |")
         lines += [""]
     queries = q.get("queries") or {}
     if queries:

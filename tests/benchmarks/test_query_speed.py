@@ -16,7 +16,7 @@ import time
 import duckdb
 import pytest
 
-from dashboard.db import connect, list_queries, load_query, run_query
+from dashboard.db import bind, connect, list_queries, load_query, run_query
 from tests.benchmarks import province as P
 from tests.conftest import ROOT
 
@@ -173,6 +173,74 @@ def test_side_by_side_with_bare_duckdb_and_pandas(db):
         con.close()
         raw.close()
     RESULTS["side_by_side"] = out
+
+
+# The hot queries of issue 15 (what a page asks at every click), profiled: where a call's time goes.
+HOT_CASES = [
+    ("department_ranking", {"year": 2022}),
+    ("department_ranking", {"year": 2022, "metric": "points_lost_share"}),
+    ("low_scoring_indicators", {"year": 2022, "limit": 200}),
+    ("drilldown", {"units": "UNIT"}),
+    ("review_priority", {"year": 2022}),
+    ("filter_options", {}),
+    ("filter_options", {"year": 2022}),
+]
+
+
+def _profile(con, sql: str, bound: dict, path) -> list[dict]:
+    """DuckDB's JSON profile of one call: its heaviest operators (name, ms summed over threads, rows out, table
+    or detail)."""
+    con.execute("pragma enable_profiling = 'json'")
+    con.execute(f"pragma profiling_output = '{path}'")
+    try:
+        con.execute(sql, bound).fetchall()
+    finally:
+        con.execute("pragma disable_profiling")
+    ops: list[dict] = []
+
+    def walk(node):
+        extra = node.get("extra_info") or {}
+        detail = extra.get("Table") or extra.get("Expression") or extra.get("Projections") or ""
+        if node.get("name"):
+            ops.append(
+                {
+                    "operator": node["name"],
+                    "ms": round(node.get("operator_timing", node.get("timing", 0)) * 1000, 1),
+                    "rows": node.get("intermediate_rows", node.get("operator_cardinality")),
+                    "detail": str(detail)[:80],
+                }
+            )
+        for child in node.get("children", []):
+            walk(child)
+
+    tree = json.loads(path.read_text(encoding="utf-8"))
+    for node in tree.get("operator") or tree.get("children") or []:
+        walk(node)
+    return sorted(ops, key=lambda o: -o["ms"])[:3]
+
+
+def test_hot_queries_where_the_time_goes(db, tmp_path):
+    """Each hot query: the whole call to a DataFrame (p50 / p95), its planning alone (EXPLAIN: parse, bind,
+    optimise; no execution) and the three heaviest operators of DuckDB's profile (EXPLAIN ANALYZE's tree)."""
+    con = connect(db)
+    unit = con.execute("select unit from reports order by report_id desc limit 1").fetchone()[0]
+    out = {}
+    try:
+        for name, params in HOT_CASES:
+            params = {k: [unit] if v == "UNIT" else v for k, v in params.items()}
+            query = load_query(name)
+            bound = bind(query, params)
+            key = label(name, params)
+            out[key] = {
+                "call": timed(lambda n=name, p=params: run_query(n, con=con, **p)),
+                "plan": timed(lambda q=query, b=bound: con.execute("explain " + q.sql, b).fetchall()),
+                "operators": _profile(con, query.sql, bound, tmp_path / "profile.json"),
+            }
+            r = out[key]
+            print(f"{key:60s} call {r['call']['p50_ms']:7.1f}  plan {r['plan']['p50_ms']:7.1f} ms")
+    finally:
+        con.close()
+    RESULTS["hot"] = out
 
 
 RSS_SCRIPT = """

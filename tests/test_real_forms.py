@@ -261,3 +261,35 @@ def test_a_box_drawing_double_line_typed_for_the_equals_sign():
     ind = next(i for i in report.indicators if i.level3 == "政策知晓率")
     assert (ind.op_text, ind.target_text, ind.target_op, ind.target_value) == ("═", "═100%", "=", 100)
     assert (ind.actual_text, ind.weight, ind.score) == ("98%", 10, 9)
+
+
+def test_the_second_reading_is_skipped_only_where_it_would_find_the_same_rows(monkeypatch):
+    # align_twice returns the first reading when the table's habits cannot change it; check that claim on every
+    # table of the real corpus and the sample by reading each such table a second time anyway.
+    from dashboard.ingest import align
+    from dashboard.ingest.parse import parse_file
+    from tests.conftest import SAMPLE
+
+    def plain(rows):
+        return [
+            ({r: [t.text for t in ts] for r, ts in row.cells.items()}, [t.text for t in row.dropped])
+            for row in rows
+        ]
+
+    checked = []
+    original = align.Aligner.align_twice
+
+    def checking(self, tokens):
+        first = self.align(tokens)
+        fill = align.habits(first, self.roles)
+        if fill and align._habits_change_nothing(first, fill):
+            assert plain(align.with_habits(self, fill).align(tokens)) == plain(first)
+            checked.append(len(tokens))
+        return original(self, tokens)
+
+    monkeypatch.setattr(align.Aligner, "align_twice", checking)
+    for path in [SAMPLE, *sorted(MORE.glob("*.txt")), *sorted(FIXTURES.glob("realforms/*.txt"))]:
+        parse_file(path)
+    assert (
+        len(checked) >= 5
+    )  # the shortcut is taken (the sample's tables among them), and each time it was right

@@ -315,6 +315,18 @@ def habits(rows: list[AlignedRow], roles: Sequence[str]) -> dict[str, float]:
     return {role: sum(r.filled(role) for r in body) / len(body) for role in roles if role in HABIT_ROLES}
 
 
+def _habits_change_nothing(rows: list[AlignedRow], fill: dict[str, float]) -> bool:
+    """The second reading can only find what the first found: no column is rarely filled (with_habits would make
+    leaving one out cheaper), and every row of the first reading fills every column the table always fills (its
+    path pays none of the added costs, while every other path's costs only rise)."""
+    if any(rate <= 0.2 for rate in fill.values()):
+        return False
+    always = [role for role, rate in fill.items() if rate >= 0.8]
+    if any(fill[role] < 1.0 for role in always):
+        return False
+    return all(r.filled(role) for r in rows for role in always)
+
+
 def with_habits(aligner: Aligner, fill: dict[str, float]) -> Aligner:
     """The aligner for a second reading: a column the table almost always fills costs more to leave out, one it
     almost never fills costs more to fill (a Sichuan tail whose 得分 column is blank throughout)."""
@@ -359,7 +371,9 @@ class Aligner:
         """Read once, learn the table's habits, read again with them."""
         first = self.align(tokens)
         fill = habits(first, self.roles)
-        return with_habits(self, fill).align(tokens) if fill else first
+        if not fill or _habits_change_nothing(first, fill):
+            return first
+        return with_habits(self, fill).align(tokens)
 
     def align(self, tokens: list[Token]) -> list[AlignedRow]:
         n, m = len(tokens), len(self.roles)

@@ -31,10 +31,6 @@ def priority(path) -> dict:
     return {(r.unit, r.year): r for r in df.itertuples()}
 
 
-@pytest.mark.xfail(
-    reason="after merging the stored read-side tables (issue 15) a second mark is not seen by review_priority; to fix",
-    strict=False,
-)
 def test_a_status_is_stored_with_who_and_when_and_the_latest_counts(db):
     row = priority(db)[("甲局", 2022)]
     assert row.review_status == "待复核" and row.reviewed_by is None

@@ -56,8 +56,6 @@ def mark(db: Path, marks: Sequence[Mark], *, holder: str = "复核清单页面",
     _checked(marks)
     if not marks:
         return 0
-    now = dt.datetime.now().replace(microsecond=0)
-    rows = [(m.form_key, m.report_id, m.status, m.reviewer.strip(), now, m.comment.strip()) for m in marks]
     with files.write_lock(db, holder, wait=wait):
         state = files.read_state(db)
         if state is None:
@@ -69,6 +67,16 @@ def mark(db: Path, marks: Sequence[Mark], *, holder: str = "复核清单页面",
         size = log.stat().st_size if log.exists() else 0
         try:
             with Store(staged.path) as store:
+                # The latest mark wins (review_status takes arg_max by marked_at): a mark set within the same
+                # microsecond as the one before it, or a clock stepped back, still comes after it.
+                (latest,) = store.con.execute("select max(marked_at) from review_marks").fetchone()
+                now = dt.datetime.now()
+                if latest is not None and now <= latest:
+                    now = latest + dt.timedelta(microseconds=1)
+                rows = [
+                    (m.form_key, m.report_id, m.status, m.reviewer.strip(), now, m.comment.strip())
+                    for m in marks
+                ]
                 store.set_meta(schema.BASE_GENERATION_KEY, staged.base)
                 store.con.executemany(
                     f"insert into review_marks ({', '.join(COLUMNS)}) values (?, ?, ?, ?, ?, ?)", rows

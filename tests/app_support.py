@@ -26,18 +26,22 @@ HOTLINE = "群众来电咨询接听率"
 SAMPLE_UNIT = "武威市政府政务服务中心"
 
 
-@pytest.fixture(scope="session")
-def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("appdb")
+def sample_db_with(folder: Path, texts: dict[str, str], name: str = "app.duckdb") -> Path:
+    """A database of the real sample plus the given text files (file name -> text), every file ingested."""
     raw = folder / "raw"
     raw.mkdir()
     shutil.copyfile(SAMPLE, raw / SAMPLE.name)
-    for name, text in corpus_files().items():
-        (raw / name).write_text(text, encoding="utf-8")
-    db = folder / "app.duckdb"
+    for file_name, text in texts.items():
+        (raw / file_name).write_text(text, encoding="utf-8")
+    db = folder / name
     summary = ingest([raw], db, workers=1)
     assert not summary.failed, summary.failed
     return db
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sample_db_with(tmp_path_factory.mktemp("appdb"), corpus_files())
 
 
 @pytest.fixture(autouse=True)

@@ -26,14 +26,17 @@ def _xlsx(sheet_xml: str, extra: dict[str, bytes] | None = None) -> bytes:
     wb.active["A1"] = "项目支出绩效自评表"
     buf = io.BytesIO()
     wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    return _rewritten(buf.getvalue(), "xl/worksheets/sheet1.xml", lambda _: sheet_xml.encode(), extra)
+
+
+def _rewritten(package: bytes, member: str, edit, extra: dict[str, bytes] | None = None) -> bytes:
+    """An OOXML package with one member replaced by `edit(its bytes)` and `extra` members added."""
+    src = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = sheet_xml.encode()
-            z.writestr(info.filename, data)
+            z.writestr(info.filename, edit(data) if info.filename == member else data)
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return out.getvalue()
@@ -64,16 +67,13 @@ def docx_grid_bomb() -> bytes:
     d.add_table(rows=1, cols=1).cell(0, 0).text = "项目名称"
     buf = io.BytesIO()
     d.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = data.replace(b"<w:tr>", b'<w:tr><w:trPr><w:gridBefore w:val="100000000"/></w:trPr>', 1)
-                assert b"gridBefore" in data
-            z.writestr(info.filename, data)
-    return out.getvalue()
+
+    def huge_grid_before(xml: bytes) -> bytes:
+        data = xml.replace(b"<w:tr>", b'<w:tr><w:trPr><w:gridBefore w:val="100000000"/></w:trPr>', 1)
+        assert b"gridBefore" in data
+        return data
+
+    return _rewritten(buf.getvalue(), "word/document.xml", huge_grid_before)
 
 
 def oversized_text() -> bytes:

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
-from conftest import SAMPLE
+from app_support import sample_db_with
 from formtext import project_form
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from dashboard.load import ingest
 from dashboard.ui import PAGES
 from dashboard.ui.text import md_code, md_text
 
@@ -102,18 +100,10 @@ def test_md_code_is_one_code_span_whatever_backticks_it_holds(name):
 
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("mddb")
-    raw = folder / "raw"
-    raw.mkdir()
-    shutil.copyfile(SAMPLE, raw / SAMPLE.name)
     text = project_form(unit=UNIT, project=PROJECT).replace("安保人员", BEACON)
     text = text.replace("无偏差", BEACON, 1)  # the deviation note of that indicator
-    (raw / FILE_NAME).write_text(text, encoding="utf-8")
-    (raw / "unit.txt").write_text(project_form(unit=HOSTILE_UNIT, supervisor=HOSTILE_UNIT), encoding="utf-8")
-    db = folder / "md.duckdb"
-    summary = ingest([raw], db, workers=1)
-    assert not summary.failed, summary.failed
-    return db
+    texts = {FILE_NAME: text, "unit.txt": project_form(unit=HOSTILE_UNIT, supervisor=HOSTILE_UNIT)}
+    return sample_db_with(tmp_path_factory.mktemp("mddb"), texts, "md.duckdb")
 
 
 @pytest.fixture()

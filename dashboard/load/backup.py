@@ -74,13 +74,18 @@ def backup(db: Path, out: Path, *, wait: float = 30.0) -> dict[str, int]:
         except BaseException:
             files.remove(staged.path)
             raise
-        for suffix in SIDE_LOGS:
-            side = db.with_name(db.name + suffix)
-            if side.exists():
-                shutil.copyfile(side, out.with_name(out.name + suffix))
+        _copy_side_logs(db, out)
     if table_counts(out) != expected:
         raise BackupError(f"备份校验失败：{out} 重新打开后行数不一致")
     return expected
+
+
+def _copy_side_logs(src: Path, dst: Path) -> None:
+    """The logs kept beside a database file (SIDE_LOGS) follow it to its copy."""
+    for suffix in SIDE_LOGS:
+        side = src.with_name(src.name + suffix)
+        if side.exists():
+            shutil.copyfile(side, dst.with_name(dst.name + suffix))
 
 
 def restore(src: Path, db: Path, *, wait: float = 30.0) -> dict[str, int]:
@@ -106,10 +111,7 @@ def restore(src: Path, db: Path, *, wait: float = 30.0) -> dict[str, int]:
         except BaseException:
             files.remove(staged.path)
             raise
-        for suffix in SIDE_LOGS:
-            side = src.with_name(src.name + suffix)
-            if side.exists():
-                shutil.copyfile(side, db.with_name(db.name + suffix))
+        _copy_side_logs(src, db)
     got = table_counts(db)
     if got != expected:
         raise BackupError(f"恢复校验失败：{db} 行数 {got} ≠ 备份 {expected}")

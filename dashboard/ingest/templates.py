@@ -84,6 +84,38 @@ def header_key(text: str) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class _Index:
+    """One header table's words indexed for lookups: what `_table`'s order decides (the longest word first; of
+    equal words, the first listed), computed once instead of a scan of every word per cell."""
+
+    exact: dict[str, str]  # word -> role, for a key equal to the word
+    prefix: dict[str, str]  # prefix word -> role, for a key starting with it
+    prefix_lengths: tuple[int, ...]  # their lengths, longest first
+    proper_prefixes: frozenset[str]  # every proper beginning of some word
+    by_chars: dict[frozenset[str], tuple[tuple[str, str], ...]]  # words of 4+ characters by their character set
+
+
+@functools.cache
+def _index(table: str) -> _Index:
+    exact: dict[str, str] = {}
+    prefix: dict[str, str] = {}
+    by_chars: dict[frozenset[str], list[tuple[str, str]]] = {}
+    for word, role, is_prefix in _table(table):
+        exact.setdefault(word, role)
+        if is_prefix:
+            prefix.setdefault(word, role)
+        if len(word) >= 4:
+            by_chars.setdefault(frozenset(word), []).append((word, role))
+    return _Index(
+        exact,
+        prefix,
+        tuple(sorted({len(w) for w in prefix}, reverse=True)),
+        frozenset(w[:i] for w, _, _ in _table(table) for i in range(1, len(w))),
+        {k: tuple(v) for k, v in by_chars.items()},
+    )
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def role_of(text: str, table: str) -> str | None:
     """The column role a header cell names in `table` ("indicator" or "budget"), or None.
@@ -93,9 +125,15 @@ def role_of(text: str, table: str) -> str | None:
     key = header_key(text)
     if not key or len(key) > 24:
         return None
-    for word, role, prefix in _table(table):
-        if key == word or (prefix and key.startswith(word)):
-            return role
+    index = _index(table)
+    role = index.exact.get(key)
+    if role is not None:
+        return role
+    for n in index.prefix_lengths:  # the longest prefix word the key starts with
+        if n < len(key):
+            role = index.prefix.get(key[:n])
+            if role is not None:
+                return role
     return None
 
 
@@ -103,7 +141,7 @@ def role_of(text: str, table: str) -> str | None:
 def is_header_prefix(text: str, table: str) -> bool:
     """True when the cell is the beginning of some header word (a word broken over two cells: 年度 | 指标值)."""
     key = header_key(text)
-    return bool(key) and any(word.startswith(key) and word != key for word, _, _ in _table(table))
+    return bool(key) and key in _index(table).proper_prefixes
 
 
 def detect_family(words: set[str], roles: list[str]) -> Family:
@@ -126,8 +164,7 @@ def scrambled_role(text: str, table: str) -> str | None:
     key = header_key(text)
     if len(key) < 4:
         return None
-    chars = set(key)
-    for word, role, _ in _table(table):
-        if len(word) >= 4 and len(word) <= len(key) <= len(word) + 1 and set(word) == chars and key != word:
+    for word, role in _index(table).by_chars.get(frozenset(key), ()):
+        if len(word) <= len(key) <= len(word) + 1 and key != word:
             return role
     return None

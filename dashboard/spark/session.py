@@ -34,6 +34,12 @@ def get_session(master: str | None = None, shuffle_partitions: int | None = None
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", os.environ.get("JIXIAO_SPARK_DRIVER_MEMORY", "2g"))
+        # Broadcast joins chosen at run time from the sizes actually seen (adaptive execution), never from the
+        # planner's estimate: at the province tier a view's estimate said "small" for a side that then did not
+        # fit the 2-4 GB driver ("Not enough memory to build and broadcast the table").
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "10MB")
     )
     try:
         spark = builder.getOrCreate()

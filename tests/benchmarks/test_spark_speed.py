@@ -87,3 +87,55 @@ def test_spark_side_by_side(tmp_path):
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"spark_speed_{UNITS}.json").write_text(json.dumps(RESULTS, ensure_ascii=False, indent=2), "utf-8")
     print(json.dumps(RESULTS, ensure_ascii=False, indent=2))
+
+
+PROVINCE_QUERIES = {
+    "department_ranking": {"year": 2022},
+    "overview_kpis": {},
+    "low_scoring_indicators": {"year": 2022},
+    "score_distribution": {},
+    "indicator_search": {"keyword": "满意度"},
+    "findings_summary": {},
+}
+
+
+def test_spark_province_queries(tmp_path):
+    """The queries side by side at the province tier (the query benchmark's replicated corpus, ≈150k forms,
+    ≈3M indicators): DuckDB over its file, DuckDB over the Parquet export, Spark SQL local[2] over the same
+    Parquet. The ingest is not repeated at this size (hours on one machine: docs/SPARK.md extrapolates)."""
+    from dashboard.spark.export import export_parquet
+    from dashboard.spark.run import open_parquet, run_query_spark
+    from dashboard.spark.slice import connect_parquet
+    from tests.benchmarks.province import province_db
+
+    source = province_db()
+    out: dict[str, object] = {"tier": "province", "cores": os.cpu_count()}
+    start = time.perf_counter()
+    export = export_parquet(tmp_path / "pq", source)
+    out["export_parquet_s"] = round(time.perf_counter() - start, 2)
+    out["parquet_files"] = export.files
+    duck = db.connect(source)
+    out["forms"] = duck.execute("select count(*) from reports").fetchone()[0]
+    out["indicators"] = duck.execute("select count(*) from indicators").fetchone()[0]
+    pq = connect_parquet(tmp_path / "pq")
+    start = time.perf_counter()
+    spark = open_parquet(tmp_path / "pq", "local[2]")
+    out["spark_start_and_register_s"] = round(time.perf_counter() - start, 2)
+    per_query = {}
+    for name, params in PROVINCE_QUERIES.items():
+        start = time.perf_counter()
+        run_query_spark(spark, name, params)  # warm: translation, plan caches, JIT
+        first = round(time.perf_counter() - start, 3)
+        per_query[name] = {
+            "duckdb_db_s": _median(lambda n=name, p=params: db.run_query_with(n, p, con=duck)),
+            "duckdb_parquet_s": _median(lambda n=name, p=params: db.run_query_with(n, p, con=pq)),
+            "spark_local2_first_s": first,
+            "spark_local2_s": _median(lambda n=name, p=params: run_query_spark(spark, n, p)),
+        }
+        print(name, per_query[name], flush=True)
+    out["queries"] = per_query
+    for engine in ("duckdb_db_s", "duckdb_parquet_s", "spark_local2_s"):
+        out[f"queries_total_{engine}"] = round(sum(q[engine] for q in per_query.values()), 3)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "spark_speed_province.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
+    print(json.dumps(out, ensure_ascii=False, indent=2))

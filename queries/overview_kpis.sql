@@ -49,10 +49,10 @@ kpis as (
         ('n_target_missed', '未达目标指标', '个', false, 11),
         ('n_findings', '核查发现', '条', false, 12),
         ('n_error_findings', '错误级核查发现', '条', false, 13),
-        ('n_grade_excellent', '优（90–100分）', '张', true, 14),
-        ('n_grade_good', '良（80–89分）', '张', true, 15),
-        ('n_grade_fair', '中（60–79分）', '张', false, 16),
-        ('n_grade_poor', '差（0–59分）', '张', false, 17),
+        ('n_grade_excellent', '优（90分及以上）', '张', true, 14),
+        ('n_grade_good', '良（80–90分）', '张', true, 15),
+        ('n_grade_fair', '中（60–80分）', '张', false, 16),
+        ('n_grade_poor', '差（60分以下）', '张', false, 17),
         ('n_grade_changed', '核算后等级变化', '张', false, 18)
     ) as t (kpi, label, value_unit, is_higher_better, sort_key)
 ),

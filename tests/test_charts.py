@@ -196,3 +196,24 @@ def test_leniency_chart_lists_only_units_scoring_above_their_numbers(sample_con)
     )
     bar = charts.leniency_chart(rows).data[0]
     assert list(bar.y) == ["甲局", "丙局"] and list(bar.text) == ["+2分", "+0.07分"]
+
+
+def test_grade_chart_legend_names_the_bases_not_a_grade(sample_con):
+    """The bars are coloured by grade; the legend tells 自评得分 from 核算得分. A bar trace's own swatch takes its
+    first bar's colour (优's green), which reads as 'stated = 优': the legend's swatches are neutral instead."""
+    fig = charts.grade_chart(run_query("grade_distribution", con=sample_con, year=2022))
+    legend = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name for t in legend] == ["按自评得分", "按核算得分（斜线）"]
+    grade_colours = set(charts.theme.GRADE_COLORS.values())
+    assert not [t.name for t in legend if t.marker.color in grade_colours]
+    assert legend[1].marker.pattern.shape == "/" and not legend[0].marker.pattern.shape
+    bars = [t for t in fig.data if t.showlegend is False]
+    assert [list(t.marker.color) for t in bars] == [[charts.theme.GRADE_COLORS[g] for g in "优良中差"]] * 2
+
+
+def test_x_tick_labels_stand_off_from_the_lowest_y_tick_label(sample_con):
+    """The execution-rate scatter's corner: the lowest y label is centred on the x axis line, so x labels keep
+    more than half a label's height below it."""
+    fig = charts.execution_scatter(run_query("year_over_year", con=sample_con, year=2022))
+    standoff = fig.layout.template.layout.xaxis.ticklabelstandoff
+    assert standoff is not None and standoff > fig.layout.template.layout.font.size / 2

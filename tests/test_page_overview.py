@@ -29,9 +29,20 @@ def test_with_only_the_real_sample_the_reported_scores_lead(sample_only_db, monk
     assert values["平均自评得分"] == "88.25分"  # (88 + 89 + 88 + 88) / 4
     # 核算得分 = Σ得分 / Σ分值 × 100: (93/95 + 99/100 + 98/100 + 104/106) × 100 / 4 = 98.25
     assert values["平均核算得分"] == "98.25分"
-    assert values["良（80–89分）"] == "4张" and values["优（90–100分）"] == "0张"
+    assert values["良（80–90分）"] == "4张" and values["优（90分及以上）"] == "0张"
     assert values["核算后等级变化"] == "4张"  # every form would be 优 on its 核算得分
     assert not at.warning  # real data only: no 示例数据 banner
+
+
+def test_grade_metrics_name_the_bands_the_charts_use():
+    """One grade scale everywhere: the 总览 metrics' bands read as the charts' legend (half-open bands, so 89.5
+    is 良 and '良（80–89分）' would contradict it)."""
+    from dashboard.charts.theme import grade_legend_name
+
+    values = metric_values(open_page("overview"))
+    for grade in ("优", "良", "中", "差"):
+        assert grade_legend_name(grade) in values, grade
+    assert not [k for k in values if "89分" in k or "59分" in k or "79分" in k]
 
 
 def test_overview_opens_on_real_data_in_its_latest_year():

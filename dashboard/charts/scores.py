@@ -143,6 +143,7 @@ def grade_chart(df: pd.DataFrame, note: str | None = None, title: str | None = N
                 ],
                 y=n,
                 name=name,
+                offsetgroup=basis,
                 marker=dict(
                     color=[GRADE_COLORS[g] for g in GRADE_ORDER],
                     opacity=1.0 if not pattern else 0.55,
@@ -158,6 +159,24 @@ def grade_chart(df: pd.DataFrame, note: str | None = None, title: str | None = N
                     ]
                 ),
                 hoverinfo="text",
+                showlegend=False,  # its swatch would take the first bar's grade colour (优's green)
+            )
+        )
+        # The legend tells the two bases apart, not grades (the bars' colours are the grade scale): a neutral
+        # swatch, solid or hatched like the bars.
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name=name,
+                offsetgroup=basis,  # shares the bars' slot, so the groups keep their width
+                marker=dict(
+                    color=MUTED_COLOR,
+                    opacity=1.0 if not pattern else 0.55,
+                    pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.35),
+                ),
+                hoverinfo="skip",
+                showlegend=True,
             )
         )
     fig.update_layout(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from app_support import app_db, app_env, chart_text, charts, open_page, tables  # noqa: F401
+
+from dashboard.labels import SCORE_LABEL
 
 
 def test_distribution_renders_histogram_box_and_scatter():
@@ -31,3 +36,13 @@ def test_level1_filter_narrows_the_indicators():
     at = open_page("distribution")
     at.selectbox(key="level1").select("产出指标").run()
     assert {t["name"] for t in charts(at)[0]["data"]} == {"产出指标"}
+
+
+def test_download_names_are_words_not_codes():
+    """The charts' and the quantile table's file names say the measure and grouping in Chinese (the audit found
+    得分分布_2022年_score_pct_level1.png)."""
+    at = open_page("distribution")
+    at.selectbox(key="dist_measure").select("total").run()
+    names = [json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")]
+    assert names[:2] == [f"得分分布_2022年_{SCORE_LABEL}_按单位", f"得分分位数_2022年_{SCORE_LABEL}_按单位"]
+    assert not any(re.search(r"[A-Za-z]", n) for n in names)

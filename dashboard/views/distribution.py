@@ -36,18 +36,19 @@ year = None if group_by == "year" else sel.year
 dist = ui.query("score_distribution", sel, measure=measure, group_by=group_by, year=year)
 mlabel = labels.MEASURES[measure][0]
 scope = f"{year}年" if year else "历年"
+file_tail = f"{scope}_{mlabel}_按{labels.GROUPS[group_by]}"  # download names in words, never internal codes
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     ui.chart(
         charts.histogram_chart(dist, note=note, title=f"{scope} {mlabel}分布（按{labels.GROUPS[group_by]}）"),
-        f"得分分布_{scope}_{measure}_{group_by}",
+        f"得分分布_{file_tail}",
         key="dist-hist",
     )
 with right:
     ui.chart(
         charts.box_chart(dist, note=note, title=f"{scope} {mlabel}分位数"),
-        f"得分分位数_{scope}_{measure}_{group_by}",
+        f"得分分位数_{file_tail}",
         key="dist-box",
     )
 
@@ -81,6 +82,6 @@ ui.table(
         "max_value": ("最大值", vkind),
         "mean_value": ("平均值", vkind),
     },
-    f"得分分位数_{scope}_{measure}_{group_by}",
+    f"得分分位数_{file_tail}",
     key="dist-table",
 )

@@ -1,6 +1,6 @@
 """One file parsed in a child process with an address-space and a wall-time limit, so a hostile or broken upload
-costs a child, not the server: the 数据导入 page parses every upload here (`jixiao ingest` parses in its own
-process, or in its parse workers: a command-line batch has no other users to protect).
+costs a child, not the server: the 数据导入 page parses every upload here (and `jixiao ingest --isolate` every
+file).
 
 The child comes from a fork server (multiprocessing's 'forkserver' context: never a fork of the multi-threaded
 app server) that has the parser imported already, so starting one costs ≈ 10 ms. In the child, before anything

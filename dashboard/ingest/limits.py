@@ -28,7 +28,7 @@ ZIP_MEMBER_BYTES = 50 * MB  # one member
 ZIP_RATIO = 200  # expanded / compressed size of one member (above 1 MB expanded)
 ZIP_MEMBERS = 10_000
 
-# A parse in its own process (isolate.py: every upload of the 数据导入 page): the
+# A parse in its own process (isolate.py: every upload of the 数据导入 page, `jixiao ingest --isolate`): the
 # child's address space (RLIMIT_AS, so virtual memory: the libraries' own mappings count too) and wall time.
 PARSE_MEMORY_ENV, PARSE_MEMORY_MB = "JIXIAO_PARSE_MEMORY_MB", 2048
 PARSE_SECONDS_ENV, PARSE_SECONDS = "JIXIAO_PARSE_SECONDS", 300

@@ -24,8 +24,10 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from operator import add
 
+import numpy as np
+
+from dashboard.ingest import align_kernel
 from dashboard.ingest.cells import CellKind, Token, joined, kind_of
 from dashboard.ingest.values import parse_value
 from dashboard.ingest.vocab import is_no_deviation
@@ -221,6 +223,12 @@ def emission(role: str, k: CellKind, text: str = "") -> float:
     return INF
 
 
+# What a cell's text costs in each role, for emission functions of the text alone (`of_text_only`), across tables:
+# most cells of a corpus (blanks, level names, 10, 100%) recur in every form.
+_EMISSION_ROWS: dict[tuple[Callable, tuple[str, ...], str], list[float]] = {}
+_EMISSION_ROWS_MAX = 200_000
+emission.of_text_only = True  # type: ignore[attr-defined]
+
 _PCT_ONLY = re.compile(r"^\d+(?:\.\d+)?\s*[%％]$")
 
 
@@ -230,6 +238,19 @@ def _short_text(k: CellKind, limit: int) -> bool:
 
 def _gluable(x: float) -> bool:
     return 100 < abs(x) < 100000
+
+
+def _flags(k: CellKind, text: str) -> int:
+    """The kernel's bits for one token: what the span checks ask of it."""
+    if k.empty:
+        return align_kernel.F_EMPTY
+    return (
+        (align_kernel.F_NUMLIKE if (k.number is not None or k.pure_value) else 0)
+        | (align_kernel.F_OP_ONLY if k.op_only else 0)
+        | (align_kernel.F_VALUELIKE if (k.value or k.number is not None) else 0)
+        | (align_kernel.F_L3BAD if (k.level1 or k.level2 or k.value or k.has_digit) else 0)
+        | (align_kernel.F_NO_DEV if is_no_deviation(text) else 0)
+    )
 
 
 def drop_cost(k: CellKind, text: str) -> float:
@@ -421,17 +442,22 @@ class Aligner:
         role_limit = [SPAN.get(r, (1, 0.0))[0] for r in roles]  # a longer span is INF: never try it
         emit, columns = self.emit, self.columns
         # Each token's cost in each role alone (the emission plus its echo and column adjustments); the emission
-        # depends on the text only, so it is asked once per distinct text.
-        by_text: dict[str, list[float]] = {}
+        # depends on the text only, so it is asked once per distinct text (and once per corpus where the emission
+        # function says so).
+        cache = _EMISSION_ROWS if getattr(emit, "of_text_only", False) else {}
+        roles_key = tuple(roles)
+        if len(cache) > _EMISSION_ROWS_MAX:
+            cache.clear()
         adjusted = [
             q for q in range(m) if roles[q] == "actual" or (columns is not None and roles[q] in columns)
         ]
         single: list[list[float]] = []
         for i in range(n):
             k, text = kinds[i], tokens[i].text
-            costs = by_text.get(text)
+            key = (emit, roles_key, text)
+            costs = cache.get(key)
             if costs is None:
-                costs = by_text[text] = [emit(role, k, text) for role in roles]
+                costs = cache[key] = [emit(role, k, text) for role in roles]
             if adjusted and (echoes[i] or (columns is not None and not k.empty)):
                 costs = costs.copy()
                 for q in adjusted:
@@ -455,227 +481,64 @@ class Aligner:
                 return base + 1.0
             return base + (PAIR_BONUS if w <= 30 else PAIR_BONUS / 3 if w <= 60 else 0.0)
 
-        def spans_of(i: int, q: int, last: int) -> list[tuple[int, int, float]]:
-            """Every finite span tokens[i:j] in role q (j <= last), in order of j; each span's cost is what
-            placing tokens[i:j] in the role as one cell costs (INF: it cannot be one cell)."""
-            role = roles[q]
-            e = single[i][q]
-            out = [(q, i + 1, e)]
-            if last <= i + 1:
-                return out
-            limit, extra = SPAN.get(role, (1, 0.0))
-            multi = role in MULTI_CELL_SPAN
-            value_role = role in VALUE_ROLES
-            k0 = kinds[i]
-            row0 = tokens[i].row
-            same_line = True
-            # The filled tokens of the span so far and what the checks need of them.
-            n_filled = 0 if k0.empty else 1
-            numbers = 0 if k0.empty else int(k0.number is not None or k0.pure_value)
-            first_op = None if k0.empty else k0.op_only
-            any_value = not k0.empty and (k0.value or k0.number is not None)
-            level3_bad = not k0.empty and bool(k0.level1 or k0.level2 or k0.value or k0.has_digit)
-            no_dev = (
-                multi and not k0.empty and is_no_deviation(tokens[i].text)
-            )  # only multi-cell spans leave a line
-            total = 0 if k0.empty else 0 + e
-            for j in range(i + 2, last + 1):
-                x = j - 1
-                kx, tx = kinds[x], tokens[x]
-                same_line = same_line and tx.row == row0 and tx.piece > 0
-                if not kx.empty:
-                    n_filled += 1
-                    numbers += kx.number is not None or kx.pure_value
-                    if first_op is None:
-                        first_op = kx.op_only
-                    any_value = any_value or kx.value or kx.number is not None
-                    level3_bad = level3_bad or bool(kx.level1 or kx.level2 or kx.value or kx.has_digit)
-                    no_dev = no_dev or (multi and is_no_deviation(tx.text))
-                    total = total + single[x][q]
-                if (
-                    j - i > limit
-                    or not (same_line or multi)
-                    or k0.empty
-                    or kx.empty
-                    or n_filled < j - i
-                    and not multi
-                ):
-                    cost = INF
-                elif numbers >= 2 or (value_role and not first_op and any_value):
-                    cost = INF  # `100% 100%`, `健全 100%`, `市级以上 无`: two cells, never one value
-                elif role == "level3" and level3_bad:
-                    cost = INF  # a level word or a value beside a name is a cell of its own
-                elif not same_line and no_dev:
-                    cost = INF  # 无偏差 is a whole note: the next cell starts the next row
-                else:
-                    cost = total + extra * (n_filled - 1)
-                    if not same_line:
-                        cost += 1.0
-                if cost == INF:
-                    if kx.empty:
-                        continue  # a span may reach past an empty cell
-                    break
-                out.append((q, j, cost))
-            return out
-
         close_at = [close(r) for r in range(m + 1)]
-        # The roles token i can take at all: a span starting at i costs at least its first cell's emission.
-        fits = [[q for q in range(m) if single[i][q] < INF] for i in range(n)]
-        best = [[INF] * (m + 1) for _ in range(n + 1)]
-        back: list[list[tuple[int, int, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-        best[0][m] = 0.0
         reliable = self.reliable_rows
-        # Candidate predecessors of a same-row placement are compared by c0 - mid_prefix[r + 1] (the part of the
-        # cost that depends on the open row r); only rows within TOL of the cheapest are evaluated exactly, in
-        # order of r, so the cost and the tie-breaking are those of evaluating every row.
-        tol = 1e-7
-        drop_rest = [[r for r in range(m + 1) if r not in q_set] for q_set in map(set, fits)]
-        multi_at = [r in MULTI_CELL_SPAN for r in roles]
-        # Can a span starting at token i run on into token i + 1 within one cell? Only free-text pieces of one line
-        # do, and multi-cell roles; nothing else needs spans_of.
-        runs_on = [
-            i + 1 < n
-            and tokens[i + 1].row == tokens[i].row
-            and tokens[i + 1].piece > 0
-            and not kinds[i].empty
+        # What the kernel needs of each token (its line, its piece, the checks of what one cell can hold) and of
+        # each role (how many tokens one cell of it may take, what each extra token costs).
+        tok = np.zeros((n, 3), dtype=np.int64)
+        for i in range(n):
+            k = kinds[i]
+            tok[i, 0] = tokens[i].row
+            tok[i, 1] = tokens[i].piece
+            tok[i, 2] = _flags(k, tokens[i].text)
+        role_flags = [
+            (align_kernel.R_MULTI if r in MULTI_CELL_SPAN else 0)
+            | (align_kernel.R_VALUE if r in VALUE_ROLES else 0)
+            | (align_kernel.R_LEVEL3 if r == "level3" else 0)
+            for r in roles
+        ]
+        new_pen = [(0.0 if row_start[i] else ROW_NOT_AT_LINE_START) if reliable else 0.0 for i in range(n)]
+        cont_pen = [
+            ROW_CONTINUES_ON_NEW_LINE if (reliable and row_start[i] and not kinds[i].empty) else 0.0
             for i in range(n)
         ]
-        for i in range(n):
-            row = best[i]
-            # New rows starting at token i: close the cheapest open row first.
-            closed = list(map(add, row, close_at))
-            closing = min(closed)
-            closing_r = closed.index(closing) if closing < INF else m
-            new_pen = (0.0 if row_start[i] else ROW_NOT_AT_LINE_START) if reliable else 0.0
-            first_filled = row_start[i] and not kinds[i].empty
-            cont_pen = ROW_CONTINUES_ON_NEW_LINE if (reliable and first_filled) else 0.0
-            max_span = min(n, i + MAX_SPAN)
-            # Every finite span tokens[i:j] in role q, in order of q, then j.
-            spans_here: list[tuple[int, int, float]] = []
-            costs = single[i]
-            for q in fits[i]:
-                last = min(max_span, i + role_limit[q])
-                if last <= i + 1 or not (runs_on[i] or (multi_at[q] and not kinds[i].empty)):
-                    spans_here.append((q, i + 1, costs[q]))
-                else:
-                    spans_here += spans_of(i, q, last)
-            pair_e = emit_pair(i) if pair_at is not None else INF
-            nxt = best[i + 1]
-            d = drop[i]
-            # Same row: 分值 and 得分 as a pair (no span reaches the pair's target cell).
-            if pair_e < INF:
-                target_row = best[i + 2]
-                t = pair_at + 1
-                for r in range(pair_at):
-                    c0 = row[r]
-                    if c0 == INF:
-                        continue
-                    c = c0 + mid_prefix[pair_at] - mid_prefix[r + 1] + cont_pen + pair_e
-                    if c < target_row[t]:
-                        target_row[t] = c
-                        back[i + 2][t] = (i, r, "pair")
-            # A same-row placement in role q comes from an open row r < q at c0 + mid_prefix[q] - mid_prefix[r + 1]:
-            # rows are compared by their part c0 - mid_prefix[r + 1] and only those within `tol` of the cheapest
-            # are costed exactly, in order of r, so cost and tie-breaking are those of costing every row. For each
-            # q: the cheapest row below it, and whether another is that close.
-            lo_at = [INF] * (m + 1)
-            arg_at = [0] * (m + 1)
-            tie_at = [False] * (m + 1)
-            lo, arg, tie = INF, 0, False
-            for r in range(m):
-                c0 = row[r]
-                if c0 < INF:
-                    key = c0 - mid_prefix[r + 1]
-                    if key < lo:
-                        tie = lo <= key + tol
-                        lo, arg = key, r
-                    elif key <= lo + tol:
-                        tie = True
-                lo_at[r + 1], arg_at[r + 1], tie_at[r + 1] = lo, arg, tie
-            new_base = closing + NEW_ROW + new_pen
-            cand_q = -1
-            cands: list[tuple[int, float]] = []
-            for q, j, e in spans_here:
-                if q != cand_q:
-                    cand_q = q
-                    if lo_at[q] == INF:
-                        cands = []
-                    elif not tie_at[q]:
-                        r = arg_at[q]
-                        cands = [(r, row[r] + mid_prefix[q] - mid_prefix[r + 1] + cont_pen)]
-                    else:
-                        lim = lo_at[q] + tol
-                        mq = mid_prefix[q]
-                        cands = [
-                            (r, row[r] + mq - mid_prefix[r + 1] + cont_pen)
-                            for r in range(q)
-                            if row[r] < INF and row[r] - mid_prefix[r + 1] <= lim
-                        ]
-                target_row = best[j]
-                back_row = back[j]
-                for r, part in cands:
-                    c = part + e
-                    if c < target_row[q]:
-                        target_row[q] = c
-                        back_row[q] = (i, r, "same")
-                if (
-                    j == i + 1
-                ):  # drop token i from row q: after the rows r < q placing it in q, before a new row
-                    c0 = row[q]
-                    if c0 < INF:
-                        c = c0 + d
-                        if c < nxt[q]:
-                            nxt[q] = c
-                            back_row[q] = (i, q, "drop")
-                if closing < INF:
-                    c = new_base + start_prefix[q] + e
-                    if c < target_row[q]:
-                        target_row[q] = c
-                        back_row[q] = (i, closing_r, "new")
-            # Drop token i from the other rows.
-            for r in drop_rest[i]:
-                c0 = row[r]
-                if c0 == INF:
-                    continue
-                c = c0 + d
-                if c < nxt[r]:
-                    nxt[r] = c
-                    back[i + 1][r] = (i, r, "drop")
-            if closing < INF and pair_e < INF:
-                c = closing + NEW_ROW + new_pen + start_prefix[pair_at] + pair_e
-                if c < best[i + 2][pair_at + 1]:
-                    best[i + 2][pair_at + 1] = c
-                    back[i + 2][pair_at + 1] = (i, closing_r, "newpair")
-        # Finish: close the last row.
-        final_r = min(range(m + 1), key=lambda r: best[n][r] + close(r))
-        return self._rows(tokens, back, best, n, final_r, close)
+        pair_e = [emit_pair(i) for i in range(n)] if pair_at is not None else [INF] * n
+        steps, costs = align_kernel.run(
+            np.array(single, dtype=np.float64).reshape(n, m),
+            tok,
+            np.array(role_limit, dtype=np.int64),
+            np.array([SPAN.get(r, (1, 0.0))[1] for r in roles], dtype=np.float64),
+            np.array(role_flags, dtype=np.int64),
+            MAX_SPAN,
+            np.array(drop, dtype=np.float64),
+            np.array(new_pen, dtype=np.float64),
+            np.array(cont_pen, dtype=np.float64),
+            np.array(pair_e, dtype=np.float64),
+            -1 if pair_at is None else pair_at,
+            np.array(close_at, dtype=np.float64),
+            np.array(start_prefix, dtype=np.float64),
+            np.array(mid_prefix, dtype=np.float64),
+            NEW_ROW,
+        )
+        return self._rows(tokens, steps.tolist(), costs.tolist())
 
-    def _rows(self, tokens, back, best, n, r, close) -> list[AlignedRow]:
-        steps: list[tuple[int, int, int, str]] = []  # (i, j, role, action)
-        j = n
-        while j > 0:
-            prev = back[j][r]
-            assert prev is not None
-            i, pr, action = prev
-            steps.append((i, j, r, action))
-            j, r = i, pr
-        steps.reverse()
+    def _rows(self, tokens, steps, costs) -> list[AlignedRow]:
+        """The path's steps (i, j, role, action), with the path's cost after each, as rows."""
         rows: list[AlignedRow] = []
         current: AlignedRow | None = None
         pending_drops: list[Token] = []
         last_cost = 0.0
-        for i, j, q, action in steps:
-            cost_here = best[j][q]
-            if action == "drop":
+        for (i, j, q, action), cost_here in zip(steps, costs):
+            if action == align_kernel.DROP:
                 (current.dropped if current is not None else pending_drops).append(tokens[i])
                 continue
-            if action in ("new", "newpair") or current is None:
+            if action in (align_kernel.NEW, align_kernel.NEW_PAIR) or current is None:
                 if current is not None:
                     rows.append(current)
                 current = AlignedRow()
                 current.dropped.extend(pending_drops)
                 pending_drops = []
-            if action in ("pair", "newpair"):
+            if action in (align_kernel.PAIR, align_kernel.NEW_PAIR):
                 current.cells.setdefault(self.roles[q - 1], []).append(tokens[i])
                 current.cells.setdefault(self.roles[q], []).append(tokens[i + 1])
             else:

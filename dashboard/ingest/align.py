@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dashboard.ingest import align_kernel
+from dashboard.ingest import align_codes as codes
 from dashboard.ingest.cells import CellKind, Token, joined, kind_of
 from dashboard.ingest.values import parse_value
 from dashboard.ingest.vocab import is_no_deviation
@@ -243,13 +243,13 @@ def _gluable(x: float) -> bool:
 def _flags(k: CellKind, text: str) -> int:
     """The kernel's bits for one token: what the span checks ask of it."""
     if k.empty:
-        return align_kernel.F_EMPTY
+        return codes.F_EMPTY
     return (
-        (align_kernel.F_NUMLIKE if (k.number is not None or k.pure_value) else 0)
-        | (align_kernel.F_OP_ONLY if k.op_only else 0)
-        | (align_kernel.F_VALUELIKE if (k.value or k.number is not None) else 0)
-        | (align_kernel.F_L3BAD if (k.level1 or k.level2 or k.value or k.has_digit) else 0)
-        | (align_kernel.F_NO_DEV if is_no_deviation(text) else 0)
+        (codes.F_NUMLIKE if (k.number is not None or k.pure_value) else 0)
+        | (codes.F_OP_ONLY if k.op_only else 0)
+        | (codes.F_VALUELIKE if (k.value or k.number is not None) else 0)
+        | (codes.F_L3BAD if (k.level1 or k.level2 or k.value or k.has_digit) else 0)
+        | (codes.F_NO_DEV if is_no_deviation(text) else 0)
     )
 
 
@@ -492,9 +492,9 @@ class Aligner:
             tok[i, 1] = tokens[i].piece
             tok[i, 2] = _flags(k, tokens[i].text)
         role_flags = [
-            (align_kernel.R_MULTI if r in MULTI_CELL_SPAN else 0)
-            | (align_kernel.R_VALUE if r in VALUE_ROLES else 0)
-            | (align_kernel.R_LEVEL3 if r == "level3" else 0)
+            (codes.R_MULTI if r in MULTI_CELL_SPAN else 0)
+            | (codes.R_VALUE if r in VALUE_ROLES else 0)
+            | (codes.R_LEVEL3 if r == "level3" else 0)
             for r in roles
         ]
         new_pen = [(0.0 if row_start[i] else ROW_NOT_AT_LINE_START) if reliable else 0.0 for i in range(n)]
@@ -503,6 +503,8 @@ class Aligner:
             for i in range(n)
         ]
         pair_e = [emit_pair(i) for i in range(n)] if pair_at is not None else [INF] * n
+        from dashboard.ingest import align_kernel  # Numba, loaded by the first table aligned
+
         steps, costs = align_kernel.run(
             np.array(single, dtype=np.float64).reshape(n, m),
             tok,
@@ -529,16 +531,16 @@ class Aligner:
         pending_drops: list[Token] = []
         last_cost = 0.0
         for (i, j, q, action), cost_here in zip(steps, costs):
-            if action == align_kernel.DROP:
+            if action == codes.DROP:
                 (current.dropped if current is not None else pending_drops).append(tokens[i])
                 continue
-            if action in (align_kernel.NEW, align_kernel.NEW_PAIR) or current is None:
+            if action in (codes.NEW, codes.NEW_PAIR) or current is None:
                 if current is not None:
                     rows.append(current)
                 current = AlignedRow()
                 current.dropped.extend(pending_drops)
                 pending_drops = []
-            if action in (align_kernel.PAIR, align_kernel.NEW_PAIR):
+            if action in (codes.PAIR, codes.NEW_PAIR):
                 current.cells.setdefault(self.roles[q - 1], []).append(tokens[i])
                 current.cells.setdefault(self.roles[q], []).append(tokens[i + 1])
             else:

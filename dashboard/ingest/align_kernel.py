@@ -15,11 +15,23 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-SAME, DROP, NEW, PAIR, NEW_PAIR = 1, 2, 3, 4, 5
-# Token flags.
-F_EMPTY, F_NUMLIKE, F_OP_ONLY, F_VALUELIKE, F_L3BAD, F_NO_DEV = 1, 2, 4, 8, 16, 32
-# Role flags.
-R_MULTI, R_VALUE, R_LEVEL3 = 1, 2, 4
+from dashboard.ingest.align_codes import (
+    DROP,
+    F_EMPTY,
+    F_L3BAD,
+    F_NO_DEV,
+    F_NUMLIKE,
+    F_OP_ONLY,
+    F_VALUELIKE,
+    NEW,
+    NEW_PAIR,
+    PAIR,
+    R_LEVEL3,
+    R_MULTI,
+    R_VALUE,
+    SAME,
+)
+
 TOL = 1e-7  # rows whose comparison key is this close to the cheapest are costed exactly
 
 

@@ -9,6 +9,7 @@ cells of a few hundred characters) and far below what hurts a server.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -26,6 +27,58 @@ ZIP_EXPANDED_BYTES = 100 * MB  # all members of an office file (xlsx/docx are zi
 ZIP_MEMBER_BYTES = 50 * MB  # one member
 ZIP_RATIO = 200  # expanded / compressed size of one member (above 1 MB expanded)
 ZIP_MEMBERS = 10_000
+
+# A parse in its own process (isolate.py: every upload of the 数据导入 page): how far the child's address space
+# may grow beyond what it had mapped when it started (RLIMIT_AS, so virtual memory: libraries' mappings count
+# too), and its wall time.
+PARSE_MEMORY_ENV, PARSE_MEMORY_MB = "JIXIAO_PARSE_MEMORY_MB", 2048
+PARSE_SECONDS_ENV, PARSE_SECONDS = "JIXIAO_PARSE_SECONDS", 300
+
+
+def parse_memory_mb() -> int:
+    """How far the child parser's address space may grow, in MB: JIXIAO_PARSE_MEMORY_MB, else 2048."""
+    return _positive_env(PARSE_MEMORY_ENV, PARSE_MEMORY_MB, "兆字节")
+
+
+def parse_seconds() -> float:
+    """The child parser's wall-time limit in seconds: JIXIAO_PARSE_SECONDS, else 300."""
+    return _positive_env(PARSE_SECONDS_ENV, PARSE_SECONDS, "秒")
+
+
+def _positive_env(name: str, default: int, unit: str) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"环境变量 {name} 应为正整数（{unit}），现为“{raw}”")
+    return int(raw)
+
+
+# Set in a parse child (isolate.py) to the growth it was allowed, so its MemoryError names that limit.
+child_memory_mb: int | None = None
+
+
+def out_of_memory_message() -> str:
+    """What a MemoryError while parsing means: the child's limit when one is set (isolate.py), else the machine's."""
+    import resource
+
+    limit_mb = child_memory_mb
+    if limit_mb is None:
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY:
+            return "解析时内存不足，未导入"
+        limit_mb = soft // MB
+    return (
+        f"解析超出内存限制（{limit_mb} MB），未导入：文件可能异常或被构造为耗尽资源"
+        f"（确为正常文件时可调大环境变量 {PARSE_MEMORY_ENV}）"
+    )
+
+
+def out_of_time_message(seconds: float) -> str:
+    return (
+        f"解析超出时间限制（{seconds:g} 秒），未导入：文件可能异常或被构造为耗尽资源"
+        f"（确为正常文件时可调大环境变量 {PARSE_SECONDS_ENV}）"
+    )
 
 
 def _mb(n: int) -> str:

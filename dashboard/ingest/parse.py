@@ -9,7 +9,7 @@ from dashboard.ingest.cells import kind_of, tokens_of
 from dashboard.ingest.errors import IngestError
 from dashboard.ingest.form import is_meta_label, parse_form
 from dashboard.ingest.header import find_headers, merge_broken_words
-from dashboard.ingest.limits import check_cell
+from dashboard.ingest.limits import check_cell, out_of_memory_message
 from dashboard.ingest.model import Document, Finding, Row
 from dashboard.ingest.readers import Decoded, last_decoded, reader_for
 from dashboard.ingest.segment import FormSlice, split_forms
@@ -100,6 +100,9 @@ def parse_bytes(path: str | Path, data: bytes) -> Document:
         doc.template = ",".join(templates)
     except IngestError as e:
         doc.error = str(e)
+        doc.reports = []
+    except MemoryError:  # under isolate.py's address-space limit (or the machine's): not a parser bug
+        doc.error = f"{Path(path).name}: {out_of_memory_message()}"
         doc.reports = []
     except Exception as e:  # a parser bug must not stop the batch; the file is reported as failed
         doc.error = f"{Path(path).name}: 解析时出现内部错误（{type(e).__name__}: {e}）"

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import load, paths
+from dashboard.ingest.isolate import parse_isolated
 from dashboard.ingest.readers import ACCEPTED
 from dashboard.ingest.readers.archive import SEP
-from dashboard.ingest.readers.pdf import set_ocr_progress
-from dashboard.ingest.sources import archive_members, failed, is_archive, parse_source_bytes
+from dashboard.ingest.sources import archive_members, failed, is_archive
 from dashboard.load import DatabaseBusy, LoadResult, StagedImport, StaleStage, Upload, upload_destination
 from dashboard.selection import Selection
 from dashboard.ui.data import close_reader, database
@@ -98,11 +98,10 @@ def parse_all(uploaded: list, on_file: Any = None, on_page: Any = None) -> list[
 
 
 def _parsed(name: str, data: bytes, dest: Path, on_page: Any) -> Upload:
-    set_ocr_progress((lambda page, pages: on_page(name, page, pages)) if on_page else None)
-    try:
-        return Upload(name, data, parse_source_bytes(dest, data), dest)
-    finally:
-        set_ocr_progress(None)
+    # In a child process under the memory and time limits (ingest/isolate.py): a hostile upload costs a child,
+    # not the server the other users are on.
+    progress = (lambda page, pages: on_page(name, page, pages)) if on_page else None
+    return Upload(name, data, parse_isolated(dest, data, on_page=progress), dest)
 
 
 def _archive_uploads(name: str, data: bytes, dest: Path, on_page: Any) -> list[Upload]:

@@ -40,6 +40,12 @@ def _profile_dir() -> Path:
     return _profiles[pid]
 
 
+def remove_profiles() -> None:
+    """Delete this process's LibreOffice profiles now (a multiprocessing child ends without running atexit)."""
+    for pid in [p for p in _profiles if p == os.getpid()]:
+        shutil.rmtree(_profiles.pop(pid), ignore_errors=True)
+
+
 def convert(path: str | Path, data: bytes, target: str) -> bytes:
     """The file's bytes converted to `target` (docx / xlsx) by LibreOffice."""
     name = Path(path).name

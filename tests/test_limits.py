@@ -130,6 +130,17 @@ def test_cell_over_limit_refused() -> None:
     assert seconds < SECONDS
 
 
+def test_many_merges_each_under_the_limit_are_refused_together() -> None:
+    """Three ranges of 26 × 34,000 = 884,000 cells each pass MERGE_AREA alone; together 2,652,000 > SHEET_CELLS."""
+    refs = "".join(f'<mergeCell ref="A{1 + k * 34_000}:Z{(k + 1) * 34_000}"/>' for k in range(3))
+    doc, seconds = _timed(
+        "多处合并.xlsx", _xlsx(_SHEET.format(merge=f'<mergeCells count="3">{refs}</mergeCells>'))
+    )
+    assert doc.reports == []
+    assert "多处合并.xlsx" in doc.error and "合并单元格合计过大（共覆盖 2652000 个单元格" in doc.error
+    assert seconds < SECONDS
+
+
 def test_merge_within_limit_still_read() -> None:
     doc = parse_bytes(
         "小合并.xlsx",

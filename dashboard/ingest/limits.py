@@ -109,6 +109,15 @@ def check_merge_area(path: str | Path, ref: str, rows: int, columns: int) -> Non
         )
 
 
+def check_merges_total(path: str | Path, sheet: str, cells: int) -> None:
+    """All merged ranges of one sheet together: several ranges each under MERGE_AREA expand to as many cells."""
+    if cells > SHEET_CELLS:
+        raise IngestError(
+            path,
+            f"工作表“{sheet}”的合并单元格合计过大（共覆盖 {cells} 个单元格，上限 {SHEET_CELLS}），未导入",
+        )
+
+
 def check_table_width(path: str | Path, columns: int, where: str = "") -> None:
     if columns > TABLE_COLUMNS:
         raise IngestError(path, f"{where}表格过宽（{columns} 列，上限 {TABLE_COLUMNS} 列），未导入")

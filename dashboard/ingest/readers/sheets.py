@@ -11,6 +11,7 @@ from dashboard.ingest.errors import IngestError
 from dashboard.ingest.limits import (
     SHEET_CELLS,
     check_merge_area,
+    check_merges_total,
     check_office_zip,
     check_sheet_cells,
     range_shape,
@@ -46,10 +47,13 @@ def _check_sheet_xml(path: str | Path, data: bytes) -> None:
                 continue
             xml = z.read(name)
             sheet = Path(name).stem
+            merged = 0
             for ref in _MERGE_REF.findall(xml):
                 text = ref.decode("ascii", "replace")
                 rows, columns = range_shape(text)
                 check_merge_area(path, text, rows, columns)
+                merged += rows * columns
+            check_merges_total(path, sheet, merged)
             cells = len(_CELL_TAG.findall(xml))
             if cells > SHEET_CELLS:
                 raise IngestError(
@@ -109,6 +113,9 @@ def read_xls(path: str | Path, data: bytes) -> list[Row]:
         check_sheet_cells(path, sheet.name, sheet.nrows, sheet.ncols)
         for r0, r1, c0, c1 in sheet.merged_cells:
             check_merge_area(path, f"第{r0 + 1}至{r1}行", r1 - r0, c1 - c0)
+        check_merges_total(
+            path, sheet.name, sum((r1 - r0) * (c1 - c0) for r0, r1, c0, c1 in sheet.merged_cells)
+        )
         matrix: list[list[str]] = []
         for r in range(sheet.nrows):
             cells = []

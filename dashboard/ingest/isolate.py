@@ -30,7 +30,7 @@ from dashboard.ingest.sources import failed, parse_source_bytes
 # Imported once in the fork server, so each child starts with them (the readers import the rest lazily).
 PRELOAD = [
     "dashboard.ingest.sources",
-    "dashboard.ingest.align_kernel",  # Numba and the compiled aligner: ≈0.5 s each child would spend
+    "dashboard.ingest.warm",  # Numba and the compiled aligner: ≈1.8 s each child would spend
     "dashboard.ingest.readers.sheets",
     "dashboard.ingest.readers.docx",
 ]

@@ -58,6 +58,9 @@ def parsed(files: list[Path], workers: int | None = None) -> Iterator[Document]:
     if n <= 1 or len(files) < PARALLEL_MIN_FILES:
         yield from map(parse_source, files)
         return
+    from dashboard.ingest import align_kernel
+
+    align_kernel.warm()  # loaded once here, before the workers fork, not once in each of them
     with ProcessPoolExecutor(max_workers=n) as pool:
         yield from pool.map(parse_source, files, chunksize=16)
 
